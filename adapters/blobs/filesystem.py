@@ -1,0 +1,116 @@
+"""FilesystemBlobStore: blobs as files under one root, written atomically, never outside it."""
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+from typing import AsyncIterator, BinaryIO
+
+CHUNK = 64 * 1024
+# Keys may not start a segment with "." (that rules out "." and ".."), so this folder is never a key.
+PARTIAL = ".partial"
+
+
+class FilesystemBlobStore:
+    def __init__(self, root: str):
+        self.root = Path(root).resolve()
+        (self.root / PARTIAL).mkdir(parents=True, exist_ok=True)
+
+    async def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        await asyncio.to_thread(self._write, self._path(key), data)
+
+    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
+        target = self._path(key)
+        file = await asyncio.to_thread(self._open_partial)
+        size = 0
+        try:
+            async for chunk in chunks:
+                await asyncio.to_thread(file.write, chunk)
+                size += len(chunk)
+            await asyncio.to_thread(self._commit, file, target)
+        except BaseException:
+            _discard(file)
+            raise
+        return size
+
+    async def get(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise KeyError(key) from None
+
+    async def stream(self, key: str) -> AsyncIterator[bytes]:
+        path = self._path(key)
+        try:
+            file = await asyncio.to_thread(path.open, "rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise KeyError(key) from None
+        try:
+            while chunk := await asyncio.to_thread(file.read, CHUNK):
+                yield chunk
+        finally:
+            file.close()
+
+    async def exists(self, key: str) -> bool:
+        return await asyncio.to_thread(self._path(key).is_file)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def keys(self) -> list[str]:
+        return await asyncio.to_thread(self._keys)
+
+    def _path(self, key: str) -> Path:
+        segments = _segments(key)
+        path = self.root.joinpath(*segments).resolve()
+        if not path.is_relative_to(self.root) or path == self.root:  # a symlink inside root pointing out
+            raise ValueError(f"Blob key {key!r} leads outside the store.")
+        return path
+
+    def _open_partial(self) -> BinaryIO:
+        return tempfile.NamedTemporaryFile(dir=self.root / PARTIAL, delete=False)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        file = self._open_partial()
+        try:
+            file.write(data)
+            self._commit(file, target)
+        except BaseException:
+            _discard(file)
+            raise
+
+    @staticmethod
+    def _commit(file: BinaryIO, target: Path) -> None:
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(file.name, target)
+
+    def _keys(self) -> list[str]:
+        found = []
+        for folder, subfolders, files in os.walk(self.root):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            relative = Path(folder).relative_to(self.root)
+            found += [(relative / name).as_posix() for name in files if not name.startswith(".")]
+        return sorted(found)
+
+
+def _segments(key: str) -> list[str]:
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"Blob key {key!r} must be a non-empty string.")
+    if "\\" in key or "\0" in key:
+        raise ValueError(f"Blob key {key!r} may not contain backslashes or NUL.")
+    if key.startswith("/"):
+        raise ValueError(f"Blob key {key!r} must be relative, not absolute.")
+    segments = key.split("/")
+    if any(not segment or segment.startswith(".") for segment in segments):
+        raise ValueError(f"Blob key {key!r} has an empty segment or one starting with '.' (such as '..').")
+    return segments
+
+
+def _discard(file: BinaryIO) -> None:
+    file.close()
+    Path(file.name).unlink(missing_ok=True)

@@ -1,0 +1,35 @@
+"""Platform-neutral chat requests and replies."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # "verb:argument", at most 64 bytes (Telegram's callback_data limit)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    image: bytes | None = None
+    image_name: str = "image.png"
+    buttons: tuple[Button, ...] = ()
+    error: bool = False  # a mistake the user made: Discord shows it only to them
+    as_document: bool = False  # send the image as a file, at full resolution
+
+
+@dataclass
+class ChatRequest:
+    """One command from a chat. `options` are typed (Discord) or parsed from `text` (Telegram)."""
+
+    identity: str
+    display_name: str
+    command: str
+    text: str | None = None  # what followed the command in a text chat; None when options are typed
+    subcommand: str | None = None
+    options: dict = field(default_factory=dict)
+    images: list[bytes] = field(default_factory=list)
+    origin: dict = field(default_factory=dict)
+    request_key: str | None = None

@@ -1,0 +1,1 @@
+"""Adapters for the machine itself: time and randomness."""

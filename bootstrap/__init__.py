@@ -1,0 +1,1 @@
+"""Bootstrap: configuration, the dependency-injector container, and the CLI."""

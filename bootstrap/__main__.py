@@ -1,0 +1,4 @@
+"""`python -m bootstrap` is `stationthis`."""
+from bootstrap.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""The main job: open storage, start the job runner and every configured platform, stop them cleanly."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bootstrap.config import Config
+from bootstrap.container import Application, build_container
+from bootstrap.platforms import configured_platforms
+
+log = logging.getLogger("stationthis")
+
+
+class StationApp:
+    def __init__(self, config: Config, container: Application | None = None):
+        self.config = config
+        self.container = container or build_container(config)
+        self.platforms: list = []
+
+    async def start(self) -> None:
+        infra, use_cases = self.container.infra, self.container.use_cases
+        await infra.storage().open()
+        log.info("storage ready: %s", self.config.storage_kind)
+        catalogue = infra.catalogue()
+        log.info("templates: %s", ", ".join(t.name for t in catalogue.templates()) or "none")
+        await use_cases.runner().start()
+        healthy = len(use_cases.runner().healthy_engines())
+        log.info("job runner started: %d of %d ComfyUI workers healthy", healthy, len(self.config.comfyui_urls))
+        for platform in configured_platforms(self.config, self.container):
+            await platform.start()
+            self.platforms.append(platform)
+            log.info("%s started", platform.title)
+
+    async def stop(self) -> None:
+        for platform in reversed(self.platforms):
+            try:
+                await platform.stop()
+                log.info("%s stopped", platform.title)
+            except Exception:
+                log.exception("stopping %s failed", platform.title)
+        self.platforms.clear()
+        await self.container.use_cases.runner().stop()
+        for engine in self.container.infra.engines():
+            await engine.close()
+        await self.container.infra.storage().close()
+        log.info("stopped cleanly")
+
+
+async def serve(config: Config) -> None:
+    """Run until SIGINT or SIGTERM, then stop everything."""
+    app = StationApp(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await app.start()
+    log.info("StationThis is running; press Ctrl+C to stop")
+    try:
+        await stop.wait()
+    finally:
+        await app.stop()

@@ -1,0 +1,98 @@
+"""What each CLI command does, built on the same container as `run`."""
+from __future__ import annotations
+
+import sys
+from contextlib import asynccontextmanager
+
+from bootstrap.app import serve
+from bootstrap.container import build_container
+from domain.identity import parse_identity
+
+
+@asynccontextmanager
+async def opened(config):
+    container = build_container(config)
+    storage = container.infra.storage()
+    await storage.open()
+    try:
+        yield container
+    finally:
+        await storage.close()
+
+
+async def run(config, args) -> int:
+    await serve(config)
+    return 0
+
+
+async def points_grant(config, args) -> int:
+    async with opened(config) as container:
+        station = container.use_cases.station()
+        user = await station.accounts.user_for(parse_identity(args.identity))
+        posted = await station.points.grant(user.id, args.amount, args.reason)
+        print(f"granted {args.amount} points to {args.identity}; balance {posted.balance}")
+    return 0
+
+
+async def points_show(config, args) -> int:
+    async with opened(config) as container:
+        identity = parse_identity(args.identity)
+        user = await container.infra.storage().users.by_identity(identity)
+        balance = 0 if user is None else await container.use_cases.points().balance(user.id)
+        print(f"{identity} ({'unknown' if user is None else user.id})")
+        print(balance)
+    return 0
+
+
+async def ledger_verify(config, args) -> int:
+    async with opened(config) as container:
+        mismatches = await container.infra.storage().ledger.verify()
+        totals = await container.infra.storage().ledger.totals()
+    for user_id, stored, summed in mismatches:
+        print(f"MISMATCH user {user_id}: stored balance {stored}, entries sum to {summed}")
+    moved = ", ".join(f"{kind} {amount}" for kind, amount in sorted(totals.items()))
+    print(f"ledger {'FAILED' if mismatches else 'ok'}: {len(mismatches)} mismatched balances; moved {moved or 'nothing'}")
+    return 1 if mismatches else 0
+
+
+async def ledger_repair(config, args) -> int:
+    async with opened(config) as container:
+        ledger = container.infra.storage().ledger
+        repair = getattr(container.infra.storage(), "repair", None)
+        fixed = await repair() if repair else []
+        for line in fixed:
+            print(f"fixed: {line}")
+        mismatches = await ledger.verify()
+    print(f"repair done: {len(fixed)} fixed, {len(mismatches)} mismatches remain")
+    return 1 if mismatches else 0
+
+
+async def doctor(config, args) -> int:
+    from bootstrap.doctor import checks
+
+    failed = 0
+    async for name, ok, detail in checks(config):
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+        failed += not ok
+    return 1 if failed else 0
+
+
+async def templates_list(config, args) -> int:
+    catalogue = build_container(config).infra.catalogue()
+    for template in catalogue.templates():
+        print(f"{template.name:<16} {template.spec.kind:<11} {template.spec.price.describe()}")
+    return 0
+
+
+async def templates_check(config, args) -> int:
+    from adapters.templates.folder import check_templates
+    from bootstrap.doctor import fetch_object_info
+
+    catalogue = build_container(config).infra.catalogue()
+    object_info = await fetch_object_info(args.against) if args.against else None
+    problems = check_templates(catalogue.templates(), object_info)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    where = f" against {args.against}" if args.against else ""
+    print(f"{len(catalogue.templates())} templates checked{where}: {len(problems)} problems")
+    return 1 if problems else 0

@@ -1,0 +1,127 @@
+"""The dependency-injector containers that build StationThis from configuration."""
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.chat.notifier_router import NotifierRouter
+from adapters.system.clock import SystemClock
+from adapters.system.ids import SecretIds
+from domain.templates import Catalogue
+from domain.training import DatasetRules
+from domain.workflows.accounts import Accounts
+from domain.workflows.collections import Collections
+from domain.workflows.delivery import Delivery
+from domain.workflows.make_image import MakeImage
+from domain.workflows.media_processing import MediaProcessing
+from domain.workflows.models import Models
+from domain.workflows.points import Points
+from domain.workflows.runner import JobRunner, RunnerConfig
+from domain.workflows.settings import Settings
+from domain.workflows.station import Station
+from domain.workflows.train_model import TrainModel
+
+
+def _sqlite_storage(path):
+    from adapters.storage.sqlite.storage import SqliteStorage
+
+    return SqliteStorage(str(path))
+
+
+def _mongo_storage(url):
+    from adapters.storage.mongo.storage import MongoStorage
+
+    return MongoStorage(url)
+
+
+def _filesystem_blobs(root):
+    from adapters.blobs.filesystem import FilesystemBlobStore
+
+    return FilesystemBlobStore(str(root))
+
+
+def _gridfs_blobs(url):
+    from adapters.blobs.gridfs import GridFSBlobStore
+
+    return GridFSBlobStore(url)
+
+
+def _pillow_media(max_bytes, max_pixels):
+    from adapters.media.pillow import PillowMedia
+
+    return PillowMedia(max_bytes=max_bytes, max_pixels=max_pixels)
+
+
+def _comfyui_engines(urls):
+    from adapters.comfyui.engine import ComfyUIEngine
+
+    return [ComfyUIEngine(url) for url in urls]
+
+
+def _templates(dirs):
+    from adapters.templates.folder import load_templates
+
+    return Catalogue(load_templates(*dirs))
+
+
+class Infrastructure(containers.DeclarativeContainer):
+    """Driven adapters: storage, blobs, media, engines, time, ids, notifications."""
+
+    config = providers.Dependency()
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(SecretIds)
+    storage = providers.Selector(
+        config.provided.storage_kind,
+        sqlite=providers.Singleton(_sqlite_storage, config.provided.sqlite_path),
+        mongodb=providers.Singleton(_mongo_storage, config.provided.storage_url),
+    )
+    blobs = providers.Selector(
+        config.provided.storage_kind,
+        sqlite=providers.Singleton(_filesystem_blobs, config.provided.blob_dir),
+        mongodb=providers.Singleton(_gridfs_blobs, config.provided.storage_url),
+    )
+    media = providers.Singleton(_pillow_media, config.provided.max_upload_bytes, config.provided.max_pixels)
+    engines = providers.Singleton(_comfyui_engines, config.provided.comfyui_urls)
+    catalogue = providers.Singleton(_templates, config.provided.templates_dirs)
+    notifier = providers.Singleton(NotifierRouter)
+
+
+class UseCases(containers.DeclarativeContainer):
+    """The domain's workflows, wired to the infrastructure."""
+
+    config = providers.Dependency()
+    infra = providers.DependenciesContainer()
+    points = providers.Singleton(Points, infra.storage, infra.clock, infra.ids)
+    delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
+                                   points, infra.clock)
+    runner_config = providers.Singleton(RunnerConfig, slots_per_worker=config.provided.slots_per_worker,
+                                        progress_interval=config.provided.progress_interval)
+    runner = providers.Singleton(JobRunner, delivery, infra.engines, runner_config)
+    accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
+    make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.catalogue, points, runner,
+                                     infra.clock, infra.ids)
+    media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.catalogue, make_image, infra.ids)
+    collections = providers.Singleton(Collections, infra.storage, infra.clock, infra.ids)
+    training = providers.Singleton(TrainModel, infra.storage, infra.blobs, infra.media, infra.catalogue, make_image,
+                                   collections, infra.clock, infra.ids, providers.Singleton(DatasetRules))
+    models = providers.Singleton(Models, infra.storage)
+    settings = providers.Singleton(Settings, infra.storage, infra.catalogue)
+    station = providers.Singleton(Station, infra.catalogue, accounts, points, make_image, media, training,
+                                  collections, models, settings, runner)
+
+
+class Application(containers.DeclarativeContainer):
+    """Everything, from one Config."""
+
+    config = providers.Dependency()
+    infra = providers.Container(Infrastructure, config=config)
+    use_cases = providers.Container(UseCases, config=config, infra=infra)
+
+
+def build_container(config, **overrides) -> Application:
+    """The whole application; `overrides` replace infrastructure providers by name (tests use fakes at ports)."""
+    container = Application(config=config)
+    for name, value in overrides.items():
+        getattr(container.infra, name).override(providers.Object(value))
+    use_cases = container.use_cases
+    use_cases.delivery().finishers["training"] = use_cases.training()
+    return container

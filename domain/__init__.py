@@ -1,0 +1,1 @@
+"""StationThis domain: pure rules and use cases, standard library only."""

@@ -1,0 +1,172 @@
+"""The command catalogue: every action's parameters, parsed and validated once for all platforms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from domain.errors import InvalidParameter
+from domain.pricing import PriceRule
+
+PARAM_TYPES = ("text", "int", "float", "seed", "choice", "image", "checkpoint", "lora", "dataset")
+SEED_MAX = 2**32 - 1
+TEXT_MAX = 2000
+_KEY_VALUE = re.compile(r'(?<!\S)([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|\'([^\']*)\'|(\S+))')
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    type: str
+    description: str = ""
+    default: object = None
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    max_length: int = TEXT_MAX
+
+    @property
+    def settable(self) -> bool:
+        """Whether a user may store a personal default for it with /settings."""
+        return self.type in ("int", "float", "choice", "checkpoint") or (self.type == "text" and not self.required)
+
+    def allowed(self) -> str:
+        if self.type in ("int", "float"):
+            kind = "a whole number" if self.type == "int" else "a number"
+            return f"{kind} from {_num(self.min)} to {_num(self.max)}"
+        if self.type == "seed":
+            return f"a whole number from 0 to {SEED_MAX}, or 'random'"
+        if self.type == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.type == "text":
+            return f"text of at most {self.max_length} characters"
+        return f"a {self.type} name"
+
+    def coerce(self, raw: object) -> object:
+        """The typed, checked value for `raw`; raises InvalidParameter saying what is allowed."""
+        try:
+            value = _COERCE[self.type](self, raw)
+        except (TypeError, ValueError):
+            raise InvalidParameter(self.name, f"must be {self.allowed()}, got {raw!r}.") from None
+        if self.type in ("int", "float") and not (
+            (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+        ):
+            raise InvalidParameter(self.name, f"must be {self.allowed()}, got {_num(value)}.")
+        return value
+
+
+def _num(value) -> str:
+    return "any" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _int(spec: ParamSpec, raw: object) -> int:
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValueError
+    return int(raw) if not isinstance(raw, str) else int(raw.strip())
+
+
+def _float(spec: ParamSpec, raw: object) -> float:
+    if isinstance(raw, bool):
+        raise ValueError
+    value = float(raw)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError
+    return value
+
+
+def _seed(spec: ParamSpec, raw: object) -> int | None:
+    if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "random")):
+        return None
+    value = _int(spec, raw)
+    if not 0 <= value <= SEED_MAX:
+        raise ValueError
+    return value
+
+
+def _choice(spec: ParamSpec, raw: object) -> str:
+    value = str(raw).strip()
+    if value not in spec.choices:
+        raise ValueError
+    return value
+
+
+def _text(spec: ParamSpec, raw: object) -> str:
+    if not isinstance(raw, str):
+        raise TypeError
+    if len(raw) > spec.max_length:
+        raise InvalidParameter(spec.name, f"is {len(raw)} characters long; at most {spec.max_length} are allowed.")
+    return raw
+
+
+def _name(spec: ParamSpec, raw: object) -> str:
+    value = str(raw).strip()
+    if len(value) > 200 or "\x00" in value:
+        raise ValueError
+    return value
+
+
+_COERCE = {
+    "text": _text, "int": _int, "float": _float, "seed": _seed, "choice": _choice,
+    "image": _name, "checkpoint": _name, "lora": _name, "dataset": _name,
+}
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One command of the catalogue as every platform shows it."""
+
+    name: str
+    title: str
+    description: str
+    kind: str
+    params: tuple[ParamSpec, ...]
+    price: PriceRule = field(default_factory=lambda: PriceRule(base=0))
+
+    def param(self, name: str) -> ParamSpec:
+        for spec in self.params:
+            if spec.name == name:
+                return spec
+        raise InvalidParameter(name, f"is not a parameter of /{self.name}. Allowed: {', '.join(self.names())}.")
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    @property
+    def prompt_param(self) -> ParamSpec | None:
+        """The parameter free text after the command fills: the first required text."""
+        return next((p for p in self.params if p.type == "text" and p.required), None) or next(
+            (p for p in self.params if p.type == "text"), None
+        )
+
+    @property
+    def image_param(self) -> ParamSpec | None:
+        return next((p for p in self.params if p.type == "image"), None)
+
+    def validate(self, raw: dict[str, object], defaults: dict[str, object] | None = None) -> dict[str, object]:
+        """Typed values for every parameter: given ones checked, the rest from `defaults` then the manifest."""
+        for name in raw:
+            self.param(name)
+        values: dict[str, object] = {}
+        for spec in self.params:
+            if spec.name in raw and raw[spec.name] is not None and raw[spec.name] != "":
+                values[spec.name] = spec.coerce(raw[spec.name])
+            elif defaults and spec.name in defaults and spec.settable:
+                values[spec.name] = spec.coerce(defaults[spec.name])
+            elif spec.required:
+                raise InvalidParameter(spec.name, f"is required: give {spec.allowed()}.")
+            else:
+                values[spec.name] = spec.default
+        return values
+
+
+def parse_arguments(text: str) -> tuple[str, dict[str, str]]:
+    """Split chat text into free text and key=value pairs (values may be quoted)."""
+    pairs: dict[str, str] = {}
+
+    def take(match: re.Match) -> str:
+        value = next(g for g in match.groups()[2:] if g is not None)
+        pairs[match.group(1).lower()] = value
+        return " "
+
+    free = _KEY_VALUE.sub(take, text or "")
+    return " ".join(free.split()), pairs

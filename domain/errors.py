@@ -1,0 +1,62 @@
+"""Named domain errors; every message is fit to show to the user who caused it."""
+
+
+class DomainError(Exception):
+    """A rule was broken; the message says what was wrong and what is allowed."""
+
+
+class InvalidParameter(DomainError):
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+class UnknownTool(DomainError):
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(f"Unknown command '{name}'. Available: {', '.join(sorted(known)) or 'none'}.")
+        self.name = name
+
+
+class InsufficientPoints(DomainError):
+    def __init__(self, balance: int, price: int):
+        super().__init__(f"Not enough points: this costs {price}, your balance is {balance}.")
+        self.balance = balance
+        self.price = price
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, kind: str, current: str, target: str):
+        super().__init__(f"A {kind} cannot go from {current} to {target}.")
+        self.current = current
+        self.target = target
+
+
+class NotFound(DomainError):
+    """Missing, or not visible to the asking user (the two are never told apart)."""
+
+
+class Forbidden(DomainError):
+    """Visible but not changeable by the asking user."""
+
+
+class InvalidLinkCode(DomainError):
+    def __init__(self):
+        super().__init__("That link code is unknown, expired or already used. Ask for a new one with /link.")
+
+
+class RefundRefused(DomainError):
+    """A refund without its charge, or one larger than the charge."""
+
+
+class DatasetNotReady(DomainError):
+    def __init__(self, problems: list[str]):
+        super().__init__("The dataset is not ready: " + "; ".join(problems))
+        self.problems = problems
+
+
+class EngineRejected(DomainError):
+    """The image engine refused the job; the message names the parameter or node at fault."""
+
+
+class ConcurrentUpdate(DomainError):
+    """Somebody else changed the record first; reload and try again."""

@@ -1,0 +1,80 @@
+"""The generation job and its state machine: requested -> charged -> queued -> running -> terminal."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from domain.errors import IllegalTransition
+
+
+class JobState(str, Enum):
+    REQUESTED = "requested"
+    CHARGED = "charged"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED})
+_ENDS = {JobState.FAILED, JobState.CANCELLED}
+TRANSITIONS = {
+    JobState.REQUESTED: {JobState.CHARGED} | _ENDS,
+    JobState.CHARGED: {JobState.QUEUED} | _ENDS,
+    JobState.QUEUED: {JobState.RUNNING, JobState.SUCCEEDED} | _ENDS,
+    JobState.RUNNING: {JobState.SUCCEEDED} | _ENDS,
+    JobState.SUCCEEDED: set(),
+    JobState.FAILED: set(),
+    JobState.CANCELLED: set(),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    percent: float = 0.0
+    step: int = 0
+    total: int = 0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    user_id: str
+    tool: str
+    kind: str
+    params: dict
+    price: int
+    state: JobState
+    created_at: float
+    updated_at: float
+    origin: dict = field(default_factory=dict)
+    progress: Progress = field(default_factory=Progress)
+    worker: str | None = None
+    outputs: tuple[str, ...] = ()
+    error: str | None = None
+    paid: bool = False
+    refunded: bool = False
+    parent_id: str | None = None
+    version: int = 0
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL
+
+    @property
+    def owes_refund(self) -> bool:
+        """Points were taken and the job did not succeed: they must come back, once."""
+        return self.paid and self.state in _ENDS and not self.refunded
+
+    def to(self, target: JobState, now: float, **changes) -> "Job":
+        """This job in state `target`, or IllegalTransition."""
+        if target not in TRANSITIONS[self.state]:
+            raise IllegalTransition("job", self.state.value, target.value)
+        return replace(self, state=target, updated_at=now, **changes)
+
+    def with_progress(self, progress: Progress, now: float) -> "Job":
+        if self.terminal:
+            raise IllegalTransition("job", self.state.value, "progress")
+        return replace(self, progress=progress, updated_at=now)

@@ -1,0 +1,149 @@
+"""Templates: a ComfyUI API-format workflow plus a manifest; user values only ever fill node inputs."""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from domain.catalogue import PARAM_TYPES, ParamSpec, ToolSpec
+from domain.errors import DomainError, UnknownTool
+from domain.pricing import PriceRule
+
+KINDS = ("image", "image-edit", "training")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Target:
+    node: str
+    input: str
+
+
+@dataclass(frozen=True)
+class Bypass:
+    """When the parameter is empty, remove `node` and route its outputs to these inputs' sources."""
+
+    node: str
+    outputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoraFile:
+    """Where a training template's saver writes its file (ComfyUI's history does not list it)."""
+
+    node: str
+    steps_param: str
+
+
+@dataclass(frozen=True)
+class Template:
+    spec: ToolSpec
+    workflow: dict
+    targets: dict[str, tuple[Target, ...]]
+    outputs: tuple[str, ...]
+    bypass: dict[str, Bypass] = field(default_factory=dict)
+    lora_file: LoraFile | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def render(self, values: dict[str, object]) -> dict:
+        """A fresh graph with each value placed in its target inputs; the graph's shape never comes from users."""
+        graph = copy.deepcopy(self.workflow)
+        for name, targets in self.targets.items():
+            value = values.get(name)
+            if name in self.bypass and value in (None, ""):
+                _bypass(graph, self.bypass[name])
+                continue
+            if value is None:
+                continue
+            for target in targets:
+                graph[target.node]["inputs"][target.input] = value
+        return graph
+
+    def problems(self) -> list[str]:
+        """Every way the manifest disagrees with its workflow."""
+        found = []
+        for name, targets in self.targets.items():
+            for t in targets:
+                node = self.workflow.get(t.node)
+                if node is None:
+                    found.append(f"{self.name}: parameter '{name}' targets node {t.node}, which the workflow lacks")
+                elif t.input not in node.get("inputs", {}):
+                    found.append(
+                        f"{self.name}: parameter '{name}' targets input '{t.input}' of node {t.node} "
+                        f"({node.get('class_type')}), which has inputs {sorted(node.get('inputs', {}))}"
+                    )
+        for node_id in self.outputs + ((self.lora_file.node,) if self.lora_file else ()):
+            if node_id not in self.workflow:
+                found.append(f"{self.name}: output node {node_id} is not in the workflow")
+        for name, rule in self.bypass.items():
+            if rule.node not in self.workflow:
+                found.append(f"{self.name}: parameter '{name}' bypasses node {rule.node}, which the workflow lacks")
+        return found
+
+
+def _bypass(graph: dict, rule: Bypass) -> None:
+    removed = graph.pop(rule.node)
+    for node in graph.values():
+        for key, value in node.get("inputs", {}).items():
+            if isinstance(value, list) and len(value) == 2 and value[0] == rule.node:
+                node["inputs"][key] = copy.deepcopy(removed["inputs"][rule.outputs[value[1]]])
+
+
+def template_from_documents(name: str, manifest: dict, workflow: dict) -> Template:
+    """Build a template from a parsed manifest and an API-format workflow, or say precisely what is wrong."""
+    if not _NAME.match(name):
+        raise DomainError(f"template name '{name}' must be lowercase letters, digits and _ (at most 32).")
+    if not isinstance(workflow, dict) or not all(isinstance(n, dict) and "class_type" in n for n in workflow.values()):
+        raise DomainError(f"{name}: the workflow is not ComfyUI API format (node id -> {{class_type, inputs}}).")
+    kind = manifest.get("kind", "image")
+    if kind not in KINDS:
+        raise DomainError(f"{name}: kind '{kind}' is not one of {', '.join(KINDS)}.")
+    params, targets, bypass = [], {}, {}
+    for raw in manifest.get("params", []):
+        pname, ptype = raw.get("name"), raw.get("type")
+        if ptype not in PARAM_TYPES:
+            raise DomainError(f"{name}: parameter '{pname}' has type '{ptype}'; allowed: {', '.join(PARAM_TYPES)}.")
+        params.append(ParamSpec(
+            name=pname, type=ptype, description=raw.get("description", ""), default=raw.get("default"),
+            min=raw.get("min"), max=raw.get("max"), choices=tuple(raw.get("choices", ())),
+            required=bool(raw.get("required", False)), max_length=int(raw.get("max_length", 2000)),
+        ))
+        targets[pname] = tuple(Target(str(n), str(i)) for n, i in raw.get("targets", []))
+        if "bypass_when_empty" in raw:
+            rule = raw["bypass_when_empty"]
+            bypass[pname] = Bypass(node=str(rule["node"]), outputs=tuple(rule["outputs"]))
+    names = {p.name for p in params}
+    lora = manifest.get("lora_file")
+    spec = ToolSpec(
+        name=name, title=manifest.get("title", name), description=manifest.get("description", "")[:100],
+        kind=kind, params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), names),
+    )
+    return Template(
+        spec=spec, workflow=workflow, targets=targets, outputs=tuple(str(o) for o in manifest.get("outputs", [])),
+        bypass=bypass, lora_file=LoraFile(str(lora["node"]), lora["steps_param"]) if lora else None,
+    )
+
+
+class Catalogue:
+    """Every template by name: the tools users can call."""
+
+    def __init__(self, templates: list[Template]):
+        self._templates = {t.name: t for t in templates}
+
+    def get(self, name: str) -> Template:
+        template = self._templates.get((name or "").lower())
+        if template is None:
+            raise UnknownTool(name, list(self._templates))
+        return template
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._templates
+
+    def templates(self, kind: str | None = None) -> list[Template]:
+        return [t for t in self._templates.values() if kind is None or t.spec.kind == kind]
+
+    def tools(self) -> list:
+        return [t.spec for t in self._templates.values()]

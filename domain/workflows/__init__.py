@@ -1,0 +1,1 @@
+"""Use cases: each talks only to ports, and adapters call nothing else."""

@@ -1,0 +1,59 @@
+"""Accounts: a user per identity, and one-time codes that join identities into one account."""
+from __future__ import annotations
+
+from domain.errors import InvalidLinkCode
+from domain.identity import LINK_CODE_LENGTH, LINK_CODE_TTL_S, LinkCode, User, normalise_link_code, parse_identity
+from domain.ledger import EntryKind, LedgerEntry
+from ports.clock import Clock, Ids
+from ports.storage import Storage
+
+
+class Accounts:
+    def __init__(self, storage: Storage, clock: Clock, ids: Ids):
+        self.storage, self.clock, self.ids = storage, clock, ids
+
+    async def user_for(self, identity: str, display_name: str = "") -> User:
+        """The user behind `identity`, created on first sight."""
+        identity = parse_identity(identity)
+        user = await self.storage.users.by_identity(identity)
+        if user is None:
+            candidate = User(id=self.ids.new_id(), display_name=display_name or identity, created_at=self.clock.now())
+            user = await self.storage.users.add(candidate, identity)
+        return user
+
+    async def issue_link_code(self, user_id: str) -> LinkCode:
+        code = LinkCode(code=self.ids.token(LINK_CODE_LENGTH), user_id=user_id,
+                        expires_at=self.clock.now() + LINK_CODE_TTL_S)
+        await self.storage.link_codes.add(code)
+        return code
+
+    async def sign_in(self, code_text: str) -> User:
+        """The account behind a one-time code, which is used up (web sign-in)."""
+        code = await self.storage.link_codes.consume(normalise_link_code(code_text), self.clock.now())
+        if code is None:
+            raise InvalidLinkCode()
+        return await self.storage.users.get(code.user_id)
+
+    async def redeem(self, identity: str, code_text: str) -> User:
+        """Join `identity` to the account that issued the code; its points move along, once."""
+        identity = parse_identity(identity)
+        code = await self.storage.link_codes.consume(normalise_link_code(code_text), self.clock.now())
+        if code is None:
+            raise InvalidLinkCode()
+        target = await self.storage.users.get(code.user_id)
+        previous = await self.storage.users.by_identity(identity)
+        if previous is not None and previous.id != target.id:
+            await self._move_points(previous.id, target.id, code.code)
+        await self.storage.users.attach(identity, target.id)
+        return target
+
+    async def _move_points(self, source: str, target: str, code: str) -> None:
+        amount = await self.storage.ledger.balance(source)
+        if amount <= 0:
+            return
+        now = self.clock.now()
+        for user_id, signed, key in ((source, -amount, f"link-out:{code}"), (target, amount, f"link-in:{code}")):
+            await self.storage.ledger.post(LedgerEntry(
+                id=self.ids.new_id(), user_id=user_id, kind=EntryKind.ADJUSTMENT, amount=signed, key=key,
+                reason="accounts joined with a link code", created_at=now,
+            ))

@@ -1,0 +1,146 @@
+"""Make image: quote a template with the user's settings, charge exactly the quote, queue the job."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from domain.errors import DomainError, EngineRejected, InsufficientPoints, InvalidParameter, NotFound
+from domain.jobs import Job, JobState
+from domain.templates import Catalogue, Template
+from domain.workflows.points import Points
+from domain.workflows.runner import JobRunner
+from ports.blobs import BlobStore
+from ports.clock import Clock, Ids
+from ports.storage import Storage
+
+
+@dataclass(frozen=True)
+class Quote:
+    tool: str
+    values: dict
+    price: int
+    balance: int
+
+    @property
+    def affordable(self) -> bool:
+        return self.balance >= self.price
+
+
+def job_id_for(request_key: str) -> str:
+    """The same request (a double click, a redelivered interaction) always names the same job."""
+    return hashlib.sha256(request_key.encode()).hexdigest()[:32]
+
+
+class MakeImage:
+    def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, points: Points,
+                 runner: JobRunner, clock: Clock, ids: Ids):
+        self.storage, self.blobs, self.catalogue, self.points = storage, blobs, catalogue, points
+        self.runner, self.clock, self.ids = runner, clock, ids
+
+    async def quote(self, user_id: str, tool: str, raw: dict) -> Quote:
+        """Validated values (settings and defaults filled in, a seed chosen) and their price."""
+        template = self.catalogue.get(tool)
+        if template.spec.kind == "training":
+            raise DomainError(f"/{tool} trains a model: build a dataset with /train first.")
+        values = template.spec.validate(raw, await self.storage.settings.get(user_id))
+        for spec in template.spec.params:
+            if spec.type == "seed" and values.get(spec.name) is None:
+                values[spec.name] = self.ids.seed()
+        await self._check_references(user_id, template, values)
+        return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
+                     balance=await self.points.balance(user_id))
+
+    async def submit(self, user_id: str, tool: str, raw: dict, origin: dict, request_key: str | None = None,
+                     parent_id: str | None = None) -> Job:
+        """Store, charge, queue. A request key seen before returns that job and charges nothing."""
+        quote = await self.quote(user_id, tool, raw)
+        return await self.submit_quote(user_id, quote, origin, request_key, parent_id)
+
+    async def submit_quote(self, user_id: str, quote: Quote, origin: dict, request_key: str | None = None,
+                           parent_id: str | None = None, kind: str = "image") -> Job:
+        template = self.catalogue.get(quote.tool)
+        job_id = job_id_for(request_key) if request_key else self.ids.new_id()
+        existing = await self.storage.jobs.get(job_id)
+        if existing is not None:
+            return existing
+        balance = await self.points.balance(user_id)
+        if balance < quote.price:
+            raise InsufficientPoints(balance=balance, price=quote.price)
+        await self._check_engine(template, quote.values)
+        now = self.clock.now()
+        job = Job(id=job_id, user_id=user_id, tool=template.name, kind=kind, params=quote.values,
+                  price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
+                  origin=origin, parent_id=parent_id)
+        if not await self.storage.jobs.add(job):
+            return await self.storage.jobs.get(job_id)
+        try:
+            await self.points.charge(job)
+        except InsufficientPoints:
+            await self.storage.jobs.save(job.to(JobState.FAILED, self.clock.now(), error="not enough points"))
+            raise
+        job = await self.storage.jobs.save(job.to(JobState.CHARGED, self.clock.now(), paid=job.price > 0))
+        return await self.runner.enqueue(job)
+
+    async def _check_references(self, user_id: str, template: Template, values: dict) -> None:
+        for spec in template.spec.params:
+            value = values.get(spec.name)
+            if not value:
+                continue
+            if spec.type == "image" and not await self._owns_image(user_id, value):
+                raise InvalidParameter(spec.name, "needs an image you sent or made; attach or reply to one.")
+            if spec.type == "lora":
+                values[spec.name] = await self._lora_file(user_id, spec.name, value)
+
+    async def _owns_image(self, user_id: str, key: str) -> bool:
+        if key.startswith(f"inputs/{user_id}/"):
+            return await self.blobs.exists(key)
+        if key.startswith("results/"):
+            job = await self.storage.jobs.get(key.split("/")[1])
+            return job is not None and job.user_id == user_id and key in job.outputs
+        return False
+
+    async def _lora_file(self, user_id: str, param: str, name: str) -> str:
+        """A model name the user can see becomes its file name; a worker's own LoRA file stays as is."""
+        visible = [m for m in await self.storage.models.visible_to(user_id) if name in (m.name, m.filename)]
+        if visible:
+            own = [m for m in visible if m.owner == user_id]
+            return (own or visible)[0].filename
+        for engine in self.runner.healthy_engines()[:1]:
+            if name in await engine.choices("loras"):
+                return name
+        raise InvalidParameter(param, f"there is no model named '{name}' that you can use. See /models.")
+
+    async def _check_engine(self, template: Template, values: dict) -> None:
+        """Ask a worker whether it would take the graph, so a doomed job costs nothing."""
+        for engine in self.runner.healthy_engines()[:1]:
+            problems = await engine.check(template.render(values))
+            if problems:
+                raise EngineRejected("; ".join(problems))
+
+    async def reroll(self, user_id: str, job_id: str, origin: dict) -> Job:
+        """The same parameters with a new seed; a double click makes one job."""
+        parent = await self.own_job(user_id, job_id)
+        template = self.catalogue.get(parent.tool)
+        raw = {k: v for k, v in parent.params.items() if template.spec.param(k).type != "seed"}
+        key = await self.follow_up_key(user_id, "reroll", parent.id)
+        return await self.submit(user_id, parent.tool, raw, {**origin, "action": "reroll"}, request_key=key,
+                                 parent_id=parent.id)
+
+    async def follow_up_key(self, user_id: str, action: str, parent_id: str) -> str:
+        """The request key for a button press: concurrent presses share it, a later deliberate press does not."""
+        earlier = [j for j in await self.storage.jobs.of_user(user_id, limit=200) if j.parent_id == parent_id
+                   and j.origin.get("action") == action]
+        return f"{action}:{parent_id}:{user_id}:{len(earlier)}"
+
+    async def cancel_latest(self, user_id: str) -> Job | None:
+        """Cancel the user's newest unfinished job; its refund follows when it stops."""
+        jobs = [j for j in await self.storage.jobs.of_user(user_id, limit=50) if not j.terminal]
+        if jobs:
+            await self.runner.cancel(jobs[0], "cancelled by you")
+        return jobs[0] if jobs else None
+
+    async def own_job(self, user_id: str, job_id: str) -> Job:
+        job = await self.storage.jobs.get(job_id)
+        if job is None or job.user_id != user_id:
+            raise NotFound("That job does not exist or is not yours.")
+        return job

@@ -1,0 +1,47 @@
+"""Turn a stored job into what a worker needs: the rendered graph and the files to upload first."""
+from __future__ import annotations
+
+from domain.jobs import Job
+from domain.templates import Template
+from ports.blobs import BlobStore
+from ports.engine import OutputFile, UploadFile
+from ports.storage import Storage
+
+INPUT_FOLDER = "stationthis"
+
+
+def lora_prefix(job: Job) -> str:
+    return f"loras/st_{job.id}"
+
+
+def lora_output(template: Template, job: Job) -> OutputFile | None:
+    """The file ComfyUI's LoRA saver writes for this job (history never lists it, so derive it)."""
+    if template.lora_file is None:
+        return None
+    steps = job.params.get(template.lora_file.steps_param)
+    return OutputFile(node=template.lora_file.node, filename=f"st_{job.id}_{steps}_steps_00001_.safetensors",
+                      subfolder="loras", type="output")
+
+
+async def build_request(job: Job, template: Template, storage: Storage, blobs: BlobStore
+                        ) -> tuple[dict, tuple[UploadFile, ...]]:
+    values = dict(job.params)
+    uploads: list[UploadFile] = []
+    for spec in template.spec.params:
+        value = values.get(spec.name)
+        if spec.type == "image" and value:
+            name = f"{job.id}_{spec.name}.png"
+            uploads.append(UploadFile(INPUT_FOLDER, name, await blobs.get(value)))
+            values[spec.name] = f"{INPUT_FOLDER}/{name}"
+        elif spec.type == "dataset" and value:
+            folder = f"st_{job.id}"
+            dataset = await storage.datasets.get(value)
+            for number, image in enumerate(dataset.images, start=1):
+                uploads.append(UploadFile(folder, f"{number:03d}.png", await blobs.get(image.blob)))
+                caption = f"{dataset.trigger}, {image.caption}" if dataset.trigger else image.caption
+                uploads.append(UploadFile(folder, f"{number:03d}.txt", caption.encode()))
+            values[spec.name] = folder
+    graph = template.render(values)
+    if template.lora_file is not None:
+        graph[template.lora_file.node]["inputs"]["prefix"] = lora_prefix(job)
+    return graph, tuple(uploads)

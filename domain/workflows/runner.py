@@ -1,0 +1,224 @@
+"""Job runner: fair dispatch to the least-loaded healthy worker, following each job to its end."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field, replace
+
+from domain.errors import DomainError, EngineRejected
+from domain.jobs import Job, JobState, Progress
+from domain.scheduling import FairQueue
+from domain.workflows.delivery import Delivery
+from domain.workflows.reconcile import reconcile
+from domain.workflows.requests import build_request
+from ports.engine import EngineEvent, EngineUnavailable, ImageEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    slots_per_worker: int = 2
+    progress_interval: float = 3.0
+    health_interval: float = 5.0
+    seconds_per_training_step: float = 1.0
+
+
+@dataclass(eq=False)
+class Worker:
+    engine: ImageEngine
+    healthy: bool = True
+    running: set = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.engine.name
+
+
+class JobRunner:
+    def __init__(self, delivery: Delivery, engines: list[ImageEngine], config: RunnerConfig):
+        self.delivery = delivery
+        self.storage, self.clock = delivery.storage, delivery.clock
+        self.workers = [Worker(e) for e in engines]
+        self.config = config
+        self.queue = FairQueue()
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- lifecycle -------------------------------------------------------------
+    async def start(self) -> None:
+        await self.check_health()
+        await reconcile(self)
+        self.spawn(self._dispatch_loop())
+        self.spawn(self._health_loop())
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    def spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # -- what use cases call ---------------------------------------------------
+    async def enqueue(self, job: Job) -> Job:
+        """Put a charged job in line and tell its owner where it stands."""
+        job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
+        self.queue.push(job.id, job.user_id)
+        self._wake.set()
+        await self.delivery.tell(job, "queued", position=self.position(job.id))
+        return job
+
+    def position(self, job_id: str) -> int | None:
+        """1-based place in line, 0 once a worker has it, None if unknown here."""
+        if job_id in self.queue:
+            return self.queue.position(job_id)
+        return 0 if any(job_id in w.running for w in self.workers) else None
+
+    async def cancel(self, job: Job, reason: str = "cancelled") -> None:
+        if self.queue.remove(job.id):
+            await self.delivery.end(job, JobState.CANCELLED, reason)
+            return
+        worker = self.worker(job.worker)
+        if worker is not None and not job.terminal:
+            await worker.engine.cancel(job.id)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def worker(self, name: str | None) -> Worker | None:
+        return next((w for w in self.workers if w.name == name), None)
+
+    def healthy_engines(self) -> list[ImageEngine]:
+        return [w.engine for w in self.workers if w.healthy]
+
+    # -- dispatch --------------------------------------------------------------
+    async def _dispatch_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while len(self.queue):
+                worker = self._least_loaded()
+                if worker is None:
+                    break
+                job_id = self.queue.pop()
+                worker.running.add(job_id)
+                self.spawn(self._run(job_id, worker))
+
+    def _least_loaded(self) -> Worker | None:
+        free = [w for w in self.workers if w.healthy and len(w.running) < self.config.slots_per_worker]
+        return min(free, key=lambda w: len(w.running)) if free else None
+
+    async def _run(self, job_id: str, worker: Worker) -> None:
+        try:
+            job = await self.storage.jobs.get(job_id)
+            if job is None or job.state is not JobState.QUEUED:
+                return
+            try:
+                template = self.delivery.catalogue.get(job.tool)
+                graph, uploads = await build_request(job, template, self.storage, self.delivery.blobs)
+            except (DomainError, KeyError) as error:
+                await self.delivery.end(job, JobState.FAILED, f"could not prepare the job: {error}")
+                return
+            job = await self.storage.jobs.save(replace(job, worker=worker.name, updated_at=self.clock.now()))
+            try:
+                await worker.engine.submit(job.id, graph, uploads)
+            except EngineRejected as error:
+                await self.delivery.end(job, JobState.FAILED, str(error))
+                return
+            except EngineUnavailable as error:
+                await self._lost_worker(worker, job, error)
+                return
+            await self.follow(job, worker)
+        except Exception:  # a bug must not kill the dispatcher; the job is failed and refunded
+            log.exception("job %s crashed in the runner", job_id)
+            job = await self.storage.jobs.get(job_id)
+            if job is not None and not job.terminal:
+                await self.delivery.end(job, JobState.FAILED, "internal error")
+        finally:
+            worker.running.discard(job_id)
+            self._wake.set()
+
+    async def follow(self, job: Job, worker: Worker) -> None:
+        """Turn the worker's events into job states, throttled progress and a final delivery."""
+        events: asyncio.Queue = asyncio.Queue()
+        pump = self.spawn(self._pump(worker.engine.follow(job.id), events))
+        last_told, started = 0.0, None
+        try:
+            while True:
+                try:
+                    event = await asyncio.wait_for(events.get(), self.config.progress_interval)
+                except asyncio.TimeoutError:
+                    event = self._estimated_progress(job, started)
+                    if event is None:
+                        continue
+                if isinstance(event, Exception):
+                    raise event
+                if event.final:
+                    await self.delivery.finish(job, worker.engine, event)
+                    return
+                if job.state is JobState.QUEUED and event.kind in ("running", "progress"):
+                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, self.clock.now()))
+                    await self.delivery.started(job)
+                    last_told = started = self.clock.now()
+                if event.kind == "progress" and self.clock.now() - last_told >= self.config.progress_interval:
+                    job = await self.storage.jobs.save(job.with_progress(_progress(event), self.clock.now()))
+                    await self.delivery.tell(job, "progress")
+                    last_told = self.clock.now()
+        except EngineUnavailable as error:
+            await self._lost_worker(worker, job, error)
+        finally:
+            pump.cancel()
+
+    @staticmethod
+    async def _pump(source, events: asyncio.Queue) -> None:
+        try:
+            async for event in source:
+                await events.put(event)
+                if event.final:
+                    return
+            await events.put(EngineUnavailable("the worker stopped reporting before the job ended"))
+        except EngineUnavailable as error:
+            await events.put(error)
+
+    def _estimated_progress(self, job: Job, started: float | None) -> EngineEvent | None:
+        """Training nodes report no steps: estimate from elapsed time against the step count."""
+        steps = int(job.params.get("steps") or 0)
+        if job.kind != "training" or started is None or not steps:
+            return None
+        done = int((self.clock.now() - started) / self.config.seconds_per_training_step)
+        return EngineEvent("progress", value=min(done, steps - 1), max=steps, message="training (estimated)")
+
+    async def _lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
+        worker.healthy = False
+        log.warning("worker %s stopped answering: %s", worker.name, error)
+        job = await self.storage.jobs.get(job.id)
+        if job.state is JobState.QUEUED:
+            job = await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now()))
+            self.queue.push(job.id, job.user_id, front=True)
+            self._wake.set()
+        elif not job.terminal:
+            await self.delivery.end(job, JobState.FAILED, f"the worker stopped answering ({error})")
+
+    # -- health ----------------------------------------------------------------
+    async def check_health(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.healthy = (await worker.engine.health()).ok
+            except EngineUnavailable:
+                worker.healthy = False
+        self._wake.set()
+
+    async def _health_loop(self) -> None:
+        while True:
+            await self.clock.sleep(self.config.health_interval)
+            await self.check_health()
+
+
+def _progress(event: EngineEvent) -> Progress:
+    percent = 100.0 * event.value / event.max if event.max else 0.0
+    return Progress(percent=round(percent, 1), step=event.value, total=event.max, message=event.message)

@@ -1,0 +1,207 @@
+"""Train model: datasets built a little at a time, a quote, a charged run, and the model it makes."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from domain.errors import DatasetNotReady, DomainError, NotFound
+from domain.jobs import Job, JobState
+from domain.templates import Catalogue
+from domain.training import (Dataset, DatasetImage, DatasetRules, Model, RunState, TrainingRun,
+                             check_dataset_name)
+from domain.workflows.collections import Collections
+from domain.workflows.make_image import MakeImage, Quote
+from domain.workflows.requests import lora_output
+from ports.blobs import BlobStore
+from ports.clock import Clock, Ids
+from ports.media import MediaProcessor
+from ports.storage import Storage
+
+ACTIVE_DATASET = "training.active_dataset"
+_RUN_ENDINGS = {JobState.FAILED: RunState.FAILED, JobState.CANCELLED: RunState.CANCELLED}
+
+
+class TrainModel:
+    def __init__(self, storage: Storage, blobs: BlobStore, media: MediaProcessor, catalogue: Catalogue,
+                 make_image: MakeImage, collections: Collections, clock: Clock, ids: Ids, rules: DatasetRules):
+        self.storage, self.blobs, self.media, self.catalogue = storage, blobs, media, catalogue
+        self.make_image, self.collections, self.clock, self.ids, self.rules = make_image, collections, clock, ids, rules
+
+    # -- datasets --------------------------------------------------------------
+    async def create(self, owner: str, name: str) -> Dataset:
+        name = check_dataset_name(name)
+        if await self.storage.datasets.by_name(owner, name):
+            raise DomainError(f"You already have a dataset named '{name}'.")
+        dataset = Dataset(id=self.ids.new_id(), owner=owner, name=name, created_at=self.clock.now())
+        await self.storage.datasets.add(dataset)
+        return dataset
+
+    async def dataset(self, owner: str, name_or_id: str) -> Dataset:
+        found = await self.storage.datasets.by_name(owner, name_or_id) or await self.storage.datasets.get(name_or_id)
+        if found is None or found.owner != owner:
+            raise NotFound(f"You have no dataset '{name_or_id}'. Create one with: /train create NAME")
+        return found
+
+    async def active_dataset(self, owner: str) -> str | None:
+        """The dataset photos sent without a command go to."""
+        return (await self.storage.settings.get(owner)).get(ACTIVE_DATASET)
+
+    async def activate(self, owner: str, name: str) -> None:
+        dataset = await self.dataset(owner, name)
+        await self.storage.settings.put(owner, {**await self.storage.settings.get(owner), ACTIVE_DATASET: dataset.name})
+
+    async def datasets(self, owner: str) -> list[Dataset]:
+        return await self.storage.datasets.of_user(owner)
+
+    async def add_image(self, owner: str, name: str, data: bytes, caption: str = "") -> Dataset:
+        """Check and clean the image (raises MediaRejected), store it, add it with its caption."""
+        dataset = await self.dataset(owner, name)
+        clean = self.media.clean(data)
+        image = DatasetImage(blob=f"datasets/{dataset.id}/{self.ids.new_id()}.{clean.extension}",
+                             caption=caption.strip(), width=clean.info.width, height=clean.info.height)
+        updated = dataset.add(image, self.rules)
+        await self.blobs.put(image.blob, clean.data, f"image/{clean.extension}")
+        await self.storage.datasets.save(updated)
+        return updated
+
+    async def remove_image(self, owner: str, name: str, number: int) -> Dataset:
+        dataset = await self.dataset(owner, name)
+        updated = dataset.remove(number)
+        await self.storage.datasets.save(updated)
+        await self.blobs.delete(dataset.images[number - 1].blob)
+        return updated
+
+    async def caption(self, owner: str, name: str, number: int, text: str) -> Dataset:
+        return await self._change(owner, name, lambda d: d.caption(number, text))
+
+    async def trigger(self, owner: str, name: str, word: str) -> Dataset:
+        return await self._change(owner, name, lambda d: d.with_trigger(word))
+
+    async def delete(self, owner: str, name: str) -> None:
+        dataset = await self.dataset(owner, name)
+        await self.storage.datasets.delete(dataset.id)
+        for image in dataset.images:
+            await self.blobs.delete(image.blob)
+
+    async def contact_sheet(self, owner: str, name: str) -> bytes:
+        dataset = await self.dataset(owner, name)
+        images = [await self.blobs.get(i.blob) for i in dataset.images]
+        labels = [f"{n}. {i.caption or '(no caption)'}" for n, i in enumerate(dataset.images, start=1)]
+        return self.media.contact_sheet(images, labels)
+
+    async def _change(self, owner: str, name: str, change) -> Dataset:
+        updated = change(await self.dataset(owner, name))
+        await self.storage.datasets.save(updated)
+        return updated
+
+    # -- training runs ---------------------------------------------------------
+    def template_name(self, tool: str | None = None) -> str:
+        templates = self.catalogue.templates("training")
+        if tool:
+            return self.catalogue.get(tool).name
+        if not templates:
+            raise DomainError("This station has no training template.")
+        return templates[0].name
+
+    async def quote(self, owner: str, name: str, raw: dict | None = None, tool: str | None = None) -> Quote:
+        dataset = await self.dataset(owner, name)
+        problems = dataset.problems(self.rules)
+        if problems:
+            raise DatasetNotReady(problems)
+        template = self.catalogue.get(self.template_name(tool))
+        dataset_param = next(p.name for p in template.spec.params if p.type == "dataset")
+        values = template.spec.validate({**(raw or {}), dataset_param: dataset.id})
+        values["model_name"] = dataset.name
+        for spec in template.spec.params:
+            if spec.type == "seed" and values.get(spec.name) is None:
+                values[spec.name] = self.ids.seed()
+        return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
+                     balance=await self.storage.ledger.balance(owner))
+
+    async def draft(self, owner: str, name: str, raw: dict | None = None, tool: str | None = None) -> TrainingRun:
+        """A quoted, unpaid run the owner confirms (or discards) later; the charge will equal this price."""
+        quote = await self.quote(owner, name, raw, tool)
+        dataset = await self.dataset(owner, name)
+        run = TrainingRun(id=self.ids.new_id(), owner=owner, dataset_id=dataset.id, model_name=dataset.name,
+                          price=quote.price, state=RunState.DRAFT, created_at=self.clock.now(),
+                          params=quote.values, tool=quote.tool)
+        await self.storage.runs.add(run)
+        return run
+
+    async def confirm(self, owner: str, run_id: str, origin: dict) -> TrainingRun:
+        """Charge exactly the drafted price and queue the training; confirming twice changes nothing."""
+        run = await self._own_run(owner, run_id)
+        if run.state is not RunState.DRAFT:
+            return run
+        dataset = await self.storage.datasets.get(run.dataset_id)
+        problems = dataset.problems(self.rules) if dataset else ["the dataset was deleted"]
+        if problems:
+            raise DatasetNotReady(problems)
+        quote = Quote(tool=run.tool, values=run.params, price=run.price,
+                      balance=await self.storage.ledger.balance(owner))
+        job = await self.make_image.submit_quote(owner, quote, {**origin, "long": True},
+                                                 request_key=f"train:{run.id}", kind="training")
+        run = run.to(RunState.SUBMITTED, job_id=job.id)
+        await self.storage.runs.save(run)
+        return run
+
+    async def discard(self, owner: str, run_id: str) -> TrainingRun:
+        run = await self._own_run(owner, run_id)
+        if run.state is RunState.DRAFT:
+            run = run.to(RunState.CANCELLED, error="discarded before payment")
+            await self.storage.runs.save(run)
+        return run
+
+    async def _own_run(self, owner: str, run_id: str) -> TrainingRun:
+        run = await self.storage.runs.get(run_id)
+        if run is None or run.owner != owner:
+            raise NotFound("That training does not exist or is not yours.")
+        return run
+
+    async def runs(self, owner: str) -> list[tuple[TrainingRun, Job | None]]:
+        return [(run, await self.storage.jobs.get(run.job_id) if run.job_id else None)
+                for run in await self.storage.runs.of_user(owner)]
+
+    async def cancel(self, owner: str, run_id: str | None = None) -> TrainingRun:
+        runs = [r for r, _ in await self.runs(owner)
+                if r.job_id and not r.terminal and (run_id in (None, r.id))]
+        if not runs:
+            raise NotFound("You have no training in progress.")
+        job = await self.storage.jobs.get(runs[0].job_id)
+        await self.make_image.runner.cancel(job, "training cancelled by you")
+        return runs[0]
+
+    # -- the runner's follow-up for training jobs ------------------------------
+    async def succeeding(self, job: Job) -> None:
+        """Register the trained LoRA for its owner; a training without a model fails and is refunded."""
+        if not job.outputs or not await self.blobs.exists(job.outputs[0]):
+            raise DomainError("training finished without a model file")
+        run = await self.storage.runs.by_job(job.id)
+        dataset = await self.storage.datasets.get(run.dataset_id) if run else None
+        template = self.catalogue.get(job.tool)
+        data = await self.blobs.get(job.outputs[0])
+        model = Model(id=self.ids.new_id(), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
+                      blob=job.outputs[0], filename=lora_output(template, job).filename,
+                      trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
+                      size=len(data))
+        await self.storage.models.add(model)
+        await self.collections.add_to_default(job.user_id, "model", model.id)
+        await self.storage.runs.save(run.to(RunState.COMPLETED, model_id=model.id))
+
+    async def started(self, job: Job) -> None:
+        run = await self.storage.runs.by_job(job.id)
+        if run is not None and run.state is RunState.SUBMITTED:
+            await self.storage.runs.save(run.to(RunState.TRAINING))
+
+    async def ended(self, job: Job) -> None:
+        run = await self.storage.runs.by_job(job.id)
+        if run is None or run.terminal:
+            return
+        if job.state in _RUN_ENDINGS:
+            await self.storage.runs.save(run.to(_RUN_ENDINGS[job.state], error=job.error))
+
+    async def _free_name(self, owner: str, wanted: str) -> str:
+        taken = {m.name for m in await self.storage.models.visible_to(owner) if m.owner == owner}
+        name, n = wanted, 2
+        while name in taken:
+            name, n = f"{wanted}_{n}", n + 1
+        return name

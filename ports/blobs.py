@@ -1,0 +1,16 @@
+"""Blob port: opaque bytes under keys the domain chooses (results, dataset images, LoRA files)."""
+from __future__ import annotations
+
+from typing import AsyncIterator, Protocol
+
+
+class BlobStore(Protocol):
+    async def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
+    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
+        """Store a large file without holding it whole in memory; returns its size."""
+    async def get(self, key: str) -> bytes:
+        """Raise KeyError if absent."""
+    def stream(self, key: str) -> AsyncIterator[bytes]: ...
+    async def exists(self, key: str) -> bool: ...
+    async def delete(self, key: str) -> None: ...
+    async def keys(self) -> list[str]: ...

@@ -1,0 +1,116 @@
+"""Storage port: one repository per aggregate; each call is one atomic unit of work."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.collections import Collection
+from domain.identity import LinkCode, User
+from domain.jobs import Job, JobState
+from domain.ledger import LedgerEntry, Posted
+from domain.training import Dataset, Model, TrainingRun
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: str) -> User | None: ...
+    async def add(self, user: User, identity: str) -> User:
+        """Store `user` owning `identity`; if the identity already has a user, return that one."""
+    async def by_identity(self, identity: str) -> User | None: ...
+    async def identities(self, user_id: str) -> list[str]: ...
+    async def attach(self, identity: str, user_id: str) -> None:
+        """Point `identity` at `user_id` (creating or moving it)."""
+    async def all_ids(self) -> list[str]: ...
+
+
+class LinkCodeRepository(Protocol):
+    async def add(self, code: LinkCode) -> None: ...
+    async def consume(self, code: str, now: float) -> LinkCode | None:
+        """Mark the code used and return it, atomically; None if unknown, used or expired."""
+
+
+class LedgerRepository(Protocol):
+    async def post(self, entry: LedgerEntry) -> Posted:
+        """Apply the entry and update the balance atomically. An entry whose key already stands
+        changes nothing and returns the standing entry (replayed=True). Raises InsufficientPoints,
+        RefundRefused (no such charge, or the charge already refunded under another key)."""
+    async def balance(self, user_id: str) -> int: ...
+    async def entries(self, user_id: str, limit: int = 50, before: float | None = None) -> list[LedgerEntry]: ...
+    async def by_key(self, key: str) -> LedgerEntry | None: ...
+    async def verify(self) -> list[tuple[str, int, int]]:
+        """(user id, stored balance, sum of entries) for every user where the two differ."""
+    async def totals(self) -> dict[str, int]:
+        """Points moved so far by kind (grant, charge, refund, adjustment), as positive sums."""
+
+
+class JobRepository(Protocol):
+    async def add(self, job: Job) -> bool:
+        """Store a new job; False (and nothing stored) if a job with that id exists."""
+    async def get(self, job_id: str) -> Job | None: ...
+    async def save(self, job: Job) -> Job:
+        """Store `job` if the stored version equals job.version; returns it with version + 1.
+        Raises ConcurrentUpdate otherwise."""
+    async def unfinished(self) -> list[Job]:
+        """Every job not in a terminal state, oldest first."""
+    async def of_user(self, user_id: str, limit: int = 20, offset: int = 0,
+                      state: JobState | None = None) -> list[Job]: ...
+    async def count_by_state(self) -> dict[str, int]: ...
+    async def claim(self, job_id: str, owner: str, until: float, now: float) -> bool:
+        """Take the right to act on a job until `until`; False while another owner holds it."""
+
+
+class DatasetRepository(Protocol):
+    async def add(self, dataset: Dataset) -> None: ...
+    async def get(self, dataset_id: str) -> Dataset | None: ...
+    async def by_name(self, owner: str, name: str) -> Dataset | None: ...
+    async def save(self, dataset: Dataset) -> None: ...
+    async def delete(self, dataset_id: str) -> None: ...
+    async def of_user(self, owner: str) -> list[Dataset]: ...
+
+
+class TrainingRunRepository(Protocol):
+    async def add(self, run: TrainingRun) -> None: ...
+    async def get(self, run_id: str) -> TrainingRun | None: ...
+    async def by_job(self, job_id: str) -> TrainingRun | None: ...
+    async def save(self, run: TrainingRun) -> None: ...
+    async def of_user(self, owner: str) -> list[TrainingRun]: ...
+
+
+class ModelRepository(Protocol):
+    async def add(self, model: Model) -> None: ...
+    async def get(self, model_id: str) -> Model | None: ...
+    async def save(self, model: Model) -> None: ...
+    async def by_name(self, name: str) -> list[Model]: ...
+    async def visible_to(self, user_id: str) -> list[Model]:
+        """The user's own models, those shared with them, and public ones."""
+
+
+class CollectionRepository(Protocol):
+    async def add(self, collection: Collection) -> None: ...
+    async def get(self, collection_id: str) -> Collection | None: ...
+    async def save(self, collection: Collection) -> None: ...
+    async def delete(self, collection_id: str) -> None: ...
+    async def visible_to(self, user_id: str) -> list[Collection]:
+        """Owned by or shared with the user."""
+    async def by_link(self, token: str) -> Collection | None: ...
+
+
+class SettingsRepository(Protocol):
+    async def get(self, user_id: str) -> dict: ...
+    async def put(self, user_id: str, values: dict) -> None: ...
+
+
+class Storage(Protocol):
+    users: UserRepository
+    link_codes: LinkCodeRepository
+    ledger: LedgerRepository
+    jobs: JobRepository
+    datasets: DatasetRepository
+    runs: TrainingRunRepository
+    models: ModelRepository
+    collections: CollectionRepository
+    settings: SettingsRepository
+
+    async def open(self) -> None:
+        """Connect and bring the schema (or indexes) up to date; fail fast with a clear message."""
+    async def close(self) -> None: ...
+    async def ping(self) -> None:
+        """Raise if the store cannot answer."""

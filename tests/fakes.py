@@ -1,0 +1,130 @@
+"""Hand-written fakes at the ports (engine, notifier), recording what happened."""
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from domain.errors import EngineRejected
+from ports.engine import EngineEvent, EngineUnavailable, OutputFile, PromptStatus, WorkerHealth
+from ports.notifier import Notice
+
+
+def png(width: int = 64, height: int = 64, color=(200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class FakeEngine:
+    """An in-memory worker: each prompt runs `steps` steps of `step_delay` seconds and makes one PNG."""
+
+    name: str = "fake://worker-1"
+    steps: int = 3
+    step_delay: float = 0.01
+    checkpoints: list = field(default_factory=lambda: ["sd15.safetensors"])
+    loras: list = field(default_factory=list)
+    healthy: bool = True
+    submitted: list = field(default_factory=list)
+    states: dict = field(default_factory=dict)
+    cancelled: set = field(default_factory=set)
+    _fail: list = field(default_factory=list)
+    _reject: list = field(default_factory=list)
+    _outputs: dict = field(default_factory=dict)
+
+    def fail_next(self, message: str = "KSampler failed: out of memory") -> None:
+        self._fail.append(message)
+
+    def reject_next(self, message: str = "KSampler steps: Value 0 smaller than min of 1") -> None:
+        self._reject.append(message)
+
+    async def health(self) -> WorkerHealth:
+        if not self.healthy:
+            raise EngineUnavailable(f"{self.name} does not answer")
+        return WorkerHealth(ok=True, queue_remaining=sum(s in ("queued", "running") for s in self.states.values()))
+
+    async def choices(self, kind: str) -> list[str]:
+        return {"checkpoints": self.checkpoints, "loras": self.loras}.get(kind, [])
+
+    async def check(self, graph: dict) -> list[str]:
+        return [f"checkpoint '{n['inputs']['ckpt_name']}' is not installed" for n in graph.values()
+                if n["class_type"] == "CheckpointLoaderSimple" and n["inputs"].get("ckpt_name") not in self.checkpoints]
+
+    async def submit(self, prompt_id: str, graph: dict, uploads) -> None:
+        if not self.healthy:
+            raise EngineUnavailable(f"{self.name} does not answer")
+        if self._reject:
+            raise EngineRejected(self._reject.pop(0))
+        self.submitted.append((prompt_id, graph, uploads))
+        self.states[prompt_id] = "queued"
+
+    async def follow(self, prompt_id: str):
+        yield EngineEvent("running")
+        self.states[prompt_id] = "running"
+        for step in range(1, self.steps + 1):
+            await asyncio.sleep(self.step_delay)
+            if not self.healthy:
+                raise EngineUnavailable(f"{self.name} stopped answering")
+            if prompt_id in self.cancelled:
+                self.states[prompt_id] = "cancelled"
+                yield EngineEvent("cancelled", message="interrupted")
+                return
+            yield EngineEvent("progress", value=step, max=self.steps)
+        if self._fail:
+            self.states[prompt_id] = "failed"
+            yield EngineEvent("failed", message=self._fail.pop(0))
+            return
+        self.states[prompt_id] = "succeeded"
+        yield EngineEvent("succeeded", outputs=(self._output(prompt_id),))
+
+    def _output(self, prompt_id: str) -> OutputFile:
+        return self._outputs.setdefault(prompt_id, OutputFile(node="9", filename=f"{prompt_id[:8]}_00001_.png"))
+
+    async def status(self, prompt_id: str) -> PromptStatus:
+        state = self.states.get(prompt_id, "unknown")
+        outputs = (self._output(prompt_id),) if state == "succeeded" else ()
+        return PromptStatus(state=state, outputs=outputs)
+
+    async def fetch(self, output: OutputFile) -> bytes:
+        if output.filename.endswith(".safetensors"):
+            return b"\x08\x00\x00\x00\x00\x00\x00\x00{}      "
+        return png()
+
+    async def cancel(self, prompt_id: str) -> None:
+        self.cancelled.add(prompt_id)
+
+    async def close(self) -> None:
+        pass
+
+
+class RecordingNotifier:
+    """Keeps every notice, and lets a test wait for one."""
+
+    def __init__(self) -> None:
+        self.notices: list[tuple[dict, Notice]] = []
+        self._changed = asyncio.Condition()
+
+    async def notify(self, origin: dict, notice: Notice) -> None:
+        async with self._changed:
+            self.notices.append((origin, notice))
+            self._changed.notify_all()
+
+    def kinds(self, job_id: str) -> list[str]:
+        return [n.kind for _, n in self.notices if n.job and n.job.id == job_id]
+
+    async def wait_for(self, job_id: str, kind: str, timeout: float = 5.0) -> Notice:
+        async def seen():
+            async with self._changed:
+                while True:
+                    for _, notice in self.notices:
+                        if notice.job and notice.job.id == job_id and notice.kind == kind:
+                            return notice
+                    await self._changed.wait()
+
+        try:
+            return await asyncio.wait_for(seen(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"no '{kind}' notice for job {job_id}; saw {self.kinds(job_id)}") from None
