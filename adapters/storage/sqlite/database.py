@@ -1,0 +1,113 @@
+"""One SQLite connection on one dedicated thread; writes are group-committed, one savepoint each."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+Call = Callable[[sqlite3.Connection], Any]
+
+
+class SqliteDatabase:
+    """Reads run between write batches; every write pending when the thread is free joins one
+    transaction, each inside its own SAVEPOINT so a failing write undoes only itself, and one
+    durable COMMIT (one fsync) settles the whole batch."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+        self._pending: list[tuple[Call, asyncio.Future]] = []
+        self._drain_scheduled = False
+
+    async def open(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
+        try:
+            self._conn = await self._loop.run_in_executor(self._executor, self._connect)
+        except (sqlite3.Error, OSError) as error:
+            self._executor.shutdown()
+            raise RuntimeError(f"Cannot open the SQLite store at {self.path}: {error}") from error
+
+    async def close(self) -> None:
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        await self._loop.run_in_executor(self._executor, conn.close)
+        self._executor.shutdown()
+
+    async def run(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """fn(connection, *args, **kwargs) on the store's thread, outside any write transaction."""
+        conn = self._open_connection()
+        return await self._loop.run_in_executor(self._executor, partial(fn, conn, *args, **kwargs))
+
+    async def write(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """fn(connection, *args, **kwargs) in the next durable batch; its result once committed."""
+        conn = self._open_connection()
+        future = self._loop.create_future()
+        with self._lock:
+            self._pending.append((lambda connection: fn(connection, *args, **kwargs), future))
+            start, self._drain_scheduled = not self._drain_scheduled, True
+        if start:
+            self._executor.submit(self._drain, conn)
+        return await future
+
+    def _open_connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError(f"The SQLite store at {self.path} is not open.")
+        return self._conn
+
+    def _connect(self) -> sqlite3.Connection:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            conn.close()
+            raise sqlite3.OperationalError(f"the file system does not support WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")  # temporary files would land outside our directory
+        return conn
+
+    def _drain(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            batch, self._pending, self._drain_scheduled = self._pending, [], False
+        outcomes = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            outcomes = [(future, *self._attempt(conn, call)) for call, future in batch]
+            conn.execute("COMMIT")
+        except Exception as error:  # the batch as a whole failed: nobody's write stands
+            outcomes = [(future, None, error) for _, future in batch]
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            self._loop.call_soon_threadsafe(_settle, outcomes)
+
+    @staticmethod
+    def _attempt(conn: sqlite3.Connection, call: Call) -> tuple[Any, Exception | None]:
+        conn.execute("SAVEPOINT one_write")
+        try:
+            result = call(conn)
+        except Exception as error:
+            conn.execute("ROLLBACK TO one_write")
+            conn.execute("RELEASE one_write")
+            return None, error
+        conn.execute("RELEASE one_write")
+        return result, None
+
+
+def _settle(outcomes: list[tuple[asyncio.Future, Any, Exception | None]]) -> None:
+    for future, result, error in outcomes:
+        if future.cancelled():
+            continue
+        if error is None:
+            future.set_result(result)
+        else:
+            future.set_exception(error)

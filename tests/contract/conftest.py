@@ -1,0 +1,32 @@
+"""The `storage` fixture runs every contract test against each backend in BACKENDS."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from tests.contract.backends import BACKENDS
+
+
+def _factory(name: str):
+    module_name, _, attribute = BACKENDS[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as missing:
+        if missing.name and (module_name == missing.name or module_name.startswith(missing.name + ".")):
+            pytest.skip(f"the {name} backend is not written yet: module {module_name} does not exist")
+        raise
+    return getattr(module, attribute)
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+async def storage(request, tmp_path):
+    async with _factory(request.param)(tmp_path) as opened:
+        yield opened
+
+
+@pytest.fixture(autouse=True)
+async def balances_equal_the_sum_of_entries(storage):
+    """After every contract test, each stored balance still equals the sum of its entries."""
+    yield
+    assert await storage.ledger.verify() == []
