@@ -1,0 +1,135 @@
+"""The single worker: runs queued prompts one at a time, narrates them over the websocket, writes history."""
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import traceback
+
+from .catalog import CATALOG
+from .context import InterruptProcessingException, NodeContext
+from .env import Env
+from .graph import ExecutionOrder, is_link
+from .hub import Hub
+from .prompt_queue import PromptQueue
+from .script import Script
+from .validate_inputs import full_type_name
+
+HIDDEN_VALUES = {"PROMPT": lambda run: run.graph, "EXTRA_PNGINFO": lambda run: run.extra_data.get("extra_pnginfo")}
+
+
+def format_value(x):
+    return x if x is None or isinstance(x, (int, float, bool, str)) else str(x)
+
+
+async def prompt_worker(state: PromptQueue, hub: Hub, env: Env, script: Script) -> None:
+    """main.prompt_worker: execute, write history, then `executing {node: None}` last."""
+    while True:
+        (number, prompt_id, graph, extra_data, outputs), item_id = await state.get()
+        run = _Run(state, hub, env, script, prompt_id, graph, extra_data)
+        success = await run.execute(outputs)
+        status = {"status_str": "success" if success else "error", "completed": success, "messages": run.messages}
+        state.task_done(item_id, {"outputs": run.ui_outputs, "meta": run.meta}, status)
+        if run.client_id is not None:
+            hub.send_sync("executing", {"node": None, "prompt_id": prompt_id}, run.client_id)
+
+
+class _Run:
+    """One prompt's execution (execution.PromptExecutor.execute_async)."""
+
+    def __init__(self, state, hub, env, script, prompt_id, graph, extra_data):
+        self.state, self.hub, self.env, self.script = state, hub, env, script
+        self.prompt_id, self.graph, self.extra_data = prompt_id, graph, extra_data
+        self.client_id = extra_data.get("client_id")
+        self.messages, self.executed, self.results = [], [], {}
+        self.ui_outputs, self.meta, self.progress_nodes = {}, {}, {}
+
+    def add_message(self, event: str, data: dict, broadcast: bool = False) -> None:
+        data = {**data, "timestamp": int(time.time() * 1000)}
+        self.messages.append([event, data])
+        if self.client_id is not None or broadcast:
+            self.hub.send_sync(event, data, self.client_id)
+
+    def to_client(self, event: str, data: dict) -> None:
+        if self.client_id is not None:
+            self.hub.send_sync(event, data, self.client_id)
+
+    def progress_state(self, node_id: str, value: float, maximum: float, state: str) -> None:
+        """Sent to the client, or to everyone when the prompt has no client_id (as ComfyUI does)."""
+        self.progress_nodes[node_id] = {"value": value, "max": maximum, "state": state, "node_id": node_id,
+                                        "prompt_id": self.prompt_id, "display_node_id": node_id,
+                                        "parent_node_id": None, "real_node_id": node_id}
+        nodes = dict(self.progress_nodes)
+        self.hub.send_sync("progress_state", {"prompt_id": self.prompt_id, "nodes": nodes}, self.client_id)
+
+    def report(self, node_id: str, value: int, total: int) -> None:
+        self.progress_state(node_id, value, total, "running")
+        self.hub.send_sync("progress", {"value": value, "max": total, "prompt_id": self.prompt_id, "node": node_id},
+                           self.client_id)
+
+    async def execute(self, outputs: list[str]) -> bool:
+        self.state.interrupted.clear()
+        self.state.client_id = self.client_id
+        self.add_message("execution_start", {"prompt_id": self.prompt_id})
+        self.add_message("execution_cached", {"nodes": [], "prompt_id": self.prompt_id})
+        order = ExecutionOrder(self.graph, outputs, lambda n: CATALOG[self.graph[n]["class_type"]].output_node)
+        try:
+            while (node_id := order.next()) is not None:
+                if not await self.run_node(node_id):
+                    return False
+                order.done(node_id)
+        finally:
+            self.state.last_node_id = None
+        self.add_message("execution_success", {"prompt_id": self.prompt_id})
+        return True
+
+    async def run_node(self, node_id: str) -> bool:
+        """Run one node; on failure record execution_error / execution_interrupted and answer False."""
+        class_type = self.graph[node_id]["class_type"]
+        spec, kwargs = CATALOG[class_type], {}
+        self.progress_state(node_id, 0.0, 1.0, "running")
+        try:
+            kwargs = self.gather_inputs(node_id, spec)
+            self.state.last_node_id = node_id
+            self.to_client("executing", {"node": node_id, "display_node": node_id, "prompt_id": self.prompt_id})
+            ctx = NodeContext(self.env, self.script, node_id, self.state.interrupted, self.report)
+            ctx.check_interrupt()
+            await asyncio.sleep(self.script.node_delay)
+            if class_type in self.script.hanging_nodes:
+                await ctx.hang()
+            if class_type in self.script.failing_nodes:
+                raise RuntimeError(self.script.failing_nodes[class_type])
+            self.results[node_id], ui = await spec.run(ctx, **kwargs)
+        except InterruptProcessingException:
+            self.add_message("execution_interrupted", {
+                "prompt_id": self.prompt_id, "node_id": node_id, "node_type": class_type,
+                "executed": list(self.executed)}, broadcast=True)
+            return False
+        except Exception as ex:
+            self.add_message("execution_error", {
+                "prompt_id": self.prompt_id, "node_id": node_id, "node_type": class_type,
+                "executed": list(self.executed), "exception_message": f"{ex}\n",
+                "exception_type": full_type_name(type(ex)), "traceback": traceback.format_tb(sys.exc_info()[2]),
+                "current_inputs": {k: [format_value(v)] for k, v in kwargs.items()}, "current_outputs": []})
+            return False
+        if ui:
+            self.ui_outputs[node_id] = ui
+            self.meta[node_id] = {"node_id": node_id, "display_node": node_id, "parent_node": None,
+                                  "real_node_id": node_id}
+            self.to_client("executed", {"node": node_id, "display_node": node_id, "output": ui,
+                                        "prompt_id": self.prompt_id})
+        done = self.progress_nodes[node_id]["max"]
+        self.progress_state(node_id, done, done, "finished")
+        self.executed.append(node_id)
+        return True
+
+    def gather_inputs(self, node_id: str, spec) -> dict:
+        """get_input_data: declared inputs only, links replaced by upstream results, hidden values added."""
+        given, kwargs = self.graph[node_id]["inputs"], {}
+        for name in [*spec.required, *spec.optional]:
+            if name in given:
+                value = given[name]
+                kwargs[name] = self.results[value[0]][value[1]] if is_link(value) else value
+        for name, kind in spec.hidden.items():
+            kwargs[name] = HIDDEN_VALUES[kind](self)
+        return kwargs

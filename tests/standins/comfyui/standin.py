@@ -1,0 +1,137 @@
+"""ComfyUIStandin: start, stop, crash and restart the stand-in server, and turn its fault knobs."""
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from aiohttp import web
+
+from .env import Env
+from .executor import prompt_worker
+from .hub import Hub
+from .prompt_queue import PromptQueue
+from .script import DEFAULT_SUBMIT_FAILURE, Script, Tally
+from .server import build_app
+
+
+class ComfyUIStandin:
+    """A ComfyUI 0.3.64 look-alike on 127.0.0.1 that really runs graphs and writes real files.
+
+    Constructor knobs: `base_dir` (holds input/ output/ temp/; a temp dir made and removed when
+    None), `port` (0 = ephemeral; kept across restart()), `checkpoints`, `loras`, `upscale_models`
+    (model file names offered by the combos and /models/{folder}), `step_delay` (seconds per
+    KSampler / upscale / training step), `node_delay` (seconds per node).
+
+    Read: `url`, `port`, `base_dir`, `dir("input"|"output"|"temp")`; the live lists `checkpoints`,
+    `loras`, `upscale_models` (append to one, e.g. a trained LoRA "moved into models/loras");
+    counters `prompts_received`, `received_graphs` (each POST /prompt's graph), `uploads`.
+    `step_delay` and `node_delay` can be set at any time.
+
+    Faults: `fail_next_submit(body)` (next POST /prompt answers that 400 body), `fail_node(class,
+    message)` (run-time execution_error, RuntimeError), `hang_node(class)` (never finishes until
+    interrupted or stopped), `drop_sockets()` (cut every websocket, 1006), `crash()` (stop
+    answering: listener and connections gone, queue and history lost), `restart()` (same port,
+    empty queue and history, temp/ emptied, files on disk kept), `garbage_mode(kind)` with kind in
+    "non_json" | "wrong_shape" (a JSON list) | "http_500" for every HTTP route, or
+    "ws_never_closes" (a prompt's execution_success/error/interrupted and final executing{node:
+    null} are never sent; history still fills); `garbage_mode(None)` and `clear_faults()` undo.
+    """
+
+    def __init__(self, base_dir: str | None = None, *, port: int = 0,
+                 checkpoints=("sd15.safetensors",), loras=(), upscale_models=("4x.pth",),
+                 step_delay: float = 0.01, node_delay: float = 0.0):
+        self.port = port
+        self.script = Script(step_delay=step_delay, node_delay=node_delay)
+        self.tally = Tally()
+        self.env = Env(base_dir, {"checkpoints": list(checkpoints), "loras": list(loras),
+                                  "upscale_models": list(upscale_models)})
+        self._runner: web.AppRunner | None = None
+        self._hub: Hub | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    async def __aenter__(self) -> "ComfyUIStandin":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1:`port` with an empty queue and history; temp/ is emptied, as ComfyUI does."""
+        self.env.ensure()
+        self.env.clear_temp()
+        state = PromptQueue()
+        self._hub = Hub(state, self.script)
+        state.on_change = self._hub.queue_updated
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        self.port = sock.getsockname()[1]
+        app = build_app(state, self._hub, self.env, self.script, self.tally, self.port)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
+        await self._runner.setup()
+        await web.SockSite(self._runner, sock).start()
+        self._tasks = [asyncio.create_task(prompt_worker(state, self._hub, self.env, self.script)),
+                       asyncio.create_task(self._hub.publish_loop())]
+
+    async def stop(self) -> None:
+        """Graceful: websockets get a 1001 close frame; an owned base dir is removed."""
+        if self._runner is not None:
+            await self._hub.close_all()
+            await self._shut_down()
+        self.env.remove_if_owned()
+
+    async def crash(self) -> None:
+        if self._runner is not None:
+            self._hub.drop_all()
+            await self._shut_down()
+
+    async def restart(self) -> None:
+        await self.crash()
+        await self.start()
+
+    async def _shut_down(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._runner.cleanup()
+        self._runner, self._hub, self._tasks = None, None, []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_dir(self) -> str | None:
+        return self.env.base
+
+    def dir(self, kind: str) -> str:
+        return self.env.dir(kind)
+
+    checkpoints = property(lambda self: self.env.models["checkpoints"])
+    loras = property(lambda self: self.env.models["loras"])
+    upscale_models = property(lambda self: self.env.models["upscale_models"])
+    prompts_received = property(lambda self: self.tally.prompts_received)
+    received_graphs = property(lambda self: self.tally.received_graphs)
+    uploads = property(lambda self: self.tally.uploads)
+    step_delay = property(lambda self: self.script.step_delay, lambda self, v: setattr(self.script, "step_delay", v))
+    node_delay = property(lambda self: self.script.node_delay, lambda self, v: setattr(self.script, "node_delay", v))
+
+    def fail_next_submit(self, body: dict | None = None) -> None:
+        self.script.submit_failure = body if body is not None else DEFAULT_SUBMIT_FAILURE
+
+    def fail_node(self, class_type: str, message: str = "Stand-in failure") -> None:
+        self.script.failing_nodes[class_type] = message
+
+    def hang_node(self, class_type: str) -> None:
+        self.script.hanging_nodes.add(class_type)
+
+    def drop_sockets(self) -> None:
+        if self._hub is not None:
+            self._hub.drop_all()
+
+    def garbage_mode(self, kind: str | None) -> None:
+        self.script.set_garbage(kind)
+
+    def clear_faults(self) -> None:
+        self.script.clear()
