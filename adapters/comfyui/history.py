@@ -1,0 +1,67 @@
+"""ComfyUI's /history and /queue answers read into PromptStatus and OutputFile; wrong shapes are refused."""
+from __future__ import annotations
+
+from ports.engine import EngineUnavailable, OutputFile, PromptStatus
+
+
+def entry_status(prompt_id: str, entry: object) -> PromptStatus:
+    """A finished prompt's history entry: succeeded with its files, failed with the node named, or cancelled."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("status", {}), dict):
+        raise EngineUnavailable(f"ComfyUI's history entry for {prompt_id} is not shaped as expected")
+    status = entry.get("status", {})
+    if status.get("status_str", "success") == "success":
+        return PromptStatus("succeeded", outputs=outputs_of(prompt_id, entry.get("outputs", {})))
+    messages = status.get("messages") if isinstance(status.get("messages"), list) else []
+    for message in reversed(messages):
+        if isinstance(message, list) and len(message) == 2 and isinstance(message[1], dict):
+            if message[0] == "execution_error":
+                return PromptStatus("failed", message=failure_message(message[1]))
+            if message[0] == "execution_interrupted":
+                return PromptStatus("cancelled", message=interruption_message(message[1]))
+    return PromptStatus("failed", message="ComfyUI reported an error without details")
+
+
+def outputs_of(prompt_id: str, outputs: object) -> tuple[OutputFile, ...]:
+    """Every file a node's UI output names (images, gifs, audio...), in node order."""
+    if not isinstance(outputs, dict):
+        raise EngineUnavailable(f"ComfyUI's outputs for {prompt_id} are not shaped as expected")
+    files = []
+    for node, ui in outputs.items():
+        for items in ui.values() if isinstance(ui, dict) else ():
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("filename"), str):
+                    files.append(OutputFile(node=str(node), filename=item["filename"],
+                                            subfolder=str(item.get("subfolder") or ""),
+                                            type=str(item.get("type") or "output")))
+    return tuple(files)
+
+
+def queue_state(prompt_id: str, queue: dict) -> str | None:
+    """Where the prompt is in a GET /queue answer: "running", "queued" or None."""
+    running, pending = _queue_lists(queue)
+    for items, state in ((running, "running"), (pending, "queued")):
+        if any(isinstance(item, list) and len(item) > 1 and item[1] == prompt_id for item in items):
+            return state
+    return None
+
+
+def queue_length(queue: dict) -> int:
+    running, pending = _queue_lists(queue)
+    return len(running) + len(pending)
+
+
+def _queue_lists(queue: dict) -> tuple[list, list]:
+    running, pending = queue.get("queue_running"), queue.get("queue_pending")
+    if not isinstance(running, list) or not isinstance(pending, list):
+        raise EngineUnavailable("ComfyUI's queue answer lacks the lists queue_running and queue_pending")
+    return running, pending
+
+
+def failure_message(data: dict) -> str:
+    """From an execution_error: "node 3 (KSampler) failed: <exception message>"."""
+    reason = str(data.get("exception_message") or data.get("exception_type") or "unknown error").strip()
+    return f"node {data.get('node_id')} ({data.get('node_type')}) failed: {reason}"
+
+
+def interruption_message(data: dict) -> str:
+    return f"interrupted at node {data.get('node_id')} ({data.get('node_type')})"

@@ -1,0 +1,76 @@
+"""One ComfyUI /ws connection per engine, kept open, each message handed to the followers of its prompt."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import WebSocketException
+
+CONNECTED, DROPPED = "_connected", "_dropped"  # told to every follower when the socket comes up or goes down
+
+
+class ComfyUISocket:
+    """Reconnects every `retry_interval` seconds while down; followers get `(type, data)` pairs on queues."""
+
+    def __init__(self, url: str, client_id: str, retry_interval: float, open_timeout: float):
+        self._url = "ws" + url.removeprefix("http") + f"/ws?clientId={client_id}"
+        self._retry_interval, self._open_timeout = retry_interval, open_timeout
+        self._followers: dict[str, set[asyncio.Queue]] = {}
+        self._task: asyncio.Task | None = None
+        self.connected = False
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def subscribe(self, prompt_id: str) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue()
+        self._followers.setdefault(prompt_id, set()).add(queue)
+        self.start()
+        return queue
+
+    def unsubscribe(self, prompt_id: str, queue: asyncio.Queue) -> None:
+        followers = self._followers.get(prompt_id, set())
+        followers.discard(queue)
+        if not followers:
+            self._followers.pop(prompt_id, None)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                async with connect(self._url, open_timeout=self._open_timeout, close_timeout=1,
+                                   max_size=None, ping_interval=10, ping_timeout=10) as ws:
+                    self._set_connected(True)
+                    async for frame in ws:
+                        if isinstance(frame, str):
+                            self._dispatch(frame)
+            except (OSError, TimeoutError, WebSocketException):
+                pass
+            finally:
+                if self.connected:
+                    self._set_connected(False)
+            await asyncio.sleep(self._retry_interval)
+
+    def _set_connected(self, up: bool) -> None:
+        self.connected = up
+        for queues in self._followers.values():
+            for queue in queues:
+                queue.put_nowait((CONNECTED if up else DROPPED, {}))
+
+    def _dispatch(self, frame: str) -> None:
+        """Binary previews are skipped; so are messages that name no prompt (status, feature_flags)."""
+        try:
+            message = json.loads(frame)
+        except ValueError:
+            return
+        data = message.get("data") if isinstance(message, dict) else None
+        if isinstance(data, dict) and isinstance(data.get("prompt_id"), str):
+            for queue in self._followers.get(data["prompt_id"], ()):
+                queue.put_nowait((message.get("type"), data))
