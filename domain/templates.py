@@ -53,13 +53,13 @@ class Template:
         graph = copy.deepcopy(self.workflow)
         for name, targets in self.targets.items():
             value = values.get(name)
-            if name in self.bypass and value in (None, ""):
-                _bypass(graph, self.bypass[name])
-                continue
             if value is None:
                 continue
             for target in targets:
                 graph[target.node]["inputs"][target.input] = value
+        for name, rule in self.bypass.items():
+            if values.get(name) in (None, ""):
+                _bypass(graph, rule)
         return graph
 
     def problems(self) -> list[str]:

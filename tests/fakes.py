@@ -28,6 +28,7 @@ class FakeEngine:
     checkpoints: list = field(default_factory=lambda: ["sd15.safetensors"])
     loras: list = field(default_factory=list)
     healthy: bool = True
+    missing_files: bool = False
     submitted: list = field(default_factory=list)
     states: dict = field(default_factory=dict)
     cancelled: set = field(default_factory=set)
@@ -89,6 +90,8 @@ class FakeEngine:
         return PromptStatus(state=state, outputs=outputs)
 
     async def fetch(self, output: OutputFile) -> bytes:
+        if self.missing_files:
+            raise EngineUnavailable(f"GET /view?filename={output.filename} answered 404")
         if output.filename.endswith(".safetensors"):
             return b"\x08\x00\x00\x00\x00\x00\x00\x00{}      "
         return png()

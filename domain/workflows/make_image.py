@@ -11,6 +11,7 @@ from domain.workflows.points import Points
 from domain.workflows.runner import JobRunner
 from ports.blobs import BlobStore
 from ports.clock import Clock, Ids
+from ports.engine import EngineUnavailable
 from ports.storage import Storage
 
 
@@ -106,14 +107,20 @@ class MakeImage:
             own = [m for m in visible if m.owner == user_id]
             return (own or visible)[0].filename
         for engine in self.runner.healthy_engines()[:1]:
-            if name in await engine.choices("loras"):
-                return name
+            try:
+                if name in await engine.choices("loras"):
+                    return name
+            except EngineUnavailable:
+                return name  # cannot ask now; the worker itself will refuse an unknown file, with a refund
         raise InvalidParameter(param, f"there is no model named '{name}' that you can use. See /models.")
 
     async def _check_engine(self, template: Template, values: dict) -> None:
         """Ask a worker whether it would take the graph, so a doomed job costs nothing."""
         for engine in self.runner.healthy_engines()[:1]:
-            problems = await engine.check(template.render(values))
+            try:
+                problems = await engine.check(template.render(values))
+            except EngineUnavailable:
+                return  # cannot check now; the runner handles a worker that is down
             if problems:
                 raise EngineRejected("; ".join(problems))
 

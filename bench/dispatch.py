@@ -1,0 +1,172 @@
+"""Dispatch benchmark: N stand-in ComfyUI workers, 1,000 jobs from heavy and light users; prints JSON last."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.comfyui.engine import ComfyUIEngine  # noqa: E402
+from bootstrap.config import load_config  # noqa: E402
+from bootstrap.container import build_container  # noqa: E402
+
+STEPS = 4
+
+
+class TimedEngine:
+    """The real ComfyUI client, noting when each prompt starts and when ComfyUI reports it done."""
+
+    def __init__(self, engine: ComfyUIEngine, started: dict, done: dict):
+        self.engine, self.started, self.done = engine, started, done
+        self.name = engine.name
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    async def follow(self, prompt_id: str):
+        async for event in self.engine.follow(prompt_id):
+            if event.kind in ("running", "progress"):
+                self.started.setdefault(prompt_id, time.monotonic())
+            if event.final:
+                self.done[prompt_id] = time.monotonic()
+            yield event
+
+
+class TimingNotifier:
+    def __init__(self):
+        self.finished: dict[str, float] = {}
+        self.order: list[str] = []
+        self.all_done = asyncio.Event()
+        self.expected = 0
+
+    async def notify(self, origin, notice):
+        if notice.kind in ("succeeded", "failed", "cancelled") and notice.job.id not in self.finished:
+            self.finished[notice.job.id] = time.monotonic()
+            self.order.append(notice.job.id)
+            if len(self.finished) >= self.expected:
+                self.all_done.set()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_workers(count: int, step_delay: float) -> tuple[list, list[str]]:
+    processes, urls = [], []
+    for _ in range(count):
+        port = free_port()
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "tests.standins.comfyui", "--port", str(port), "--step-delay", str(step_delay)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+        urls.append(f"http://127.0.0.1:{port}")
+    for process in processes:
+        process.stdout.readline()
+    return processes, urls
+
+
+def jain(values: list[float]) -> float:
+    return sum(values) ** 2 / (len(values) * sum(v * v for v in values)) if any(values) else 0.0
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
+
+
+async def run(args) -> dict:
+    processes, urls = start_workers(args.workers, args.seconds_per_job / STEPS)
+    data_dir = tempfile.mkdtemp(prefix="stationthis-bench-")
+    started, done = {}, {}
+    notifier = TimingNotifier()
+    config = load_config(env={"STATIONTHIS_DATA_DIR": data_dir, "COMFYUI_URLS": ",".join(urls),
+                              "STATIONTHIS_PROGRESS_INTERVAL": "3"}, dotenv=False)
+    engines = [TimedEngine(ComfyUIEngine(url), started, done) for url in urls]
+    container = build_container(config, engines=engines, notifier=notifier)
+    storage = container.infra.storage()
+    await storage.open()
+    station = container.use_cases.station()
+    await station.runner.start()
+    try:
+        rng = random.Random(7)
+        heavy = [await station.accounts.user_for(f"web:heavy{n}") for n in range(10)]
+        light = [await station.accounts.user_for(f"web:light{n}") for n in range(40)]
+        for user in heavy + light:
+            await station.points.grant(user.id, 100_000)
+        light_counts = [2] * 10 + [1] * 30
+        notifier.expected = 10 * args.heavy_jobs + sum(light_counts)
+        params = {"prompt": "benchmark", "steps": STEPS, "width": 256, "height": 256}
+        submitted_at, owner = {}, {}
+
+        async def submit(user, n):
+            job = await station.make_image.submit(user.id, "txt2img", {**params, "seed": n}, {"platform": "bench"})
+            submitted_at[job.id], owner[job.id] = time.monotonic(), user.id
+            return job
+
+        ideal = notifier.expected * args.seconds_per_job / args.workers
+        t0 = time.monotonic()
+        print(f"submitting {10 * args.heavy_jobs} heavy jobs to {args.workers} workers", file=sys.stderr)
+        for n in range(args.heavy_jobs):
+            for user in heavy:
+                await submit(user, n)
+
+        async def light_user(user, count):
+            await asyncio.sleep(rng.uniform(0, 0.8 * ideal))
+            for n in range(count):
+                await submit(user, n)
+
+        await asyncio.gather(*(light_user(u, c) for u, c in zip(light, light_counts)),
+                             asyncio.wait_for(notifier.all_done.wait(), ideal * 4 + 60))
+        makespan = time.monotonic() - t0
+    finally:
+        await station.runner.stop()
+        for engine in engines:
+            await engine.close()
+        await storage.close()
+        for process in processes:
+            process.terminate()
+    half = notifier.order[: notifier.expected // 2]
+    heavy_ids = {u.id for u in heavy}
+    light_ids = {u.id for u in light}
+    heavy_done = [sum(1 for j in half if owner.get(j) == uid) for uid in heavy_ids]
+    light_waits = [(started[j] - submitted_at[j]) * 1000 for j in owner if owner[j] in light_ids and j in started]
+    delivery = [(notifier.finished[j] - done[j]) * 1000 for j in notifier.finished if j in done]
+    service = [done[j] - started[j] for j in done if j in started]
+    mean_service = sum(service) / len(service) if service else args.seconds_per_job
+    return {
+        "jobs": notifier.expected, "workers": args.workers, "seconds_per_job": args.seconds_per_job,
+        "makespan_s": round(makespan, 2), "ideal_makespan_s": round(ideal, 2),
+        # Ideal makespan from the time a job really took on a stand-in worker; nominal uses T as configured.
+        "utilization": round(notifier.expected * mean_service / args.workers / makespan, 3),
+        "utilization_nominal": round(ideal / makespan, 3),
+        "service_s_mean": round(mean_service, 4),
+        "heavy_fairness": round(jain(heavy_done), 4),
+        "light_wait_p99_ms": round(percentile(light_waits, 99), 1),
+        "delivery_p50_ms": round(percentile(delivery, 50), 1),
+        "delivery_p99_ms": round(percentile(delivery, 99), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--seconds-per-job", type=float, default=0.2)
+    parser.add_argument("--heavy-jobs", type=int, default=95, help="jobs each of the 10 heavy users submits")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

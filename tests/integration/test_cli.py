@@ -1,0 +1,116 @@
+"""The real `stationthis` command, run as a process on a temporary data dir."""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+STATIONTHIS = str(Path(sys.executable).with_name("stationthis"))
+
+
+def cli(tmp_path, *args, env=None, timeout=60):
+    full_env = {**os.environ, "STATIONTHIS_DATA_DIR": str(tmp_path / "var"), "COMFYUI_URLS": "http://127.0.0.1:9",
+                "WEB_PORT": "0", **(env or {})}
+    return subprocess.run([STATIONTHIS, *args], cwd=tmp_path, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_granting_points_creates_the_identity_and_show_prints_the_bare_balance(tmp_path):
+    granted = cli(tmp_path, "points", "grant", "telegram:42", "150", "--reason", "welcome")
+    assert granted.returncode == 0, granted.stderr
+    assert "balance 150" in granted.stdout
+    cli(tmp_path, "points", "grant", "telegram:42", "25")
+    shown = cli(tmp_path, "points", "show", "telegram:42")
+    assert shown.returncode == 0 and shown.stdout.strip().splitlines()[-1] == "175"
+
+
+def test_showing_an_unknown_identity_prints_zero(tmp_path):
+    assert cli(tmp_path, "points", "show", "web:nobody").stdout.strip().splitlines()[-1] == "0"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("points", "grant", "alice", "10"), "is not an identity"),
+    (("points", "grant", "web:alice", "-5"), "positive whole number"),
+])
+def test_bad_cli_input_gets_a_clear_message_and_a_non_zero_exit(tmp_path, args, message):
+    result = cli(tmp_path, *args)
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_ledger_verify_passes_then_reports_a_tampered_balance(tmp_path):
+    cli(tmp_path, "points", "grant", "web:alice", "100")
+    ok = cli(tmp_path, "ledger", "verify")
+    assert ok.returncode == 0 and ok.stdout.strip().splitlines()[-1].startswith("ledger ok")
+    database = next((tmp_path / "var").glob("*.sqlite3"))
+    with sqlite3.connect(database) as connection:
+        table = next(name for (name,) in connection.execute("select name from sqlite_master where type='table'")
+                     if "account" in name)
+        connection.execute(f"update {table} set balance = balance + 7")
+    bad = cli(tmp_path, "ledger", "verify")
+    assert bad.returncode != 0 and "MISMATCH" in bad.stdout and "stored balance 107" in bad.stdout
+
+
+def test_templates_list_prints_one_line_per_template_with_kind_and_price(tmp_path):
+    result = cli(tmp_path, "templates", "list")
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0
+    names = {line.split()[0] for line in lines}
+    assert {"txt2img", "img2img", "upscale", "upscale_simple", "train_lora"} <= names
+    assert all("points" in line for line in lines)
+
+
+def test_templates_check_passes_for_the_shipped_templates(tmp_path):
+    result = cli(tmp_path, "templates", "check")
+    assert result.returncode == 0 and "0 problems" in result.stdout
+
+
+def test_templates_check_names_each_problem_in_an_operator_template(tmp_path):
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "broken.json").write_text('{"1": {"class_type": "SaveImage", "inputs": {"images": ["2", 0]}}}')
+    (extra / "broken.toml").write_text('title = "Broken"\noutputs = ["1", "7"]\n[[params]]\nname = "prompt"\n'
+                                       'type = "text"\ntargets = [["5", "text"]]\n')
+    result = cli(tmp_path, "templates", "check", env={"STATIONTHIS_TEMPLATES_DIR": str(extra)})
+    assert result.returncode != 0
+    assert "targets node 5" in result.stderr and "output node 7" in result.stderr
+
+
+def test_doctor_reports_storage_ok_and_an_unreachable_worker_as_fail(tmp_path):
+    result = cli(tmp_path, "doctor")
+    assert result.returncode == 1
+    assert any(line.startswith("ok") and "storage" in line for line in result.stdout.splitlines())
+    assert any(line.startswith("FAIL") and "comfyui http://127.0.0.1:9" in line for line in result.stdout.splitlines())
+
+
+def test_doctor_never_prints_a_token(tmp_path):
+    secret = "123456:SECRET-token-value"
+    result = cli(tmp_path, "doctor", env={"TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"})
+    assert "telegram token" in result.stdout and secret not in result.stdout + result.stderr
+
+
+def test_run_starts_stays_up_and_stops_cleanly_on_sigterm(tmp_path):
+    env = {**os.environ, "STATIONTHIS_DATA_DIR": str(tmp_path / "var"), "COMFYUI_URLS": "http://127.0.0.1:9",
+           "WEB_PORT": "0", "STATIONTHIS_LOG_LEVEL": "INFO"}
+    process = subprocess.Popen([STATIONTHIS, "run"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        seen = ""
+        deadline = time.monotonic() + 30
+        while "is running" not in seen and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            seen += line
+        assert "is running" in seen, seen
+        time.sleep(0.5)
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert "stopped cleanly" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -1,0 +1,124 @@
+"""Making images through the real container: quote, charge, run, deliver, refund exactly once."""
+import asyncio
+
+import pytest
+
+from domain.errors import EngineRejected, InsufficientPoints, InvalidParameter, UnknownTool
+from domain.jobs import JobState
+
+ORIGIN = {"platform": "test"}
+
+
+async def test_a_job_is_charged_exactly_its_quote_and_delivered(harness):
+    user = await harness.user(points=100)
+    make = harness.station.make_image
+    quote = await make.quote(user.id, "txt2img", {"prompt": "a red fox", "steps": 10})
+    job = await make.submit(user.id, "txt2img", {"prompt": "a red fox", "steps": 10, "seed": quote.values["seed"]},
+                            ORIGIN)
+    assert job.price == quote.price > 0
+    done = await harness.notifier.wait_for(job.id, "succeeded")
+    assert harness.notifier.kinds(job.id)[0] == "queued"
+    assert "progress" in harness.notifier.kinds(job.id)
+    assert await harness.station.points.balance(user.id) == 100 - quote.price
+    stored = await harness.storage.jobs.get(job.id)
+    assert stored.state is JobState.SUCCEEDED and stored.outputs == done.job.outputs
+    assert (await harness.container.infra.blobs().get(stored.outputs[0])).startswith(b"\x89PNG")
+    await harness.assert_ledger_consistent()
+
+
+async def test_not_enough_points_says_balance_and_price_and_charges_nothing(harness):
+    user = await harness.user(points=1)
+    with pytest.raises(InsufficientPoints) as error:
+        await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    assert "balance is 1" in str(error.value)
+    assert await harness.station.points.balance(user.id) == 1
+    assert harness.engines[0].submitted == []
+
+
+@pytest.mark.parametrize("tool, raw, error", [
+    ("nope", {"prompt": "x"}, UnknownTool),
+    ("txt2img", {"prompt": "x", "steps": 0}, InvalidParameter),
+    ("txt2img", {"prompt": "x", "width": "wide"}, InvalidParameter),
+    ("txt2img", {"prompt": "x", "lora": "not_a_model"}, InvalidParameter),
+    ("img2img", {"prompt": "x"}, InvalidParameter),
+])
+async def test_bad_requests_are_refused_before_any_charge(harness, tool, raw, error):
+    user = await harness.user(points=50)
+    with pytest.raises(error):
+        await harness.station.make_image.submit(user.id, tool, raw, ORIGIN)
+    assert await harness.station.points.balance(user.id) == 50
+
+
+async def test_an_unknown_checkpoint_is_caught_before_the_charge(harness):
+    user = await harness.user(points=50)
+    with pytest.raises(EngineRejected, match="not installed"):
+        await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "x", "checkpoint": "nope.ckpt"}, ORIGIN)
+    assert await harness.station.points.balance(user.id) == 50
+
+
+async def test_a_job_that_fails_on_the_worker_is_refunded_once_and_the_user_told(harness):
+    user = await harness.user(points=100)
+    harness.engines[0].fail_next("KSampler failed: out of memory")
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    notice = await harness.notifier.wait_for(job.id, "failed")
+    assert notice.job.refunded and "out of memory" in notice.job.error
+    assert await harness.station.points.balance(user.id) == 100
+    entries = await harness.station.points.history(user.id)
+    assert [e.kind.value for e in entries].count("refund") == 1
+    await harness.assert_ledger_consistent()
+
+
+async def test_a_graph_the_worker_rejects_after_the_charge_is_refunded(harness):
+    user = await harness.user(points=100)
+    harness.engines[0].reject_next("KSampler steps: Value 0 smaller than min of 1")
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    notice = await harness.notifier.wait_for(job.id, "failed")
+    assert "smaller than min" in notice.job.error and notice.job.refunded
+    assert await harness.station.points.balance(user.id) == 100
+
+
+async def test_the_same_request_key_twice_makes_one_job_and_one_charge(harness):
+    user = await harness.user(points=100)
+    make = harness.station.make_image
+    first, second = await asyncio.gather(
+        make.submit(user.id, "txt2img", {"prompt": "fox", "seed": 1}, ORIGIN, request_key="interaction:1"),
+        make.submit(user.id, "txt2img", {"prompt": "fox", "seed": 1}, ORIGIN, request_key="interaction:1"))
+    assert first.id == second.id
+    await harness.notifier.wait_for(first.id, "succeeded")
+    assert await harness.station.points.balance(user.id) == 100 - first.price
+
+
+async def test_a_double_clicked_reroll_makes_one_job_but_a_later_click_makes_another(harness):
+    user = await harness.user(points=200)
+    make = harness.station.make_image
+    parent = await make.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    await harness.notifier.wait_for(parent.id, "succeeded")
+    a, b = await asyncio.gather(make.reroll(user.id, parent.id, ORIGIN), make.reroll(user.id, parent.id, ORIGIN))
+    assert a.id == b.id and a.params["prompt"] == "fox"
+    await harness.notifier.wait_for(a.id, "succeeded")
+    later = await make.reroll(user.id, parent.id, ORIGIN)
+    assert later.id != a.id
+    await harness.notifier.wait_for(later.id, "succeeded")
+    assert await harness.station.points.balance(user.id) == 200 - 3 * parent.price
+
+
+async def test_cancelling_a_queued_job_refunds_it(harness):
+    user = await harness.user(points=100)
+    harness.engines[0].healthy = False
+    await harness.station.runner.check_health()
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    assert harness.station.runner.position(job.id) == 1
+    cancelled = await harness.station.make_image.cancel_latest(user.id)
+    assert cancelled.id == job.id
+    notice = await harness.notifier.wait_for(job.id, "cancelled")
+    assert notice.job.refunded and await harness.station.points.balance(user.id) == 100
+
+
+async def test_cancelling_a_running_job_interrupts_it_and_refunds(harness):
+    user = await harness.user(points=100)
+    harness.engines[0].steps, harness.engines[0].step_delay = 50, 0.05
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    await harness.notifier.wait_for(job.id, "progress")
+    await harness.station.make_image.cancel_latest(user.id)
+    notice = await harness.notifier.wait_for(job.id, "cancelled")
+    assert notice.job.refunded and await harness.station.points.balance(user.id) == 100

@@ -1,0 +1,86 @@
+"""Worker loss and restarts: re-dispatch what had not started, refund what was lost, deliver once."""
+from dataclasses import replace
+
+from domain.jobs import Job, JobState
+from domain.ledger import EntryKind
+from tests.fakes import FakeEngine
+
+ORIGIN = {"platform": "test"}
+
+
+async def test_a_worker_that_dies_mid_job_fails_it_with_a_refund(harness):
+    engine = harness.engines[0]
+    engine.steps, engine.step_delay = 40, 0.02
+    user = await harness.user(points=100)
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    await harness.notifier.wait_for(job.id, "progress")
+    engine.healthy = False
+    notice = await harness.notifier.wait_for(job.id, "failed")
+    assert "stopped answering" in notice.job.error and notice.job.refunded
+    assert await harness.station.points.balance(user.id) == 100
+
+
+async def test_a_job_not_yet_started_on_a_dead_worker_goes_to_another(harness):
+    dead, alive = harness.engines[0], FakeEngine(name="fake://worker-2")
+    harness.station.runner.workers.append(type(harness.station.runner.workers[0])(alive, healthy=False))
+    dead.healthy = False
+    await harness.station.runner.check_health()
+    alive.healthy = True
+    user = await harness.user(points=100)
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    await harness.station.runner.check_health()
+    notice = await harness.notifier.wait_for(job.id, "succeeded")
+    assert notice.job.worker == alive.name
+
+
+async def _stored_job(harness, user, state, worker, paid=True) -> Job:
+    station = harness.station
+    quote = await station.make_image.quote(user.id, "txt2img", {"prompt": "restart"})
+    now = 1.0
+    job = Job(id=f"job{state.value}{worker is None}", user_id=user.id, tool="txt2img", kind="image",
+              params=quote.values, price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
+              origin=ORIGIN)
+    await harness.storage.jobs.add(job)
+    await station.points.charge(job)
+    job = await harness.storage.jobs.save(job.to(JobState.CHARGED, now, paid=paid))
+    if state is not JobState.CHARGED:
+        job = await harness.storage.jobs.save(job.to(JobState.QUEUED, now))
+        job = await harness.storage.jobs.save(replace(job, worker=worker))
+    return job
+
+
+async def test_after_a_restart_a_job_finished_on_its_worker_is_delivered_once(harness):
+    from domain.workflows.reconcile import reconcile
+
+    user = await harness.user(points=100)
+    job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)
+    harness.engines[0].states[job.id] = "succeeded"
+    counts = await reconcile(harness.station.runner)
+    assert counts["delivered"] == 1
+    await harness.notifier.wait_for(job.id, "succeeded")
+    assert harness.notifier.kinds(job.id).count("succeeded") == 1
+    assert (await reconcile(harness.station.runner))["delivered"] == 0
+    assert harness.engines[0].submitted == []
+
+
+async def test_after_a_restart_a_job_the_worker_lost_is_failed_and_refunded_once(harness):
+    from domain.workflows.reconcile import reconcile
+
+    user = await harness.user(points=100)
+    job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)
+    await reconcile(harness.station.runner)
+    notice = await harness.notifier.wait_for(job.id, "failed")
+    assert notice.job.refunded
+    await reconcile(harness.station.runner)
+    refunds = [e for e in await harness.station.points.history(user.id) if e.kind is EntryKind.REFUND]
+    assert len(refunds) == 1 and await harness.station.points.balance(user.id) == 100
+
+
+async def test_after_a_restart_a_charged_job_never_sent_is_queued_and_runs(harness):
+    from domain.workflows.reconcile import reconcile
+
+    user = await harness.user(points=100)
+    job = await _stored_job(harness, user, JobState.CHARGED, None)
+    await reconcile(harness.station.runner)
+    await harness.notifier.wait_for(job.id, "succeeded")
+    assert [p for p, _, _ in harness.engines[0].submitted].count(job.id) == 1
