@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,12 +64,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_workers(count: int, step_delay: float) -> tuple[list, list[str]]:
+def start_workers(count: int, step_delay: float, base: str) -> tuple[list, list[str]]:
     processes, urls = [], []
-    for _ in range(count):
+    for n in range(count):
         port = free_port()
         processes.append(subprocess.Popen(
-            [sys.executable, "-m", "tests.standins.comfyui", "--port", str(port), "--step-delay", str(step_delay)],
+            [sys.executable, "-m", "tests.standins.comfyui", "--port", str(port), "--step-delay", str(step_delay),
+             "--base-dir", os.path.join(base, f"worker{n}")],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
         urls.append(f"http://127.0.0.1:{port}")
     for process in processes:
@@ -86,8 +88,9 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def run(args) -> dict:
-    processes, urls = start_workers(args.workers, args.seconds_per_job / STEPS)
-    data_dir = tempfile.mkdtemp(prefix="stationthis-bench-")
+    scratch = tempfile.mkdtemp(prefix="stationthis-bench-")
+    processes, urls = start_workers(args.workers, args.seconds_per_job / STEPS, scratch)
+    data_dir = os.path.join(scratch, "var")
     started, done = {}, {}
     notifier = TimingNotifier()
     config = load_config(env={"STATIONTHIS_DATA_DIR": data_dir, "COMFYUI_URLS": ",".join(urls),
@@ -136,6 +139,8 @@ async def run(args) -> dict:
         await storage.close()
         for process in processes:
             process.terminate()
+            process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
     half = notifier.order[: notifier.expected // 2]
     heavy_ids = {u.id for u in heavy}
     light_ids = {u.id for u in light}

@@ -122,3 +122,27 @@ async def test_cancelling_a_running_job_interrupts_it_and_refunds(harness):
     await harness.station.make_image.cancel_latest(user.id)
     notice = await harness.notifier.wait_for(job.id, "cancelled")
     assert notice.job.refunded and await harness.station.points.balance(user.id) == 100
+
+
+async def test_progress_is_throttled_per_job_and_the_final_state_always_arrives(harness):
+    user = await harness.user(points=100)
+    harness.engines[0].steps, harness.engines[0].step_delay = 60, 0.005
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    await harness.notifier.wait_for(job.id, "succeeded")
+    kinds = harness.notifier.kinds(job.id)
+    times = [n.job.updated_at for _, n in harness.notifier.notices if n.job.id == job.id and n.kind == "progress"]
+    assert 1 <= kinds.count("progress") <= 0.3 / 0.05 + 2 < 60
+    assert all(b - a >= 0.045 for a, b in zip(times, times[1:]))
+    assert kinds[-1] == "succeeded"
+
+
+async def test_a_worker_rejoins_the_rotation_when_it_answers_again(harness):
+    user = await harness.user(points=100)
+    engine = harness.engines[0]
+    engine.healthy = False
+    await harness.station.runner.check_health()
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    assert harness.station.runner.position(job.id) == 1 and engine.submitted == []
+    engine.healthy = True
+    await harness.station.runner.check_health()
+    await harness.notifier.wait_for(job.id, "succeeded")
