@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 
@@ -19,7 +20,12 @@ def _factory(name: str):
     return getattr(module, attribute)
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+def _label(name: str) -> str:
+    """Say plainly when the MongoDB backend runs on mongomock, the in-process stand-in."""
+    return "mongomock" if name == "mongo" and not os.environ.get("MONGODB_URL") else name
+
+
+@pytest.fixture(params=sorted(BACKENDS), ids=_label)
 async def storage(request, tmp_path):
     async with _factory(request.param)(tmp_path) as opened:
         yield opened
