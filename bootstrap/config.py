@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -30,6 +31,7 @@ class Config:
     web_secret_key: str | None = None
     web_public_url: str | None = None
     log_level: str = "INFO"
+    instance: str = "stationthis"
     progress_interval: float = 3.0
     slots_per_worker: int = 2
     max_upload_bytes: int = 20_000_000
@@ -76,6 +78,7 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         web_host=get("WEB_HOST", "127.0.0.1"), web_port=_int("WEB_PORT", get("WEB_PORT", "8080"), 0, 65535),
         web_secret_key=get("WEB_SECRET_KEY"), web_public_url=get("WEB_PUBLIC_URL"),
         log_level=get("STATIONTHIS_LOG_LEVEL", "INFO").upper(),
+        instance=get("STATIONTHIS_INSTANCE", socket.gethostname()),
         progress_interval=_float("STATIONTHIS_PROGRESS_INTERVAL", get("STATIONTHIS_PROGRESS_INTERVAL", "3")),
         slots_per_worker=_int("STATIONTHIS_SLOTS_PER_WORKER", get("STATIONTHIS_SLOTS_PER_WORKER", "2"), 1, 16),
         max_upload_bytes=_int("STATIONTHIS_MAX_UPLOAD_BYTES", get("STATIONTHIS_MAX_UPLOAD_BYTES", "20000000"),

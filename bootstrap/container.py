@@ -94,7 +94,8 @@ class UseCases(containers.DeclarativeContainer):
     delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
                                    points, infra.clock)
     runner_config = providers.Singleton(RunnerConfig, slots_per_worker=config.provided.slots_per_worker,
-                                        progress_interval=config.provided.progress_interval)
+                                        progress_interval=config.provided.progress_interval,
+                                        instance=config.provided.instance)
     runner = providers.Singleton(JobRunner, delivery, infra.engines, runner_config)
     accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
     make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.catalogue, points, runner,

@@ -15,6 +15,9 @@ class FairQueue:
     def __contains__(self, job_id: str) -> bool:
         return job_id in self._owner
 
+    def ids(self) -> set[str]:
+        return set(self._owner)
+
     def push(self, job_id: str, user_id: str, front: bool = False) -> None:
         if job_id in self._owner:
             return

@@ -74,6 +74,7 @@ class MakeImage:
                   origin=origin, parent_id=parent_id)
         if not await self.storage.jobs.add(job):
             return await self.storage.jobs.get(job_id)
+        await self.runner.claim(job.id)
         try:
             await self.points.charge(job)
         except InsufficientPoints:

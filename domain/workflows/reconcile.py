@@ -20,6 +20,9 @@ async def reconcile(runner: "JobRunner") -> dict[str, int]:
     storage, delivery, clock = runner.storage, runner.delivery, runner.clock
     counts = {"requeued": 0, "followed": 0, "delivered": 0, "failed": 0}
     for job in await storage.jobs.unfinished():
+        fresh = job.state is JobState.REQUESTED and clock.now() - job.updated_at < runner.config.lease_seconds / 4
+        if fresh or job.id in runner.held() or not await runner.claim(job.id):
+            continue  # being created right now, or another live instance holds it
         if job.state is JobState.REQUESTED:
             if await storage.ledger.by_key(charge_key(job.id)) is not None:
                 job = replace(job, paid=True)
@@ -33,7 +36,8 @@ async def reconcile(runner: "JobRunner") -> dict[str, int]:
             counts["requeued"] += 1
         else:
             counts[await _resume_on_worker(runner, job)] += 1
-    log.info("reconciled unfinished jobs: %s", counts)
+    if any(counts.values()):
+        log.info("reconciled unfinished jobs: %s", counts)
     return counts
 
 

@@ -22,6 +22,8 @@ class RunnerConfig:
     progress_interval: float = 3.0
     health_interval: float = 5.0
     seconds_per_training_step: float = 1.0
+    instance: str = "stationthis"  # who holds a job's lease; a restarted instance takes its jobs back at once
+    lease_seconds: float = 120.0
 
 
 @dataclass(eq=False)
@@ -51,6 +53,7 @@ class JobRunner:
         await reconcile(self)
         self.spawn(self._dispatch_loop())
         self.spawn(self._health_loop())
+        self.spawn(self._lease_loop())
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -65,8 +68,19 @@ class JobRunner:
         return task
 
     # -- what use cases call ---------------------------------------------------
+    async def claim(self, job_id: str) -> bool:
+        """Hold the job for this instance (renewable); False while another live instance holds it."""
+        now = self.clock.now()
+        return await self.storage.jobs.claim(job_id, self.config.instance, now + self.config.lease_seconds, now)
+
+    def held(self) -> set[str]:
+        """The jobs this instance is queueing or following right now."""
+        return self.queue.ids().union(*(w.running for w in self.workers))
+
     async def enqueue(self, job: Job) -> Job:
         """Put a charged job in line and tell its owner where it stands."""
+        if not await self.claim(job.id):
+            return job
         job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
         self.queue.push(job.id, job.user_id)
         self._wake.set()
@@ -217,6 +231,14 @@ class JobRunner:
         while True:
             await self.clock.sleep(self.config.health_interval)
             await self.check_health()
+
+    async def _lease_loop(self) -> None:
+        """Renew what this instance holds; adopt jobs whose instance died and let its lease lapse."""
+        while True:
+            await self.clock.sleep(self.config.lease_seconds / 4)
+            for job_id in self.held():
+                await self.claim(job_id)
+            await reconcile(self)
 
 
 def _progress(event: EngineEvent) -> Progress:
