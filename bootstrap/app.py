@@ -7,6 +7,7 @@ import signal
 
 from bootstrap.config import Config
 from bootstrap.container import Application, build_container
+from bootstrap.storage_open import open_storage
 from bootstrap.platforms import configured_platforms
 
 log = logging.getLogger("stationthis")
@@ -20,7 +21,7 @@ class StationApp:
 
     async def start(self) -> None:
         infra, use_cases = self.container.infra, self.container.use_cases
-        await infra.storage().open()
+        await open_storage(infra.storage(), self.config)
         log.info("storage ready: %s", self.config.storage_kind)
         catalogue = infra.catalogue()
         log.info("templates: %s", ", ".join(t.name for t in catalogue.templates()) or "none")

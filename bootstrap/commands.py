@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from bootstrap.app import serve
 from bootstrap.container import build_container
+from bootstrap.storage_open import open_storage
 from domain.identity import parse_identity
 
 
@@ -13,7 +14,7 @@ from domain.identity import parse_identity
 async def opened(config):
     container = build_container(config)
     storage = container.infra.storage()
-    await storage.open()
+    await open_storage(storage, config)
     try:
         yield container
     finally:
@@ -58,7 +59,7 @@ async def ledger_verify(config, args) -> int:
 async def ledger_repair(config, args) -> int:
     async with opened(config) as container:
         ledger = container.infra.storage().ledger
-        repair = getattr(container.infra.storage(), "repair", None)
+        repair = getattr(ledger, "repair", None)
         fixed = await repair() if repair else []
         for line in fixed:
             print(f"fixed: {line}")

@@ -11,7 +11,7 @@ SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 class ConfigError(Exception):
-    """A setting is malformed; the message names the variable and what is allowed."""
+    """A setting is malformed, or what it points at cannot be reached; the message says which and why."""
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,19 @@ def test_run_starts_stays_up_and_stops_cleanly_on_sigterm(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_an_unreachable_mongodb_fails_fast_with_a_clear_message_and_no_password(tmp_path):
+    env = {"STATIONTHIS_STORAGE": "mongodb://user:secret@127.0.0.1:1/station"}
+    started = time.monotonic()
+    result = cli(tmp_path, "points", "show", "web:alice", env=env)
+    assert result.returncode == 1 and time.monotonic() - started < 30
+    assert "STATIONTHIS_STORAGE (mongodb) could not be opened" in result.stderr and "127.0.0.1" in result.stderr
+    assert "secret" not in result.stderr + result.stdout and "Traceback" not in result.stderr
+    doctor = cli(tmp_path, "doctor", env=env)
+    assert "FAIL storage" in doctor.stdout and "secret" not in doctor.stdout
+
+
+def test_a_malformed_storage_url_is_refused_with_what_is_allowed(tmp_path):
+    result = cli(tmp_path, "ledger", "verify", env={"STATIONTHIS_STORAGE": "postgres://x"})
+    assert result.returncode == 1 and "sqlite:///" in result.stderr and "mongodb://" in result.stderr

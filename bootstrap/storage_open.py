@@ -1,0 +1,9 @@
+"""Open the configured store or fail fast with one clear line."""
+from bootstrap.config import ConfigError
+
+
+async def open_storage(storage, config) -> None:
+    try:
+        await storage.open()
+    except Exception as error:  # each adapter has its own errors; all mean the same thing here
+        raise ConfigError(f"STATIONTHIS_STORAGE ({config.storage_kind}) could not be opened: {error}") from None
