@@ -130,3 +130,38 @@ def test_an_unreachable_mongodb_fails_fast_with_a_clear_message_and_no_password(
 def test_a_malformed_storage_url_is_refused_with_what_is_allowed(tmp_path):
     result = cli(tmp_path, "ledger", "verify", env={"STATIONTHIS_STORAGE": "postgres://x"})
     assert result.returncode == 1 and "sqlite:///" in result.stderr and "mongodb://" in result.stderr
+
+
+def _standin(base, *args):
+    import socket as sockets
+
+    with sockets.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "tests.standins.comfyui", "--port", str(port),
+                                "--base-dir", str(base / "comfy"), *args],
+                               cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
+    process.stdout.readline()
+    return process, f"http://127.0.0.1:{port}"
+
+
+def test_templates_check_against_a_worker_that_has_every_model_passes(tmp_path):
+    process, url = _standin(tmp_path, "--upscale-model", "RealESRGAN_x4plus.pth")
+    try:
+        result = cli(tmp_path, "templates", "check", "--against", url)
+        assert result.returncode == 0, result.stderr
+        assert f"against {url}: 0 problems" in result.stdout
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def test_templates_check_against_a_worker_names_each_missing_model(tmp_path):
+    process, url = _standin(tmp_path, "--checkpoint", "other.safetensors", "--upscale-model", "4x.pth")
+    try:
+        result = cli(tmp_path, "templates", "check", "--against", url)
+        assert result.returncode == 1
+        assert "sd15.safetensors" in result.stderr and "RealESRGAN_x4plus.pth" in result.stderr
+    finally:
+        process.terminate()
+        process.wait()
