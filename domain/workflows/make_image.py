@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from domain.errors import DomainError, EngineRejected, InsufficientPoints, InvalidParameter, NotFound
 from domain.jobs import Job, JobState

@@ -1,7 +1,6 @@
 """Train model: datasets built a little at a time, a quote, a charged run, and the model it makes."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 from domain.errors import DatasetNotReady, DomainError, NotFound
 from domain.jobs import Job, JobState
