@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from domain.errors import DomainError, EngineRejected
-from domain.jobs import Job, JobState, Progress
+from domain.jobs import Job, JobState
 from domain.scheduling import FairQueue
 from domain.workflows.delivery import Delivery
+from domain.workflows.following import follow
 from domain.workflows.reconcile import reconcile
 from domain.workflows.requests import build_request
-from ports.engine import EngineEvent, EngineUnavailable, ImageEngine
+from ports.engine import EngineUnavailable, ImageEngine
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class JobRunner:
                 await self.delivery.end(job, JobState.FAILED, str(error))
                 return
             except EngineUnavailable as error:
-                await self._lost_worker(worker, job, error)
+                await self.lost_worker(worker, job, error)
                 return
             await self.follow(job, worker)
         except Exception:  # a bug must not kill the dispatcher; the job is failed and refunded
@@ -158,56 +159,9 @@ class JobRunner:
             self._wake.set()
 
     async def follow(self, job: Job, worker: Worker) -> None:
-        """Turn the worker's events into job states, throttled progress and a final delivery."""
-        events: asyncio.Queue = asyncio.Queue()
-        pump = self.spawn(self._pump(worker.engine.follow(job.id), events))
-        last_told, started = 0.0, None
-        try:
-            while True:
-                try:
-                    event = await asyncio.wait_for(events.get(), self.config.progress_interval)
-                except asyncio.TimeoutError:
-                    event = self._estimated_progress(job, started)
-                    if event is None:
-                        continue
-                if isinstance(event, Exception):
-                    raise event
-                if event.final:
-                    await self.delivery.finish(job, worker.engine, event)
-                    return
-                if job.state is JobState.QUEUED and event.kind in ("running", "progress"):
-                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, self.clock.now()))
-                    await self.delivery.started(job)
-                    last_told = started = self.clock.now()
-                if event.kind == "progress" and self.clock.now() - last_told >= self.config.progress_interval:
-                    job = await self.storage.jobs.save(job.with_progress(_progress(event), self.clock.now()))
-                    await self.delivery.tell(job, "progress")
-                    last_told = self.clock.now()
-        except EngineUnavailable as error:
-            await self._lost_worker(worker, job, error)
-        finally:
-            pump.cancel()
+        await follow(self, job, worker)
 
-    @staticmethod
-    async def _pump(source, events: asyncio.Queue) -> None:
-        try:
-            async for event in source:
-                await events.put(event)
-                if event.final:
-                    return
-            await events.put(EngineUnavailable("the worker stopped reporting before the job ended"))
-        except EngineUnavailable as error:
-            await events.put(error)
-
-    def _estimated_progress(self, job: Job, started: float | None) -> EngineEvent | None:
-        """Training nodes report no steps: estimate from elapsed time against the step count."""
-        steps = int(job.params.get("steps") or 0)
-        if job.kind != "training" or started is None or not steps:
-            return None
-        done = int((self.clock.now() - started) / self.config.seconds_per_training_step)
-        return EngineEvent("progress", value=min(done, steps - 1), max=steps, message="training (estimated)")
-
-    async def _lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
+    async def lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
         worker.healthy = False
         log.warning("worker %s stopped answering: %s", worker.name, error)
         job = await self.storage.jobs.get(job.id)
@@ -240,7 +194,3 @@ class JobRunner:
                 await self.claim(job_id)
             await reconcile(self)
 
-
-def _progress(event: EngineEvent) -> Progress:
-    percent = 100.0 * event.value / event.max if event.max else 0.0
-    return Progress(percent=round(percent, 1), step=event.value, total=event.max, message=event.message)
