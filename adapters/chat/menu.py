@@ -17,7 +17,8 @@ BUILTINS = {
 }
 
 SUBCOMMANDS = {
-    "train": ("create", "list", "view", "use", "caption", "remove", "trigger", "submit", "status", "cancel", "delete"),
+    "train": ("create", "add", "list", "view", "use", "caption", "remove", "trigger", "submit", "status", "cancel",
+              "delete"),
     "collections": ("create", "add", "list", "view", "share", "unshare", "link", "remove", "delete"),
     "settings": ("show", "set", "reset"),
     "link": ("code", "redeem"),

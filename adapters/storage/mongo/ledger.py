@@ -31,7 +31,7 @@ class Repair:
 
 class MongoLedgerRepository:
     """Posting inserts the entry as pending under its unique key, then settles it on the account
-    (see settlement.py and LEDGER.md). Both steps are idempotent, so a post is retried whole."""
+    (see settlement.py and README, "MongoDB ledger"). Both steps are idempotent, so a post is retried whole."""
 
     def __init__(self, db: MongoConnection):
         self.db = db
