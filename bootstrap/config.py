@@ -33,6 +33,7 @@ class Config:
     log_level: str = "INFO"
     instance: str = "stationthis"
     progress_interval: float = 3.0
+    comfyui_timeout: float = 30.0
     slots_per_worker: int = 2
     max_upload_bytes: int = 20_000_000
     max_pixels: int = 50_000_000
@@ -80,6 +81,7 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         log_level=get("STATIONTHIS_LOG_LEVEL", "INFO").upper(),
         instance=get("STATIONTHIS_INSTANCE", socket.gethostname()),
         progress_interval=_float("STATIONTHIS_PROGRESS_INTERVAL", get("STATIONTHIS_PROGRESS_INTERVAL", "3")),
+        comfyui_timeout=_float("COMFYUI_TIMEOUT", get("COMFYUI_TIMEOUT", "30")),
         slots_per_worker=_int("STATIONTHIS_SLOTS_PER_WORKER", get("STATIONTHIS_SLOTS_PER_WORKER", "2"), 1, 16),
         max_upload_bytes=_int("STATIONTHIS_MAX_UPLOAD_BYTES", get("STATIONTHIS_MAX_UPLOAD_BYTES", "20000000"),
                               1024, 2**31),

@@ -51,10 +51,10 @@ def _pillow_media(max_bytes, max_pixels):
     return PillowMedia(max_bytes=max_bytes, max_pixels=max_pixels)
 
 
-def _comfyui_engines(urls):
+def _comfyui_engines(urls, timeout):
     from adapters.comfyui.engine import ComfyUIEngine
 
-    return [ComfyUIEngine(url) for url in urls]
+    return [ComfyUIEngine(url, timeout=timeout) for url in urls]
 
 
 def _templates(dirs):
@@ -80,7 +80,7 @@ class Infrastructure(containers.DeclarativeContainer):
         mongodb=providers.Singleton(_gridfs_blobs, config.provided.storage_url),
     )
     media = providers.Singleton(_pillow_media, config.provided.max_upload_bytes, config.provided.max_pixels)
-    engines = providers.Singleton(_comfyui_engines, config.provided.comfyui_urls)
+    engines = providers.Singleton(_comfyui_engines, config.provided.comfyui_urls, config.provided.comfyui_timeout)
     catalogue = providers.Singleton(_templates, config.provided.templates_dirs)
     notifier = providers.Singleton(NotifierRouter)
 

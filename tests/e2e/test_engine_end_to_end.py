@@ -18,7 +18,7 @@ class Station:
 
     def __init__(self, tmp_path, urls, templates_dir=None):
         self.env = {"STATIONTHIS_DATA_DIR": str(tmp_path / "var"), "COMFYUI_URLS": ",".join(urls),
-                    "STATIONTHIS_PROGRESS_INTERVAL": "0.05"}
+                    "STATIONTHIS_PROGRESS_INTERVAL": "0.05", "COMFYUI_TIMEOUT": "3"}
         if templates_dir:
             self.env["STATIONTHIS_TEMPLATES_DIR"] = str(templates_dir)
         self.notifier = RecordingNotifier()
@@ -176,8 +176,11 @@ async def test_the_training_template_produces_a_lora_used_by_a_later_txt2img(app
     for n in range(4):
         await training.add_image(user.id, "corgi", png(96, 96, (n * 60, 90, 30)), caption=f"a corgi {n}")
     await training.trigger(user.id, "corgi", "corgizorb")
+    comfy.step_delay = 0.1
     run = await training.confirm(user.id, (await training.draft(user.id, "corgi", {"steps": 20})).id, ORIGIN)
     await app.notifier.wait_for(run.job_id, "succeeded", timeout=30)
+    messages = [n.job.progress.message for _, n in app.notifier.notices if n.job.id == run.job_id]
+    assert "training (estimated)" in messages, "TrainLoraNode sends no steps, so progress is estimated"
     model = (await app.station.models.visible(user.id))[0]
     lora = await app.container.infra.blobs().get(model.blob)
     header = int.from_bytes(lora[:8], "little")
@@ -186,3 +189,22 @@ async def test_the_training_template_produces_a_lora_used_by_a_later_txt2img(app
     job = await app.station.make_image.submit(user.id, "txt2img", {"prompt": "corgizorb", "lora": "corgi"}, ORIGIN)
     await app.notifier.wait_for(job.id, "succeeded", timeout=20)
     assert model.filename in json.dumps(comfy.received_graphs[-1])
+
+
+async def test_a_worker_answering_garbage_mid_job_fails_it_with_a_refund(app, comfy):
+    user = await app.user()
+    comfy.step_delay = 0.2
+    job = await app.station.make_image.submit(user.id, "txt2img", {"prompt": "a fox", "steps": 40}, ORIGIN)
+    await app.notifier.wait_for(job.id, "progress", timeout=20)
+    comfy.garbage_mode("non_json")
+    comfy.drop_sockets()
+    notice = await app.notifier.wait_for(job.id, "failed", timeout=60)
+    assert notice.job.refunded and await app.balance(user) == 100
+
+
+async def test_a_socket_that_never_reports_the_end_is_covered_by_polling_history(app, comfy):
+    user = await app.user()
+    comfy.garbage_mode("ws_never_closes")
+    job = await app.station.make_image.submit(user.id, "txt2img", {"prompt": "a fox", "steps": 3}, ORIGIN)
+    await app.notifier.wait_for(job.id, "succeeded", timeout=30)
+    assert await app.balance(user) == 100 - job.price
