@@ -25,15 +25,20 @@ class StationApp:
         log.info("storage ready: %s", self.config.storage_kind)
         catalogue = infra.catalogue()
         log.info("templates: %s", ", ".join(t.name for t in catalogue.templates()) or "none")
+        # Built (and their notifiers registered) before the runner reconciles, so results that finished
+        # while we were down reach their chats; started after it.
+        platforms = configured_platforms(self.config, self.container)
         await use_cases.runner().start()
         healthy = len(use_cases.runner().healthy_engines())
         log.info("job runner started: %d of %d ComfyUI workers healthy", healthy, len(self.config.comfyui_urls))
-        for platform in configured_platforms(self.config, self.container):
+        for platform in platforms:
             await platform.start()
             self.platforms.append(platform)
             log.info("%s started", platform.title)
 
     async def stop(self) -> None:
+        # The runner first: a job that ends after it stops stays unfinished and is delivered at the next start.
+        await self.container.use_cases.runner().stop()
         for platform in reversed(self.platforms):
             try:
                 await platform.stop()
@@ -41,7 +46,6 @@ class StationApp:
             except Exception:
                 log.exception("stopping %s failed", platform.title)
         self.platforms.clear()
-        await self.container.use_cases.runner().stop()
         for engine in self.container.infra.engines():
             await engine.close()
         await self.container.infra.storage().close()

@@ -135,10 +135,11 @@ class MakeImage:
                                  parent_id=parent.id)
 
     async def follow_up_key(self, user_id: str, action: str, parent_id: str) -> str:
-        """The request key for a button press: concurrent presses share it, a later deliberate press does not."""
+        """The request key for a button press. Presses while the last one's job is unfinished share a key
+        (a double click makes one job); once it has ended, the next press makes a new one."""
         earlier = [j for j in await self.storage.jobs.of_user(user_id, limit=200) if j.parent_id == parent_id
                    and j.origin.get("action") == action]
-        return f"{action}:{parent_id}:{user_id}:{len(earlier)}"
+        return f"{action}:{parent_id}:{user_id}:{sum(j.terminal for j in earlier)}"
 
     async def cancel_latest(self, user_id: str) -> Job | None:
         """Cancel the user's newest unfinished job; its refund follows when it stops."""

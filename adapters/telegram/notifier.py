@@ -1,0 +1,120 @@
+"""TelegramNotifier: one status message per job, edited in place at a chat's pace, then the result with its buttons."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from telegram.error import TelegramError
+
+from adapters.chat.messages import Reply
+from adapters.chat.render import render_notice
+from adapters.telegram.send import Sender
+from domain.jobs import Job
+from ports.notifier import Notice
+
+log = logging.getLogger(__name__)
+
+STATUS_KINDS = ("queued", "progress")
+FINAL_KINDS = ("succeeded", "failed", "cancelled")
+EDIT_INTERVAL = 1.0  # Telegram allows about one message per second in a chat...
+GROUP_EDIT_INTERVAL = 3.0  # ...and 20 a minute in a group
+CLOSE_TIMEOUT = 10.0
+UNSENDABLE = "(Telegram would not take the image file itself; the buttons below still work.)"
+
+
+@dataclass
+class _Status:
+    wanted: str  # the newest status text
+    shown: str = ""
+    message_id: int | None = None
+
+
+class TelegramNotifier:
+    """Notices are delivered in order per job, in the background: a slow or flooded chat never holds up a job."""
+
+    def __init__(self, sender: Sender, result_image: Callable[[Job], Awaitable[bytes | None]]):
+        self.sender, self.result_image = sender, result_image
+        self.ready = asyncio.Event()  # set once the bot can send; notices wait for it
+        self._closed = False
+        self._statuses: dict[str, _Status] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._next_edit: dict[int, float] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    async def notify(self, origin: dict, notice: Notice) -> None:
+        if self._closed or "chat_id" not in origin:
+            log.warning("telegram notice %s for chat %s dropped", notice.kind, origin.get("chat_id"))
+            return
+        key = notice.job.id if notice.job else f"chat:{origin['chat_id']}"
+        if notice.job and notice.kind in STATUS_KINDS:
+            text = render_notice(notice).text
+            self._statuses.setdefault(key, _Status(text)).wanted = text
+        task = asyncio.get_running_loop().create_task(self._deliver(key, origin, notice))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """Let notices under way finish (bounded), then stop taking new ones."""
+        self._closed = True
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=CLOSE_TIMEOUT)
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _deliver(self, key: str, origin: dict, notice: Notice) -> None:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:  # taken in arrival order, so one job's notices never overtake each other
+                await self.ready.wait()
+                if notice.job and notice.kind in STATUS_KINDS:
+                    await self._show_status(key, origin)
+                elif notice.job and notice.kind in FINAL_KINDS:
+                    await self._finish(key, origin, notice)
+                else:
+                    await self.sender.send(origin["chat_id"], Reply(notice.text), origin.get("reply_to"))
+        except Exception:
+            log.exception("telegram: delivering '%s' for %s failed", notice.kind, key)
+
+    async def _show_status(self, key: str, origin: dict) -> None:
+        status, chat_id = self._statuses.get(key), origin["chat_id"]
+        if status is None or status.wanted == status.shown:
+            return  # finished already, or a newer notice got there first
+        if status.message_id is None:  # the first notice, or the first after a restart
+            text = status.wanted
+            sent = await self.sender.send(chat_id, Reply(text), origin.get("reply_to"))
+            status.message_id, status.shown = sent.message_id, text
+            self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
+            return
+        delay = self._next_edit.get(chat_id, 0.0) - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
+        text = status.wanted
+        await self.sender.edit(chat_id, status.message_id, text)
+        status.shown = text
+
+    async def _finish(self, key: str, origin: dict, notice: Notice) -> None:
+        status = self._statuses.pop(key, None)
+        self._locks.pop(key, None)
+        chat_id, job, reply = origin["chat_id"], notice.job, render_notice(notice)
+        if notice.kind == "succeeded":
+            image = await self.result_image(job)
+            if image is not None:
+                reply = replace(reply, image=image, image_name=f"{job.tool}_{job.id[:8]}.png")
+        try:
+            await self.sender.send(chat_id, reply, origin.get("reply_to"))
+        except TelegramError as error:  # e.g. a file past the server's upload limit: the words still go
+            if reply.image is None:
+                raise
+            log.warning("telegram refused the result of job %s: %s", job.id, error)
+            await self.sender.send(chat_id, replace(reply, image=None, text=f"{reply.text}\n{UNSENDABLE}"),
+                                   origin.get("reply_to"))
+        if status is not None and status.message_id is not None:
+            await self.sender.delete(chat_id, status.message_id)
+
+
+def _interval(chat_id: int) -> float:
+    return GROUP_EDIT_INTERVAL if chat_id < 0 else EDIT_INTERVAL  # group and channel ids are negative

@@ -1,0 +1,43 @@
+"""The Telegram bot as a platform, started when TELEGRAM_BOT_TOKEN is set."""
+from __future__ import annotations
+
+import logging
+
+from bootstrap.config import Config
+
+# Loggers that print Bot API URLs, which contain the token: httpx at INFO, python-telegram-bot at DEBUG.
+URL_LOGGERS = ("httpx", "telegram.ext.ExtBot", "telegram.Bot")
+
+
+class RedactToken(logging.Filter):
+    """Writes <token> where a record would show the bot token."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        return True
+
+
+def platform(config: Config, container):
+    if not config.telegram_token:
+        return None
+    from adapters.chat.commands import ChatCommands
+    from adapters.telegram.bot import TelegramBot
+
+    for name in URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactToken) and f.token == config.telegram_token for f in logger.filters):
+            logger.addFilter(RedactToken(config.telegram_token))
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))  # a line per poll
+    if config.telegram_webhook_url:
+        logging.getLogger("stationthis").warning("TELEGRAM_WEBHOOK_URL is not supported yet; the bot polls instead")
+    commands = ChatCommands(container.use_cases.station(), container.infra.blobs(), config.web_public_url)
+    bot = TelegramBot(config.telegram_token, commands, container.infra.media(), config.max_upload_bytes,
+                      api_url=config.telegram_api_base_url)
+    container.infra.notifier().register("telegram", bot.notifier)
+    return bot
