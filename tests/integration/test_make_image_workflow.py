@@ -146,3 +146,17 @@ async def test_a_worker_rejoins_the_rotation_when_it_answers_again(harness):
     engine.healthy = True
     await harness.station.runner.check_health()
     await harness.notifier.wait_for(job.id, "succeeded")
+
+
+async def test_a_second_press_while_the_first_job_runs_returns_that_job_and_charges_nothing(harness):
+    user = await harness.user(points=200)
+    make = harness.station.make_image
+    parent = await make.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
+    await harness.notifier.wait_for(parent.id, "succeeded")
+    harness.engines[0].steps, harness.engines[0].step_delay = 30, 0.02
+    first = await make.reroll(user.id, parent.id, ORIGIN)
+    await harness.notifier.wait_for(first.id, "progress")
+    second = await make.reroll(user.id, parent.id, ORIGIN)
+    assert second.id == first.id
+    await harness.notifier.wait_for(first.id, "succeeded")
+    assert await harness.station.points.balance(user.id) == 200 - 2 * parent.price
