@@ -1,0 +1,80 @@
+"""The Quart application: pages, the JSON API, health and metrics, wired to one Station."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from quart import Quart, request
+
+from adapters.web import (
+    auth,
+    collections,
+    csrf,
+    errors,
+    gallery,
+    health,
+    jobs,
+    make,
+    media,
+    models,
+    points,
+    settings,
+    training,
+)
+from adapters.web.api import blueprint as api
+from adapters.web.choices import EngineChoices
+from adapters.web.context import Web, WebSettings
+from adapters.web.notifier import WebNotifier
+from adapters.web.sessions import TokenSigner, current_user
+from domain.workflows.station import Station
+from ports.blobs import BlobStore
+from ports.storage import Storage
+
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
+CSP = ("default-src 'self'; script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org; "
+       "img-src 'self' data: blob:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, health)
+
+
+def create_app(station: Station, storage: Storage, blobs: BlobStore, config: WebSettings,
+               notifier: WebNotifier | None = None) -> Quart:
+    app = Quart(__name__)
+    app.secret_key = config.secret_key
+    app.config.update(
+        MAX_CONTENT_LENGTH=config.max_upload_bytes + FORM_OVERHEAD, MAX_FORM_MEMORY_SIZE=1_000_000,
+        SESSION_COOKIE_NAME="stationthis_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies, PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        SESSION_REFRESH_EACH_REQUEST=False,  # a session lasts 30 days from sign-in; no cookie on every answer
+        SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1), JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.extensions["stationthis"] = Web(station=station, storage=storage, blobs=blobs, settings=config,
+                                        notifier=notifier or WebNotifier(), tokens=TokenSigner(
+                                            config.secret_key, config.token_days), choices=EngineChoices(station.runner))
+    csrf.install(app)
+    errors.install(app)
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.blueprint)
+    app.register_blueprint(api)
+
+    app.jinja_env.filters["when"] = when
+
+    @app.context_processor
+    async def page_context() -> dict:
+        return {"user": await current_user(), "max_upload_mb": config.max_upload_bytes / 1_000_000}
+
+    @app.after_request
+    async def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("Cache-Control", "no-store")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+def when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")

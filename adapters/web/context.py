@@ -1,0 +1,53 @@
+"""What every view needs: the station, read-only storage and blobs, settings, and the notifier."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from quart import current_app
+
+from domain.workflows.station import Station
+from ports.blobs import BlobStore
+from ports.storage import Storage
+
+if TYPE_CHECKING:
+    from adapters.web.choices import EngineChoices
+    from adapters.web.notifier import WebNotifier
+    from adapters.web.sessions import TokenSigner
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How this web interface is set up; the secret key signs cookies and bearer tokens."""
+
+    secret_key: str
+    max_upload_bytes: int = 20_000_000
+    public_url: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_bot_name: str | None = None
+    chat_platforms: tuple[str, ...] = ()
+    token_days: int = 365
+
+    @property
+    def secure_cookies(self) -> bool:
+        return (self.public_url or "").startswith("https://")
+
+
+@dataclass(frozen=True)
+class Web:
+    station: Station
+    storage: Storage
+    blobs: BlobStore
+    settings: WebSettings
+    notifier: WebNotifier
+    tokens: TokenSigner
+    choices: EngineChoices
+
+
+def web() -> Web:
+    return current_app.extensions["stationthis"]
+
+
+def origin(user_id: str) -> dict:
+    """Where a job made on the web reports back to."""
+    return {"platform": "web", "user_id": user_id}

@@ -1,0 +1,89 @@
+"""Make: pick a tool, fill the form the catalogue describes, see the price, submit, follow the job."""
+from __future__ import annotations
+
+import secrets
+
+from quart import Blueprint, redirect, render_template, request
+
+from adapters.web.context import origin, web
+from adapters.web.errors import status_of
+from adapters.web.forms import fields_for, raw_values
+from adapters.web.present import is_image, media_url
+from adapters.web.sessions import current_user, login_required
+from adapters.web.uploads import read_upload
+from domain.catalogue import ToolSpec
+from domain.errors import DomainError, NotFound
+from ports.media import MediaRejected
+
+blueprint = Blueprint("make", __name__)
+UPLOAD_SUFFIX = "__file"
+
+
+@blueprint.get("/make")
+@login_required
+async def tools():
+    specs = [t.spec for t in web().station.catalogue.templates() if t.spec.kind != "training"]
+    return await render_template("make_index.html", tools=specs)
+
+
+@blueprint.get("/make/<tool>")
+@login_required
+async def form(tool: str):
+    spec = _tool(tool)
+    return await _render(spec, {k: v for k, v in request.args.items() if k in spec.names()})
+
+
+@blueprint.post("/make/<tool>")
+@login_required
+async def submit(tool: str):
+    spec, station, user = _tool(tool), web().station, await current_user()
+    form = await request.form
+    raw = raw_values(spec.params, form)
+    quote = None
+    try:
+        raw.update(await _uploaded_image(spec, user.id))
+        if form.get("action") == "quote":
+            quote = await station.make_image.quote(user.id, spec.name, raw)
+        else:
+            job = await station.make_image.submit(user.id, spec.name, raw, origin(user.id),
+                                                  request_key=_request_key(user.id, form.get("request_key")))
+            return redirect(f"/jobs/{job.id}")
+    except (DomainError, MediaRejected) as error:
+        return await _render(spec, raw, error=str(error)), status_of(error)
+    return await _render(spec, raw, quote=quote)
+
+
+def _tool(name: str) -> ToolSpec:
+    spec = web().station.catalogue.get(name).spec
+    if spec.kind == "training":
+        raise NotFound(f"/{spec.name} trains a model: use the training studio.")
+    return spec
+
+
+async def _uploaded_image(spec: ToolSpec, user_id: str) -> dict:
+    """A picture sent with the form itself (browsers without JavaScript), kept as the user's input."""
+    param = spec.image_param
+    upload = (await request.files).get(f"{param.name}{UPLOAD_SUFFIX}") if param else None
+    if upload is None or not upload.filename:
+        return {}
+    return {param.name: await web().station.media.store_input(user_id, read_upload(upload))}
+
+
+def _request_key(user_id: str, nonce: str | None) -> str | None:
+    """The form's one-time nonce: submitting the same form twice makes one job and one charge."""
+    return f"web:{user_id}:{nonce[:64]}" if nonce else None
+
+
+async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
+    station, user = web().station, await current_user()
+    shown = {name: value for name, (value, _) in (await station.settings.show(user.id)).items()}
+    types = {p.type for p in spec.params}
+    models = [m.name for m in await station.models.visible(user.id)] if "lora" in types else []
+    checkpoints = await web().choices.get("checkpoints") if "checkpoint" in types else []
+    fields = fields_for(spec.params, {**shown, **values}, models, checkpoints)
+    image = spec.image_param and values.get(spec.image_param.name)
+    return await render_template(
+        "make.html", spec=spec, fields=fields, error=error, quote=quote, upload_suffix=UPLOAD_SUFFIX,
+        balance=await station.points.balance(user.id), request_key=secrets.token_urlsafe(12),
+        workers_ok=bool(station.runner.healthy_engines()),
+        preview=media_url(image) if image and is_image(image) else None)

@@ -1,0 +1,59 @@
+"""Serve the app with hypercorn inside the running event loop; stop it gracefully."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+
+log = logging.getLogger(__name__)
+GRACE_S = 3.0
+
+
+class WebServer:
+    """Binds first (so a taken port fails `start` with a clear error), then serves until `stop`."""
+
+    def __init__(self, app, host: str, port: int):
+        self.app, self.host, self.port = app, host, port
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def start(self) -> None:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        try:
+            sock = socket.create_server((self.host, self.port), family=family, backlog=256)
+        except OSError as error:
+            raise RuntimeError(f"The web interface cannot listen on {self.host}:{self.port}: {error.strerror}. "
+                               "Set WEB_HOST and WEB_PORT to a free address.") from None
+        self.port = sock.getsockname()[1]
+        config = Config()
+        config.bind = [f"fd://{sock.detach()}"]
+        config.graceful_timeout = GRACE_S
+        config.errorlog = logging.getLogger("hypercorn.error")
+        config.accesslog = None
+        config.keep_alive_timeout = 75
+        self._stop.clear()
+        self._task = asyncio.get_running_loop().create_task(
+            serve(self.app, config, shutdown_trigger=self._stop.wait))
+        self._task.add_done_callback(_report)
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._stop.set()
+        _, pending = await asyncio.wait({self._task}, timeout=GRACE_S + 2)
+        for task in pending:
+            task.cancel()
+        self._task = None
+
+
+def _report(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the web server stopped: %s", task.exception())

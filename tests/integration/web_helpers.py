@@ -1,0 +1,123 @@
+"""Shared by the web tests: the real app (SQLite in tmp_path, stand-in ComfyUI) and signed-in clients."""
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from dataclasses import dataclass
+
+import pytest
+from PIL import Image
+
+from bootstrap.app import StationApp
+from bootstrap.config import load_config
+from domain.training import Model
+from tests.standins.comfyui.standin import ComfyUIStandin
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def png(width: int = 64, height: int = 64, color=(200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Web:
+    app: StationApp
+    comfy: ComfyUIStandin
+
+    @property
+    def station(self):
+        return self.app.container.use_cases.station()
+
+    @property
+    def storage(self):
+        return self.app.container.infra.storage()
+
+    @property
+    def platform(self):
+        return next(p for p in self.app.platforms if hasattr(p, "app"))
+
+    @property
+    def quart(self):
+        return self.platform.app
+
+    async def user(self, name: str, points: int = 0):
+        user = await self.station.accounts.user_for(f"web:{name}", display_name=name.capitalize())
+        if points:
+            await self.station.points.grant(user.id, points)
+        return user
+
+    async def client(self, name: str, points: int = 0):
+        """A browser-like test client signed in as web:NAME with a one-time code."""
+        user = await self.user(name, points)
+        client = self.quart.test_client()
+        token = await csrf_of(client, "/signin")
+        code = await self.station.accounts.issue_link_code(user.id)
+        answer = await client.post("/signin", form={"code": code.code, "csrf_token": token, "next": "/make"})
+        assert answer.status_code == 302, await answer.get_data(as_text=True)
+        client.user = user
+        return client
+
+    async def bearer(self, name: str, points: int = 0) -> tuple[object, dict]:
+        user = await self.user(name, points)
+        return user, {"Authorization": f"Bearer {self.quart.extensions['stationthis'].tokens.issue(user.id)}"}
+
+    async def balance(self, user) -> int:
+        return await self.station.points.balance(user.id)
+
+
+def multipart(files: list[tuple[str, str, bytes]], fields: dict | None = None) -> tuple[bytes, dict]:
+    """A multipart/form-data body (several files may share a name, which the test client cannot do)."""
+    boundary = "stationthis-test-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in (fields or {}).items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+              f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
+              for name, filename, data in files]
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+async def csrf_of(client, path: str = "/settings") -> str:
+    page = await client.get(path)
+    return CSRF.search(await page.get_data(as_text=True)).group(1)
+
+
+def env_for(tmp_path, comfy, **extra) -> dict:
+    return {"STATIONTHIS_DATA_DIR": str(tmp_path / "var"), "COMFYUI_URLS": comfy.url, "WEB_PORT": "0",
+            "STATIONTHIS_PROGRESS_INTERVAL": "0.05", **extra}
+
+
+@pytest.fixture(name="web")
+async def web_app(tmp_path):
+    """The whole application, served on a free port, with the test client at hand."""
+    async with ComfyUIStandin(step_delay=0.005) as comfy:
+        app = StationApp(load_config(env=env_for(tmp_path, comfy, STATIONTHIS_MAX_UPLOAD_BYTES="200000"),
+                                     dotenv=False))
+        await app.start()
+        try:
+            yield Web(app, comfy)
+        finally:
+            await app.stop()
+
+
+async def finished(client, job_id: str, headers: dict | None = None, tries: int = 200) -> dict:
+    """Poll the API until the job ends."""
+    for _ in range(tries):
+        job = await (await client.get(f"/api/v1/jobs/{job_id}", headers=headers or {})).get_json()
+        if job["terminal"]:
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+async def model_of(web: Web, owner, name: str = "owl"):
+    """A trained model stored the way a finished training stores it."""
+    model = Model(id=f"model-{name}-{owner.id[:8]}", owner=owner.id, name=name, filename=f"{name}.safetensors",
+                  blob=f"results/{name}{owner.id[:6]}/0.safetensors", trigger=name, created_at=1.0, size=4)
+    await web.app.container.infra.blobs().put(model.blob, b"LORA")
+    await web.storage.models.add(model)
+    return model
