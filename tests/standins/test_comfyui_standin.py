@@ -438,7 +438,7 @@ async def test_an_unknown_upscale_model_passes_validation_and_fails_at_run_time_
                  "2": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "8x.pth"}},
                  "3": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["2", 0], "image": ["1", 0]}},
                  "4": {"class_type": "SaveImage", "inputs": {"images": ["3", 0], "filename_prefix": "up"}}}
-        prompt_id = await submit(http, graph)
+        await submit(http, graph)
         error = (await until_event(ws, "execution_error"))["data"]
     assert error["exception_type"] == "FileNotFoundError" and error["node_type"] == "UpscaleModelLoader"
 

@@ -7,7 +7,7 @@ import types
 import typing
 from enum import Enum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -19,26 +19,22 @@ def dump(value: Any) -> str:
 
 
 def load(cls: type[T], text: str) -> T:
-    return _build(cls, json.loads(text))
-
-
-def _build(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return _build(next(arg for arg in typing.get_args(hint) if arg is not type(None)), value)
-    if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return tuple(_build(item, each) for each in value)
-    if dataclasses.is_dataclass(hint):
-        fields = _field_types(hint)
-        return hint(**{name: _build(fields[name], each) for name, each in value.items()})
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
-    return value
+    return _builder(cls)(json.loads(text))
 
 
 @cache
-def _field_types(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _builder(hint: Any) -> Callable[[Any], Any]:
+    """A function rebuilding values of type `hint` from JSON, worked out once per type (hot on listings)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = _builder(next(arg for arg in typing.get_args(hint) if arg is not type(None)))
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple:
+        item = _builder(typing.get_args(hint)[0])
+        return lambda v: None if v is None else tuple(item(each) for each in v)
+    if dataclasses.is_dataclass(hint):
+        fields = {name: _builder(field) for name, field in typing.get_type_hints(hint).items()}
+        return lambda v: None if v is None else hint(**{name: fields[name](each) for name, each in v.items()})
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return lambda v: None if v is None else hint(v)
+    return lambda v: v

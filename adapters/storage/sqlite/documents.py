@@ -22,8 +22,10 @@ class DocumentTable:
 
     def select(self, conn: sqlite3.Connection, where: str, params: tuple = (), order: str = NEWEST_FIRST,
                limit: int = -1, offset: int = 0) -> list:
-        rows = conn.execute(f"SELECT body FROM {self.table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                            (*params, limit, offset))
+        # The page is chosen in the index alone (rowids), so skipped rows are never read from the table.
+        rows = conn.execute(
+            f"SELECT body FROM {self.table} WHERE rowid IN (SELECT rowid FROM {self.table} WHERE {where} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}", (*params, limit, offset))
         return [load(self.cls, body) for (body,) in rows]
 
     def insert(self, conn: sqlite3.Connection, doc: Any) -> bool:

@@ -52,6 +52,10 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE settings (user_id TEXT PRIMARY KEY, body TEXT NOT NULL);
     """,
+    # 2: a user's jobs in one state (the gallery) without walking the others.
+    """
+    CREATE INDEX jobs_by_user_state ON jobs(user_id, state, created_at);
+    """,
 ]
 
 
