@@ -1,0 +1,1 @@
+"""The Discord bot: the command catalogue as slash commands, persistent buttons, notices back to interactions."""

@@ -1,0 +1,34 @@
+"""Persistent buttons: the custom_id carries the chat kit's action, so a click works after any restart."""
+from __future__ import annotations
+
+import discord
+
+from adapters.chat.messages import Button
+
+PREFIX = "st:"
+_STYLES = {"tc": discord.ButtonStyle.success, "tx": discord.ButtonStyle.danger}
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?:st:)?(?P<action>.*)"):
+    """Matches every component the bot meets, so a button from an old message is answered too ("expired")."""
+
+    def __init__(self, action: str, label: str | None = None):
+        style = _STYLES.get(action.partition(":")[0], discord.ButtonStyle.secondary)
+        super().__init__(discord.ui.Button(label=label or action, style=style, custom_id=f"{PREFIX}{action}"[:100]))
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match) -> ActionButton:
+        return cls(match["action"], item.label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.interactions.press(interaction, self.action)
+
+
+def view_of(buttons: tuple[Button, ...]) -> discord.ui.View | None:
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons[:25]:
+        view.add_item(ActionButton(button.action, button.label[:80]))
+    return view

@@ -1,0 +1,104 @@
+"""DiscordBot: a discord.py client in StationThis's own event loop, its commands synced at start."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from ports.media import MediaProcessor
+
+from adapters.chat.commands import ChatCommands
+from adapters.discord.autocomplete import Completer
+from adapters.discord.buttons import ActionButton
+from adapters.discord.commands import build_commands
+from adapters.discord.interactions import Interactions
+from adapters.discord.notifier import DiscordNotifier
+from adapters.discord.render import Renderer
+from adapters.discord.tree import StationTree
+
+log = logging.getLogger(__name__)
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+class StationClient(discord.Client):
+    def __init__(self, kit: ChatCommands, media: MediaProcessor, web_url: str | None, guild_ids: tuple[int, ...],
+                 max_upload_bytes: int):
+        super().__init__(intents=discord.Intents(guilds=True))
+        self.kit, self.guild_ids = kit, guild_ids
+        render = Renderer(kit, media, web_url)
+        self.interactions = Interactions(kit, render, max_upload_bytes)  # ActionButton reaches it via the client
+        self.notifier = DiscordNotifier(self, render, self.interactions.open)
+        self.tree = StationTree(self, self.interactions)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(ActionButton)
+        for command in build_commands(self.kit.station.catalogue, Completer(self.kit.station),
+                                      self.interactions.command):
+            self.tree.add_command(command)
+        await self._sync()
+        self.notifier.ready.set()
+
+    async def _sync(self) -> None:
+        """To each configured guild (instant), else globally (Discord may take a while to show them)."""
+        for guild_id in self.guild_ids:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+                log.info("discord: %d commands synced to guild %s", len(synced), guild_id)
+            except discord.HTTPException as error:
+                log.error("discord: syncing commands to guild %s failed: HTTP %s", guild_id, error.status)
+        if not self.guild_ids:
+            log.info("discord: %d commands synced globally", len(await self.tree.sync()))
+
+
+class DiscordBot:
+    title = "Discord bot"
+
+    def __init__(self, token: str, client: StationClient, api_base_url: str | None = None):
+        self.token, self.client, self.api_base_url = token, client, api_base_url
+        self.notifier = client.notifier
+        self._task: asyncio.Task | None = None
+        self._saved_targets = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+
+    async def start(self) -> None:
+        """Connect in the background; return once commands are synced. A refused token fails right here."""
+        if self.api_base_url:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = api_targets(self.api_base_url)
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task.add_done_callback(_report_end)
+        ready = asyncio.ensure_future(self.notifier.ready.wait())
+        await asyncio.wait({ready, self._task}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if self._task.done() and not self._task.cancelled() and self._task.exception():
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_targets
+            raise self._task.exception()
+        if not self.notifier.ready.is_set():
+            log.warning("discord: not connected after %gs; still trying in the background", START_TIMEOUT)
+
+    async def stop(self) -> None:
+        await self.notifier.close()
+        await self.client.close()
+        if self._task is not None:
+            await asyncio.wait({self._task}, timeout=STOP_TIMEOUT)
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_targets
+
+    async def _run(self) -> None:
+        async with self.client:
+            await self.client.start(self.token)
+
+
+def _report_end(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("discord: the client stopped: %s", task.exception())
+
+
+def api_targets(base_url: str) -> tuple[str, yarl.URL]:
+    """For DISCORD_API_BASE_URL=http://host:port: REST at {base}/api/v10 and the gateway at ws://host:port/."""
+    base = yarl.URL(base_url.rstrip("/"))
+    return f"{base}/api/v10", base.with_scheme("wss" if base.scheme == "https" else "ws").with_path("/")

@@ -1,0 +1,107 @@
+"""DiscordNotifier: a job's status and result in its interaction's response; later or long work in a new message."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import discord
+
+from ports.notifier import Notice
+
+from adapters.discord.exchange import Exchange
+from adapters.discord.render import DEFAULT_LIMIT, Outgoing, Renderer
+
+log = logging.getLogger(__name__)
+
+STATUS_KINDS = ("queued", "progress")
+READY_TIMEOUT = 60.0
+ACK_TIMEOUT = 10.0
+CLOSE_TIMEOUT = 10.0
+MENTION_ONLY_USERS = discord.AllowedMentions(everyone=False, roles=False, users=True)
+
+
+class DiscordNotifier:
+    """Notices are delivered in the background and in order per job; a slow channel never holds up a job."""
+
+    def __init__(self, client: discord.Client, render: Renderer, exchanges: dict[str, Exchange]):
+        self.client, self.render, self.exchanges = client, render, exchanges
+        self.ready = asyncio.Event()  # set once the client has logged in
+        self._closed = False
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._latest: dict[str, Notice] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    async def notify(self, origin: dict, notice: Notice) -> None:
+        long = bool(origin.get("long"))  # training: only its end is told, as a new message
+        if self._closed or (long and notice.kind in STATUS_KINDS):
+            return
+        exchange = self.exchanges.get(origin.get("interaction_id", ""))
+        if exchange is not None and notice.job is not None and not long:
+            exchange.expects_job = True  # said before the command returns, so its response waits for this job
+        key = notice.job.id if notice.job else f"channel:{origin.get('channel_id')}"
+        self._latest[key] = notice
+        task = asyncio.get_running_loop().create_task(self._deliver(key, origin, notice, exchange))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """Let notices under way finish (bounded), then stop taking new ones."""
+        self._closed = True
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=CLOSE_TIMEOUT)
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _deliver(self, key: str, origin: dict, notice: Notice, exchange: Exchange | None) -> None:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:  # taken in arrival order: one job's notices never overtake each other
+                await asyncio.wait_for(self.ready.wait(), READY_TIMEOUT)
+                if exchange is not None:
+                    await asyncio.wait_for(exchange.acknowledged.wait(), ACK_TIMEOUT)
+                if notice.kind in STATUS_KINDS:
+                    if self._latest.get(key) is notice:  # an older status is not worth a request
+                        await self._edit(origin, self.render.status(notice))
+                    return
+                if notice.job is None:
+                    await self._post(origin, Outgoing(notice.text))
+                    return
+                out = await self.render.final(notice, origin.get("attachment_size_limit") or DEFAULT_LIMIT)
+                if origin.get("long") or not await self._edit(origin, out):
+                    await self._post(origin, out)
+        except Exception:  # a broken chat must never break the job
+            log.exception("discord notice %s for job %s failed", notice.kind, key)
+        finally:
+            if notice.kind not in STATUS_KINDS and self._latest.get(key) is notice:
+                self._latest.pop(key, None)
+                self._locks.pop(key, None)
+
+    async def _edit(self, origin: dict, out: Outgoing) -> bool:
+        """Replace the interaction's response while its token lives; False when that is no longer possible."""
+        if not origin.get("token") or time.time() > origin.get("token_expires_at", 0):
+            return False
+        webhook = discord.Webhook.partial(int(origin["application_id"]), origin["token"], client=self.client)
+        try:
+            await webhook.edit_message("@original", **out.edit())
+            return True
+        except discord.HTTPException as error:
+            log.info("editing the response to interaction %s failed: HTTP %s code %s",
+                     origin.get("interaction_id"), error.status, error.code)
+            return False
+
+    async def _post(self, origin: dict, out: Outgoing) -> None:
+        """A new message in the channel the request came from, mentioning its author; a DM if that fails."""
+        mention = f"<@{origin['user_id']}>"
+        try:
+            channel = self.client.get_partial_messageable(int(origin["channel_id"]))
+            await channel.send(**_mentioning(out, mention))
+        except (discord.Forbidden, discord.NotFound):
+            direct = await self.client.create_dm(discord.Object(int(origin["user_id"])))
+            await direct.send(**_mentioning(out, mention))
+
+
+def _mentioning(out: Outgoing, mention: str) -> dict:
+    kwargs = out.send()
+    kwargs["content"] = f"{mention} {kwargs.get('content') or ''}".strip()
+    return {**kwargs, "allowed_mentions": MENTION_ONLY_USERS}

@@ -1,0 +1,105 @@
+"""What the bot posts: chat-kit replies and job notices as Discord messages, images fitted to the upload limit."""
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass
+
+import discord
+
+from domain.jobs import Job
+from ports.media import MediaProcessor
+from ports.notifier import Notice
+
+from adapters.chat.commands import ChatCommands
+from adapters.chat.messages import Button, Reply
+from adapters.chat.render import render_notice, result_buttons
+from adapters.discord.buttons import view_of
+
+MIB = 1024 * 1024
+DEFAULT_LIMIT = 10 * MIB
+CONTENT_LIMIT = 2000
+
+
+@dataclass
+class Outgoing:
+    content: str = ""
+    embed: discord.Embed | None = None
+    file: tuple[str, bytes] | None = None
+    buttons: tuple[Button, ...] = ()
+    ephemeral: bool = False
+
+    def send(self) -> dict:
+        """Arguments for a new message (send_message, followup.send, channel.send)."""
+        kwargs: dict = {"content": self.content[:CONTENT_LIMIT] or None}
+        if self.embed is not None:
+            kwargs["embed"] = self.embed
+        if self.file is not None:
+            kwargs["file"] = discord.File(io.BytesIO(self.file[1]), filename=self.file[0])
+        if self.buttons:
+            kwargs["view"] = view_of(self.buttons)
+        return kwargs
+
+    def edit(self) -> dict:
+        """Arguments that replace everything an earlier version of the message showed."""
+        files = [discord.File(io.BytesIO(self.file[1]), filename=self.file[0])] if self.file else []
+        return {"content": self.content[:CONTENT_LIMIT], "embeds": [self.embed] if self.embed else [],
+                "attachments": files, "view": view_of(self.buttons)}
+
+
+class Renderer:
+    def __init__(self, kit: ChatCommands, media: MediaProcessor, web_url: str | None):
+        self.kit, self.media, self.web_url = kit, media, (web_url or "").rstrip("/")
+
+    async def reply(self, reply: Reply, limit: int) -> Outgoing:
+        out = Outgoing(reply.text, buttons=reply.buttons, ephemeral=reply.error)
+        if reply.image is not None:
+            out.file, note = await self._fitted(reply.image, reply.image_name, limit, shrink=not reply.as_document)
+            out.content = "\n".join(p for p in (out.content, note) if p)
+        return out
+
+    def status(self, notice: Notice) -> Outgoing:
+        return Outgoing(render_notice(notice).text)
+
+    async def final(self, notice: Notice, limit: int) -> Outgoing:
+        job = notice.job
+        if notice.kind != "succeeded" or job.kind == "training":
+            return Outgoing(render_notice(notice).text)
+        embed = self._embed(job)
+        out = Outgoing(embed=embed, buttons=result_buttons(job))
+        data = await self.kit.result_image(job)
+        if data is not None:
+            out.file, note = await self._fitted(data, f"{job.tool}_{job.id[:8]}.png", limit, job=job)
+            if out.file:
+                embed.set_image(url=f"attachment://{out.file[0]}")
+            if note:
+                embed.add_field(name="Full size", value=note, inline=False)
+        return out
+
+    def _embed(self, job: Job) -> discord.Embed:
+        title = self.kit.station.catalogue.get(job.tool).spec.title if job.tool in self.kit.station.catalogue else None
+        embed = discord.Embed(title=title or f"/{job.tool}", description=str(job.params.get("prompt") or "")[:4000])
+        embed.add_field(name="Template", value=f"/{job.tool}")
+        if job.params.get("seed") is not None:
+            embed.add_field(name="Seed", value=str(job.params["seed"]))
+        embed.add_field(name="Cost", value=f"{job.price} points")
+        return embed
+
+    async def _fitted(self, data: bytes, name: str, limit: int, shrink: bool = True,
+                      job: Job | None = None) -> tuple[tuple[str, bytes] | None, str]:
+        """The file to attach and a note: as is, re-encoded to fit `limit`, or left out with a gallery link."""
+        if len(data) <= limit:
+            return (name, data), ""
+        fitted = await asyncio.to_thread(self.media.fit, data, limit) if shrink else None
+        if fitted is not None:
+            extension = "png" if fitted.startswith(b"\x89PNG") else "jpg"
+            return (f"{name.rsplit('.', 1)[0]}.{extension}", fitted), (
+                f"Re-encoded to fit Discord's {size(limit)} limit (the original is {size(len(data))}).")
+        where = f": {self.web_url}/gallery/{job.id}" if job and self.web_url else "."
+        return None, f"The image ({size(len(data))}) is too large for Discord's {size(limit)} limit{where}"
+
+
+def size(count: int) -> str:
+    if count >= MIB:
+        return f"{count / MIB:.1f} MiB"
+    return f"{round(count / 1024)} KiB" if count >= 1024 else f"{count} bytes"
