@@ -86,7 +86,7 @@ async def collections(kit, user, request: ChatRequest) -> list[Reply]:
             c = await workflow.unshare(user.id, _need(o, "collection"), other.id)
         return [Reply(f"'{c.name}' is now shared with {len(c.shared_with)} users.")]
     if sub == "link":
-        days = float(o.get("days") or 7)
+        days = _number(o.get("days") or 7, "days")
         c = await workflow.link(user.id, _need(o, "collection"), days)
         where = f"{kit.web_url.rstrip('/')}/c/{c.link_token}" if kit.web_url else f"link code {c.link_token}"
         return [Reply(f"Anyone with this link can view '{c.name}' for {days:g} days: {where}")]
@@ -101,6 +101,9 @@ async def link(kit, user, request: ChatRequest) -> list[Reply]:
         joined = await kit.station.accounts.redeem(request.identity, _need(request.options, "code"))
         balance = await kit.station.points.balance(joined.id)
         return [Reply(f"🔗 Linked. This account now shares one balance: {balance} points.")]
+    if request.origin.get("public"):
+        return [Reply("For your safety I only give link codes in a private chat: message me directly and send /link.",
+                      error=True)]
     code = await kit.station.accounts.issue_link_code(user.id)
     return [Reply(f"🔗 Your one-time code: {code.code}\nIt works for 10 minutes: send /link {code.code} from your "
                   "other account, or enter it on the web sign-in page.")]
@@ -128,6 +131,13 @@ def _need(options: dict, name: str) -> str:
     if value in (None, ""):
         raise DomainError(f"Missing {name}. Usage: {USAGE['collections']}")
     return str(value)
+
+
+def _number(raw, name: str) -> float:
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise DomainError(f"{name} must be a number, e.g. 7; got {raw!r}.") from None
 
 
 def _when(timestamp: float) -> str:

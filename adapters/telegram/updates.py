@@ -55,8 +55,10 @@ def other_content(message: Message) -> str:
     return next((words for field, words in _OTHER_CONTENT if getattr(message, field, None)), "this kind of message")
 
 
-def origin(chat_id: int, message_id: int, user: User) -> dict:
-    return {"platform": "telegram", "chat_id": chat_id, "reply_to": message_id, "user_id": user.id}
+def origin(message: Message, user: User) -> dict:
+    """Where answers go; `public` marks a chat other people can read (groups, supergroups)."""
+    return {"platform": "telegram", "chat_id": message.chat_id, "reply_to": message.message_id, "user_id": user.id,
+            "public": message.chat.type != "private"}
 
 
 def request(message: Message, command: str, text: str | None, images: list[bytes], options: dict | None = None
@@ -65,7 +67,7 @@ def request(message: Message, command: str, text: str | None, images: list[bytes
     user = message.from_user
     return ChatRequest(identity=identity(user), display_name=display_name(user), command=command, text=text,
                        options=dict(options or {}), images=images,
-                       origin=origin(message.chat_id, message.message_id, user),
+                       origin=origin(message, user),
                        request_key=f"telegram:{message.chat_id}:{message.message_id}")
 
 

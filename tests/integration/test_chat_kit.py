@@ -146,3 +146,17 @@ async def test_save_and_full_size_buttons_work_on_my_result(kit, harness):
     assert "Saved" in saved.text
     full = (await kit.press(ChatRequest(identity="telegram:1", display_name="Ada", command=f"f:{job.id}")))[0]
     assert full.as_document and full.image.startswith(b"\x89PNG")
+
+
+async def test_a_link_code_is_never_given_where_others_can_read_it(kit, harness):
+    request = say("link")
+    request.origin = {"platform": "telegram", "public": True}
+    reply = (await kit.handle(request))[0]
+    assert reply.error and "private chat" in reply.text and "code:" not in reply.text
+
+
+async def test_a_link_expiry_that_is_not_a_number_is_refused_clearly(kit, harness):
+    await harness.user()
+    await kit.handle(say("collections", "create Foxes"))
+    reply = (await kit.handle(say("collections", "link Foxes abc")))[0]
+    assert reply.error and "days must be a number" in reply.text

@@ -35,9 +35,9 @@ async def test_a_mistake_found_after_deferring_replaces_the_thinking_message_wit
         await grant(app, user, 100)
         rec = await dc.user_invokes("txt2img", {"prompt": "a fox", "checkpoint": "missing.safetensors"})
         await dc.wait_for(lambda: rec.original and rec.original.deleted, 15)
-        # The public "thinking…" message is gone; the answer was sent as an ephemeral followup (the stand-in
-        # records a followup after a deleted deferred response on that deleted message).
-        await dc.wait_for(lambda: "missing.safetensors" in rec.original.content)
+        # The public "thinking…" message is gone; the answer is a new followup only the user sees.
+        answer = await dc.wait_for(lambda: next((m for m in rec.followups if "missing.safetensors" in m.content), None))
+        assert answer.ephemeral and not rec.original.content
         assert rec.rejections == [] and await balance(app, user) == 100
 
 

@@ -127,7 +127,7 @@ class InteractionWebhooks:
         with _recorded(rec):
             self._check_webhook(rec)
             body, uploads = await self._read(request, rec)
-            if rec.original is not None and rec.original.loading:
+            if rec.original is not None and rec.original.loading and not rec.original.deleted:
                 message = rec.original
                 message.fill(body, uploads, editing=True)
             else:
