@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# A checkout (or editable install) has them beside the code; `pip install .` puts them under sys.prefix.
+SHIPPED_TEMPLATES = _CHECKOUT_TEMPLATES if _CHECKOUT_TEMPLATES.is_dir() else \
+    Path(sys.prefix) / "share" / "stationthis" / "templates"
 
 
 class ConfigError(Exception):
