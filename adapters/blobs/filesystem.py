@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import AsyncIterator, BinaryIO
 
+from ports.blobs import check_blob_key
+
 CHUNK = 64 * 1024
 # Keys may not start a segment with "." (that rules out "." and ".."), so this folder is never a key.
 PARTIAL = ".partial"
@@ -63,7 +65,7 @@ class FilesystemBlobStore:
         return await asyncio.to_thread(self._keys)
 
     def _path(self, key: str) -> Path:
-        segments = _segments(key)
+        segments = check_blob_key(key).split("/")
         path = self.root.joinpath(*segments).resolve()
         if not path.is_relative_to(self.root) or path == self.root:  # a symlink inside root pointing out
             raise ValueError(f"Blob key {key!r} leads outside the store.")
@@ -96,19 +98,6 @@ class FilesystemBlobStore:
             relative = Path(folder).relative_to(self.root)
             found += [(relative / name).as_posix() for name in files if not name.startswith(".")]
         return sorted(found)
-
-
-def _segments(key: str) -> list[str]:
-    if not isinstance(key, str) or not key:
-        raise ValueError(f"Blob key {key!r} must be a non-empty string.")
-    if "\\" in key or "\0" in key:
-        raise ValueError(f"Blob key {key!r} may not contain backslashes or NUL.")
-    if key.startswith("/"):
-        raise ValueError(f"Blob key {key!r} must be relative, not absolute.")
-    segments = key.split("/")
-    if any(not segment or segment.startswith(".") for segment in segments):
-        raise ValueError(f"Blob key {key!r} has an empty segment or one starting with '.' (such as '..').")
-    return segments
 
 
 def _discard(file: BinaryIO) -> None:

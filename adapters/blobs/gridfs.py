@@ -9,6 +9,8 @@ import pymongo
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from ports.blobs import check_blob_key
+
 BUCKET = "blobs"
 CHUNK = 255 * 1024
 BATCH = 4  # chunks fetched per round trip when reading
@@ -35,7 +37,7 @@ class GridFSBlobStore:
         await self.put_stream(key, _one(data), content_type)
 
     async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
-        check_key(key)
+        check_blob_key(key)
         await self._ensure_indexes()
         file_id, size, n, pending = ObjectId(), 0, 0, bytearray()
         try:
@@ -61,7 +63,7 @@ class GridFSBlobStore:
         return b"".join([chunk async for chunk in self.stream(key)])
 
     async def stream(self, key: str) -> AsyncIterator[bytes]:
-        file = await self._run(self._files.find_one, {"filename": check_key(key)}, sort=NEWEST)
+        file = await self._run(self._files.find_one, {"filename": check_blob_key(key)}, sort=NEWEST)
         if file is None:
             raise KeyError(key)
         cursor = self._chunks.find({"files_id": file["_id"]}, sort=[("n", ASCENDING)], batch_size=BATCH)
@@ -78,10 +80,10 @@ class GridFSBlobStore:
             raise IOError(f"Blob {key!r} was replaced or deleted while it was being read.")
 
     async def exists(self, key: str) -> bool:
-        return await self._run(self._files.find_one, {"filename": check_key(key)}, {"_id": 1}) is not None
+        return await self._run(self._files.find_one, {"filename": check_blob_key(key)}, {"_id": 1}) is not None
 
     async def delete(self, key: str) -> None:
-        await self._prune(check_key(key), keep_newest=False)
+        await self._prune(check_blob_key(key), keep_newest=False)
 
     async def keys(self) -> list[str]:
         return sorted(await self._run(self._files.distinct, "filename"))
@@ -111,18 +113,6 @@ class GridFSBlobStore:
             await self._run(self._chunks.create_indexes, [chunks])
             self._indexed = True
 
-
-def check_key(key: str) -> str:
-    """Keys are relative paths of plain segments: no '..' or dot-segments, no leading '/', no '\\' or NUL."""
-    if not isinstance(key, str) or not key:
-        raise ValueError(f"Blob key {key!r} must be a non-empty string.")
-    if "\\" in key or "\0" in key:
-        raise ValueError(f"Blob key {key!r} may not contain backslashes or NUL.")
-    if key.startswith("/"):
-        raise ValueError(f"Blob key {key!r} must be relative, not absolute.")
-    if any(not segment or segment.startswith(".") for segment in key.split("/")):
-        raise ValueError(f"Blob key {key!r} has an empty segment or one starting with '.' (such as '..').")
-    return key
 
 
 async def _one(data: bytes) -> AsyncIterator[bytes]:

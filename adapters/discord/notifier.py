@@ -9,6 +9,7 @@ import discord
 
 from ports.notifier import Notice
 
+from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.discord.exchange import Exchange
 from adapters.discord.render import DEFAULT_LIMIT, Outgoing, Renderer
 
@@ -27,55 +28,44 @@ class DiscordNotifier:
     def __init__(self, client: discord.Client, render: Renderer, exchanges: dict[str, Exchange]):
         self.client, self.render, self.exchanges = client, render, exchanges
         self.ready = asyncio.Event()  # set once the client has logged in
-        self._closed = False
-        self._locks: dict[str, asyncio.Lock] = {}
         self._latest: dict[str, Notice] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._work = OrderedTasks(CLOSE_TIMEOUT)
 
     async def notify(self, origin: dict, notice: Notice) -> None:
         long = bool(origin.get("long"))  # training: only its end is told, as a new message
-        if self._closed or (long and notice.kind in STATUS_KINDS):
+        if self._work.closed or (long and notice.kind in STATUS_KINDS):
             return
         exchange = self.exchanges.get(origin.get("interaction_id", ""))
         if exchange is not None and notice.job is not None and not long:
             exchange.expects_job = True  # said before the command returns, so its response waits for this job
         key = notice.job.id if notice.job else f"channel:{origin.get('channel_id')}"
         self._latest[key] = notice
-        task = asyncio.get_running_loop().create_task(self._deliver(key, origin, notice, exchange))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._work.run(key, lambda: self._deliver(key, origin, notice, exchange),
+                       f"discord notice {notice.kind} for job {key}")
 
     async def close(self) -> None:
         """Let notices under way finish (bounded), then stop taking new ones."""
-        self._closed = True
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=CLOSE_TIMEOUT)
-        for task in list(self._tasks):
-            task.cancel()
+        await self._work.close()
 
     async def _deliver(self, key: str, origin: dict, notice: Notice, exchange: Exchange | None) -> None:
-        lock = self._locks.setdefault(key, asyncio.Lock())
         try:
-            async with lock:  # taken in arrival order: one job's notices never overtake each other
-                await asyncio.wait_for(self.ready.wait(), READY_TIMEOUT)
-                if exchange is not None:
-                    await asyncio.wait_for(exchange.acknowledged.wait(), ACK_TIMEOUT)
-                if notice.kind in STATUS_KINDS:
-                    if self._latest.get(key) is notice:  # an older status is not worth a request
-                        await self._edit(origin, self.render.status(notice))
-                    return
-                if notice.job is None:
-                    await self._post(origin, Outgoing(notice.text))
-                    return
-                out = await self.render.final(notice, origin.get("attachment_size_limit") or DEFAULT_LIMIT)
-                if origin.get("long") or not await self._edit(origin, out):
-                    await self._post(origin, out)
-        except Exception:  # a broken chat must never break the job
-            log.exception("discord notice %s for job %s failed", notice.kind, key)
+            await asyncio.wait_for(self.ready.wait(), READY_TIMEOUT)
+            if exchange is not None:
+                await asyncio.wait_for(exchange.acknowledged.wait(), ACK_TIMEOUT)
+            if notice.kind in STATUS_KINDS:
+                if self._latest.get(key) is notice:  # an older status is not worth a request
+                    await self._edit(origin, self.render.status(notice))
+                return
+            if notice.job is None:
+                await self._post(origin, Outgoing(notice.text))
+                return
+            out = await self.render.final(notice, origin.get("attachment_size_limit") or DEFAULT_LIMIT)
+            if origin.get("long") or not await self._edit(origin, out):
+                await self._post(origin, out)
         finally:
             if notice.kind not in STATUS_KINDS and self._latest.get(key) is notice:
                 self._latest.pop(key, None)
-                self._locks.pop(key, None)
+                self._work.forget(key)
 
     async def _edit(self, origin: dict, out: Outgoing) -> bool:
         """Replace the interaction's response while its token lives; False when that is no longer possible."""

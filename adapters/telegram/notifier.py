@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from telegram.error import TelegramError
 
 from adapters.chat.messages import Reply
+from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.chat.render import render_notice
 from adapters.telegram.send import Sender
 from domain.jobs import Job
@@ -38,45 +39,33 @@ class TelegramNotifier:
     def __init__(self, sender: Sender, result_image: Callable[[Job], Awaitable[bytes | None]]):
         self.sender, self.result_image = sender, result_image
         self.ready = asyncio.Event()  # set once the bot can send; notices wait for it
-        self._closed = False
         self._statuses: dict[str, _Status] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
         self._next_edit: dict[int, float] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._work = OrderedTasks(CLOSE_TIMEOUT)
 
     async def notify(self, origin: dict, notice: Notice) -> None:
-        if self._closed or "chat_id" not in origin:
+        if self._work.closed or "chat_id" not in origin:
             log.warning("telegram notice %s for chat %s dropped", notice.kind, origin.get("chat_id"))
             return
         key = notice.job.id if notice.job else f"chat:{origin['chat_id']}"
         if notice.job and notice.kind in STATUS_KINDS:
             text = render_notice(notice).text
             self._statuses.setdefault(key, _Status(text)).wanted = text
-        task = asyncio.get_running_loop().create_task(self._deliver(key, origin, notice))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._work.run(key, lambda: self._deliver(key, origin, notice),
+                       f"telegram: delivering '{notice.kind}' for {key}")
 
     async def close(self) -> None:
         """Let notices under way finish (bounded), then stop taking new ones."""
-        self._closed = True
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=CLOSE_TIMEOUT)
-        for task in list(self._tasks):
-            task.cancel()
+        await self._work.close()
 
     async def _deliver(self, key: str, origin: dict, notice: Notice) -> None:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        try:
-            async with lock:  # taken in arrival order, so one job's notices never overtake each other
-                await self.ready.wait()
-                if notice.job and notice.kind in STATUS_KINDS:
-                    await self._show_status(key, origin)
-                elif notice.job and notice.kind in FINAL_KINDS:
-                    await self._finish(key, origin, notice)
-                else:
-                    await self.sender.send(origin["chat_id"], Reply(notice.text), origin.get("reply_to"))
-        except Exception:
-            log.exception("telegram: delivering '%s' for %s failed", notice.kind, key)
+        await self.ready.wait()
+        if notice.job and notice.kind in STATUS_KINDS:
+            await self._show_status(key, origin)
+        elif notice.job and notice.kind in FINAL_KINDS:
+            await self._finish(key, origin, notice)
+        else:
+            await self.sender.send(origin["chat_id"], Reply(notice.text), origin.get("reply_to"))
 
     async def _show_status(self, key: str, origin: dict) -> None:
         status, chat_id = self._statuses.get(key), origin["chat_id"]
@@ -98,7 +87,7 @@ class TelegramNotifier:
 
     async def _finish(self, key: str, origin: dict, notice: Notice) -> None:
         status = self._statuses.pop(key, None)
-        self._locks.pop(key, None)
+        self._work.forget(key)
         chat_id, job, reply = origin["chat_id"], notice.job, render_notice(notice)
         if notice.kind == "succeeded":
             image = await self.result_image(job)
