@@ -88,7 +88,7 @@ async def collections(kit, user, request: ChatRequest) -> list[Reply]:
     if sub == "link":
         days = _number(o.get("days") or 7, "days")
         c = await workflow.link(user.id, _need(o, "collection"), days)
-        where = f"{kit.web_url.rstrip('/')}/c/{c.link_token}" if kit.web_url else f"link code {c.link_token}"
+        where = f"{kit.web_url.rstrip('/')}/shared/{c.link_token}" if kit.web_url else f"link code {c.link_token}"
         return [Reply(f"Anyone with this link can view '{c.name}' for {days:g} days: {where}")]
     if sub == "delete":
         await workflow.delete(user.id, _need(o, "collection"))

@@ -95,7 +95,7 @@ class Renderer:
             extension = "png" if fitted.startswith(b"\x89PNG") else "jpg"
             return (f"{name.rsplit('.', 1)[0]}.{extension}", fitted), (
                 f"Re-encoded to fit Discord's {size(limit)} limit (the original is {size(len(data))}).")
-        where = f": {self.web_url}/gallery/{job.id}" if job and self.web_url else "."
+        where = f": {self.web_url}/jobs/{job.id}" if job and self.web_url else "."
         return None, f"The image ({size(len(data))}) is too large for Discord's {size(limit)} limit{where}"
 
 

@@ -132,7 +132,7 @@ async def test_collections_are_created_filled_shared_and_linked(kit, harness):
     await harness.user("telegram:2")
     assert "shared with 1" in await text_of(kit, say("collections", "share Foxes telegram:2"))
     assert "Foxes" in await text_of(kit, say("collections", "list", identity="telegram:2"))
-    assert "https://station.example/c/" in await text_of(kit, say("collections", "link Foxes 3"))
+    assert "https://station.example/shared/" in await text_of(kit, say("collections", "link Foxes 3"))
     refused = (await kit.handle(say("collections", "remove Foxes 1", identity="telegram:2")))[0]
     assert refused.error and "not change" in refused.text
 

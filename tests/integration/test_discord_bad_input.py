@@ -164,7 +164,7 @@ async def test_a_result_that_cannot_be_made_to_fit_links_to_the_web_gallery(tmp_
         message = await dc.wait_for(lambda: rec.original if rec.original and rec.original.embeds else None)
         [job] = await jobs_of(app, dc.world.default_user)
         assert message.attachments == [] and rec.rejections == []
-        link = f"https://station.example/gallery/{job.id}"
+        link = f"https://station.example/jobs/{job.id}"
         assert f"too large for Discord's 60 bytes limit: {link}" in message.embeds[0]["fields"][-1]["value"]
 
 
