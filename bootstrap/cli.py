@@ -20,12 +20,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config()
         logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return asyncio.run(args.handler(config, args)) or 0
+        with asyncio.Runner(loop_factory=_fast_loop()) as runner:
+            return runner.run(args.handler(config, args)) or 0
     except (ConfigError, DomainError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _fast_loop():
+    """uvloop's event loop where it is installed (Linux, macOS); asyncio's own otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def _parser() -> argparse.ArgumentParser:
