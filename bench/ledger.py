@@ -79,7 +79,10 @@ async def level(storage, tasks: int, seconds: float, limit: int, run: str) -> tu
 async def bench(url: str, seconds: float, limit: int) -> dict:
     storage, backend = storage_for(url)
     print(f"benchmarking {backend} at {url}", flush=True)
-    await storage.open()
+    try:
+        await storage.open()
+    except Exception as error:  # each store has its own errors; any of them ends the benchmark
+        raise SystemExit(f"error: the store could not be opened: {error}") from None
     try:
         run, rates, violations = uuid.uuid4().hex[:8], {}, 0
         for tasks in LEVELS:
