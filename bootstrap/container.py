@@ -19,6 +19,7 @@ from domain.workflows.runner import JobRunner, RunnerConfig
 from domain.workflows.settings import Settings
 from domain.workflows.station import Station
 from domain.workflows.train_model import TrainModel
+from domain.workflows.training_finisher import TrainingFinisher
 
 
 def _sqlite_storage(path):
@@ -104,6 +105,8 @@ class UseCases(containers.DeclarativeContainer):
     collections = providers.Singleton(Collections, infra.storage, infra.clock, infra.ids)
     training = providers.Singleton(TrainModel, infra.storage, infra.blobs, infra.media, infra.catalogue, make_image,
                                    collections, infra.clock, infra.ids, providers.Singleton(DatasetRules))
+    training_finisher = providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
+                                            infra.clock, infra.ids)
     models = providers.Singleton(Models, infra.storage)
     settings = providers.Singleton(Settings, infra.storage, infra.catalogue)
     station = providers.Singleton(Station, infra.catalogue, accounts, points, make_image, media, training,
@@ -124,5 +127,5 @@ def build_container(config, **overrides) -> Application:
     for name, value in overrides.items():
         getattr(container.infra, name).override(providers.Object(value))
     use_cases = container.use_cases
-    use_cases.delivery().finishers["training"] = use_cases.training()
+    use_cases.delivery().finishers["training"] = use_cases.training_finisher()
     return container

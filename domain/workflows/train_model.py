@@ -3,20 +3,18 @@ from __future__ import annotations
 
 
 from domain.errors import DatasetNotReady, DomainError, NotFound
-from domain.jobs import Job, JobState
+from domain.jobs import Job
 from domain.templates import Catalogue
-from domain.training import (Dataset, DatasetImage, DatasetRules, Model, RunState, TrainingRun,
+from domain.training import (Dataset, DatasetImage, DatasetRules, RunState, TrainingRun,
                              check_dataset_name)
 from domain.workflows.collections import Collections
 from domain.workflows.make_image import MakeImage, Quote
-from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
 from ports.clock import Clock, Ids
 from ports.media import MediaProcessor
 from ports.storage import Storage
 
 ACTIVE_DATASET = "training.active_dataset"
-_RUN_ENDINGS = {JobState.FAILED: RunState.FAILED, JobState.CANCELLED: RunState.CANCELLED}
 
 
 class TrainModel:
@@ -168,39 +166,3 @@ class TrainModel:
         job = await self.storage.jobs.get(runs[0].job_id)
         await self.make_image.runner.cancel(job, "training cancelled by you")
         return runs[0]
-
-    # -- the runner's follow-up for training jobs ------------------------------
-    async def succeeding(self, job: Job) -> None:
-        """Register the trained LoRA for its owner; a training without a model fails and is refunded."""
-        if not job.outputs or not await self.blobs.exists(job.outputs[0]):
-            raise DomainError("training finished without a model file")
-        run = await self.storage.runs.by_job(job.id)
-        dataset = await self.storage.datasets.get(run.dataset_id) if run else None
-        template = self.catalogue.get(job.tool)
-        data = await self.blobs.get(job.outputs[0])
-        model = Model(id=self.ids.new_id(), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
-                      blob=job.outputs[0], filename=lora_output(template, job).filename,
-                      trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
-                      size=len(data))
-        await self.storage.models.add(model)
-        await self.collections.add_to_default(job.user_id, "model", model.id)
-        await self.storage.runs.save(run.to(RunState.COMPLETED, model_id=model.id))
-
-    async def started(self, job: Job) -> None:
-        run = await self.storage.runs.by_job(job.id)
-        if run is not None and run.state is RunState.SUBMITTED:
-            await self.storage.runs.save(run.to(RunState.TRAINING))
-
-    async def ended(self, job: Job) -> None:
-        run = await self.storage.runs.by_job(job.id)
-        if run is None or run.terminal:
-            return
-        if job.state in _RUN_ENDINGS:
-            await self.storage.runs.save(run.to(_RUN_ENDINGS[job.state], error=job.error))
-
-    async def _free_name(self, owner: str, wanted: str) -> str:
-        taken = {m.name for m in await self.storage.models.visible_to(owner) if m.owner == owner}
-        name, n = wanted, 2
-        while name in taken:
-            name, n = f"{wanted}_{n}", n + 1
-        return name

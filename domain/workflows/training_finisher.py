@@ -1,0 +1,57 @@
+"""The runner's follow-up for training jobs: the run's state, and the trained LoRA registered as a model."""
+from __future__ import annotations
+
+from domain.errors import DomainError
+from domain.jobs import Job, JobState
+from domain.templates import Catalogue
+from domain.training import Model, RunState
+from domain.workflows.collections import Collections
+from domain.workflows.requests import lora_output
+from ports.blobs import BlobStore
+from ports.clock import Clock, Ids
+from ports.storage import Storage
+
+_RUN_ENDINGS = {JobState.FAILED: RunState.FAILED, JobState.CANCELLED: RunState.CANCELLED}
+
+
+class TrainingFinisher:
+    def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, collections: Collections,
+                 clock: Clock, ids: Ids):
+        self.storage, self.blobs, self.catalogue, self.collections = storage, blobs, catalogue, collections
+        self.clock, self.ids = clock, ids
+
+    async def started(self, job: Job) -> None:
+        run = await self.storage.runs.by_job(job.id)
+        if run is not None and run.state is RunState.SUBMITTED:
+            await self.storage.runs.save(run.to(RunState.TRAINING))
+
+    async def succeeding(self, job: Job) -> None:
+        """Register the trained LoRA for its owner; a training without a model fails and is refunded."""
+        if not job.outputs or not await self.blobs.exists(job.outputs[0]):
+            raise DomainError("training finished without a model file")
+        run = await self.storage.runs.by_job(job.id)
+        if run is None:
+            raise DomainError("the training run of this job was not recorded")
+        dataset = await self.storage.datasets.get(run.dataset_id)
+        size = 0
+        async for chunk in self.blobs.stream(job.outputs[0]):
+            size += len(chunk)
+        model = Model(id=self.ids.new_id(), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
+                      blob=job.outputs[0], filename=lora_output(self.catalogue.get(job.tool), job).filename,
+                      trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
+                      size=size)
+        await self.storage.models.add(model)
+        await self.collections.add_to_default(job.user_id, "model", model.id)
+        await self.storage.runs.save(run.to(RunState.COMPLETED, model_id=model.id))
+
+    async def ended(self, job: Job) -> None:
+        run = await self.storage.runs.by_job(job.id)
+        if run is not None and not run.terminal and job.state in _RUN_ENDINGS:
+            await self.storage.runs.save(run.to(_RUN_ENDINGS[job.state], error=job.error))
+
+    async def _free_name(self, owner: str, wanted: str) -> str:
+        taken = {m.name for m in await self.storage.models.visible_to(owner) if m.owner == owner}
+        name, n = wanted, 2
+        while name in taken:
+            name, n = f"{wanted}_{n}", n + 1
+        return name
