@@ -6,9 +6,9 @@ from domain.errors import InvalidParameter
 
 
 def settable_params(tools: list[ToolSpec]) -> dict[str, list[ParamSpec]]:
-    """Each settable parameter name with every spec declaring it."""
+    """Each settable parameter name with every image tool's spec declaring it (training takes no defaults)."""
     found: dict[str, list[ParamSpec]] = {}
-    for tool in tools:
+    for tool in (t for t in tools if t.kind != "training"):
         for spec in tool.params:
             if spec.settable:
                 found.setdefault(spec.name, []).append(spec)

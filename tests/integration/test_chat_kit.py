@@ -160,3 +160,14 @@ async def test_a_link_expiry_that_is_not_a_number_is_refused_clearly(kit, harnes
     await kit.handle(say("collections", "create Foxes"))
     reply = (await kit.handle(say("collections", "link Foxes abc")))[0]
     assert reply.error and "days must be a number" in reply.text
+
+
+async def test_image_settings_are_bounded_by_image_tools_only_and_never_change_training(kit, harness):
+    user = await harness.user(points=1000)
+    assert "steps = 5 (yours)" in await text_of(kit, say("settings", "steps=5"))
+    await harness.station.training.create(user.id, "pets")
+    for n in range(4):
+        await harness.station.training.add_image(user.id, "pets", png(80, 80, (n * 30, 0, 0)), caption="a pet")
+    await harness.station.training.trigger(user.id, "pets", "petzorb")
+    draft = await harness.station.training.draft(user.id, "pets")
+    assert draft.params["steps"] == 200
