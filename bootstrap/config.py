@@ -77,7 +77,7 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
     return Config(
         data_dir=data_dir, storage_url=storage, comfyui_urls=urls, templates_dirs=dirs,
         telegram_token=get("TELEGRAM_BOT_TOKEN"), telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
-        telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_url=_webhook_url(get("TELEGRAM_WEBHOOK_URL")),
         discord_token=get("DISCORD_BOT_TOKEN"), discord_guild_ids=_ints("DISCORD_GUILD_IDS", get("DISCORD_GUILD_IDS", "")),
         discord_api_base_url=get("DISCORD_API_BASE_URL"),
         web_host=get("WEB_HOST", "127.0.0.1"), web_port=_int("WEB_PORT", get("WEB_PORT", "8080"), 0, 65535),
@@ -90,6 +90,16 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         max_upload_bytes=_int("STATIONTHIS_MAX_UPLOAD_BYTES", get("STATIONTHIS_MAX_UPLOAD_BYTES", "20000000"),
                               1024, 2**31),
     )
+
+
+def _webhook_url(url: str | None) -> str | None:
+    """The web interface serves POST /hooks/telegram; the public URL may add a proxy's prefix before it."""
+    parsed = urlparse(url or "")
+    if url and (parsed.scheme not in ("http", "https") or not parsed.netloc
+                or not parsed.path.endswith("/hooks/telegram")):
+        raise ConfigError(f"TELEGRAM_WEBHOOK_URL must be an https:// URL ending in /hooks/telegram "
+                          f"(where the web interface is reachable), got '{url}'.")
+    return url
 
 
 def _int(name: str, raw: str, low: int, high: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from adapters.chat.notifier_router import NotifierRouter
+from adapters.chat.webhooks import WebhookRoutes
 from adapters.system.clock import SystemClock
 from adapters.system.ids import SecretIds
 from domain.templates import Catalogue
@@ -84,6 +85,7 @@ class Infrastructure(containers.DeclarativeContainer):
     engines = providers.Singleton(_comfyui_engines, config.provided.comfyui_urls, config.provided.comfyui_timeout)
     catalogue = providers.Singleton(_templates, config.provided.templates_dirs)
     notifier = providers.Singleton(NotifierRouter)
+    webhooks = providers.Singleton(WebhookRoutes)  # the web serves them; chat platforms add theirs
 
 
 class UseCases(containers.DeclarativeContainer):

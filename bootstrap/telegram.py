@@ -1,6 +1,8 @@
 """The Telegram bot as a platform, started when TELEGRAM_BOT_TOKEN is set."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 
 from bootstrap.config import Config
@@ -34,10 +36,18 @@ def platform(config: Config, container):
         if not any(isinstance(f, RedactToken) and f.token == config.telegram_token for f in logger.filters):
             logger.addFilter(RedactToken(config.telegram_token))
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))  # a line per poll
-    if config.telegram_webhook_url:
-        logging.getLogger("stationthis").warning("TELEGRAM_WEBHOOK_URL is not supported yet; the bot polls instead")
     commands = ChatCommands(container.use_cases.station(), container.infra.blobs(), config.web_public_url)
     bot = TelegramBot(config.telegram_token, commands, container.infra.media(), config.max_upload_bytes,
-                      api_url=config.telegram_api_base_url)
+                      api_url=config.telegram_api_base_url, webhooks=container.infra.webhooks(),
+                      webhook_url=config.telegram_webhook_url,
+                      webhook_secret=webhook_secret(config) if config.telegram_webhook_url else None)
     container.infra.notifier().register("telegram", bot.notifier)
     return bot
+
+
+def webhook_secret(config: Config) -> str:
+    """The X-Telegram-Bot-Api-Secret-Token: derived from the web's secret key, so every process agrees on it."""
+    from bootstrap.web import secret_key
+
+    message = f"telegram-webhook:{config.telegram_token}".encode()
+    return hmac.new(secret_key(config).encode(), message, hashlib.sha256).hexdigest()

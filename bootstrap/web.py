@@ -63,7 +63,7 @@ class WebPlatform:
         infra = self.container.infra
         infra.notifier().register("web", self.notifier)
         self.app = create_app(self.container.use_cases.station(), infra.storage(), infra.blobs(),
-                              web_settings(self.config, telegram_bot_name), self.notifier)
+                              web_settings(self.config, telegram_bot_name), self.notifier, infra.webhooks())
         return self.app
 
     async def start(self) -> None:

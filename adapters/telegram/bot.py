@@ -1,4 +1,4 @@
-"""TelegramBot: the python-telegram-bot Application, polling in StationThis's own event loop."""
+"""TelegramBot: the python-telegram-bot Application in StationThis's own event loop, polling or by webhook."""
 from __future__ import annotations
 
 import logging
@@ -9,10 +9,12 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.chat.commands import ChatCommands
 from adapters.chat.menu import menu
+from adapters.chat.webhooks import WebhookRoutes
 from adapters.telegram.files import ImageDownloads
 from adapters.telegram.handlers import UpdateHandlers
 from adapters.telegram.notifier import TelegramNotifier
 from adapters.telegram.send import Sender
+from adapters.telegram.webhook import TelegramWebhook
 from ports.media import MediaProcessor
 
 log = logging.getLogger(__name__)
@@ -24,7 +26,8 @@ class TelegramBot:
     title = "Telegram bot"
 
     def __init__(self, token: str, commands: ChatCommands, media: MediaProcessor, max_download: int,
-                 api_url: str | None = None):
+                 api_url: str | None = None, webhooks: WebhookRoutes | None = None,
+                 webhook_url: str | None = None, webhook_secret: str | None = None):
         builder = Application.builder().token(token).concurrent_updates(True)  # chats run side by side
         if api_url:
             base, files = api_urls(api_url)
@@ -36,21 +39,28 @@ class TelegramBot:
         self.handlers = UpdateHandlers(commands, self.sender, ImageDownloads(self.app.bot, max_download))
         self.app.add_handler(TypeHandler(Update, self.handlers.on_update))
         self.app.add_error_handler(_log_error)
+        self.webhook = TelegramWebhook(self.app, webhooks, webhook_url, webhook_secret) if webhook_url else None
 
     async def start(self) -> None:
         try:
             await self.app.initialize()
             await self.app.bot.set_my_commands(self.menu())
             await self.app.start()
-            await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            if self.webhook:
+                await self.webhook.start(ALLOWED_UPDATES)
+            else:
+                await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         except BaseException:
             await self.stop()
             raise
         self.notifier.ready.set()
-        log.info("Telegram bot @%s is polling", self.app.bot.username)
+        log.info("Telegram bot @%s %s", self.app.bot.username,
+                 f"receives updates by webhook at {self.webhook.url}" if self.webhook else "is polling")
 
     async def stop(self) -> None:
         """Stop fetching, finish the updates and notices under way, then close the connection."""
+        if self.webhook:
+            await self.webhook.stop()
         if self.app.updater.running:
             await self.app.updater.stop()
         await self.handlers.close()

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from quart import Quart, request
 
+from adapters.chat.webhooks import WebhookRoutes
 from adapters.web import (
     auth,
     collections,
@@ -12,6 +13,7 @@ from adapters.web import (
     errors,
     gallery,
     health,
+    hooks,
     jobs,
     make,
     media,
@@ -32,11 +34,11 @@ from ports.storage import Storage
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
 CSP = ("default-src 'self'; script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org; "
        "img-src 'self' data: blob:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, health)
+BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, health, hooks)
 
 
 def create_app(station: Station, storage: Storage, blobs: BlobStore, config: WebSettings,
-               notifier: WebNotifier | None = None) -> Quart:
+               notifier: WebNotifier | None = None, webhooks: WebhookRoutes | None = None) -> Quart:
     app = Quart(__name__)
     app.secret_key = config.secret_key
     app.config.update(
@@ -49,7 +51,8 @@ def create_app(station: Station, storage: Storage, blobs: BlobStore, config: Web
     app.json.sort_keys = False
     app.extensions["stationthis"] = Web(station=station, storage=storage, blobs=blobs, settings=config,
                                         notifier=notifier or WebNotifier(), tokens=TokenSigner(
-                                            config.secret_key, config.token_days), choices=EngineChoices(station.runner))
+                                            config.secret_key, config.token_days), choices=EngineChoices(station.runner),
+                                        webhooks=WebhookRoutes() if webhooks is None else webhooks)
     csrf.install(app)
     errors.install(app)
     for module in BLUEPRINTS:

@@ -1,11 +1,12 @@
 """What every view needs: the station, read-only storage and blobs, settings, and the notifier."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from quart import current_app
 
+from adapters.chat.webhooks import WebhookRoutes
 from domain.workflows.station import Station
 from ports.blobs import BlobStore
 from ports.storage import Storage
@@ -42,6 +43,7 @@ class Web:
     notifier: WebNotifier
     tokens: TokenSigner
     choices: EngineChoices
+    webhooks: WebhookRoutes = field(default_factory=WebhookRoutes)  # POST /hooks/<name>, for the chat platforms
 
 
 def web() -> Web:

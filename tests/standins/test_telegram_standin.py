@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import pytest
 from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
-from telegram.error import BadRequest, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from tests.standins.telegram import Call, ChatMessage, TelegramStandin
@@ -332,3 +332,63 @@ async def test_wait_for_names_what_it_saw_when_nothing_matches():
         await tg.user_sends("hello")
         with pytest.raises(AssertionError, match=r"(?s)within 0.2s.*from ada: 'hello'"):
             await tg.wait_for(lambda item: False, timeout=0.2)
+
+
+@asynccontextmanager
+async def webhook_receiver(status: int = 200):
+    """A tiny HTTP server on 127.0.0.1 recording each POST's secret header and JSON body."""
+    from aiohttp import web
+
+    received: list[tuple[str | None, dict]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
+        return web.Response(status=status)
+
+    app = web.Application()
+    app.router.add_post("/hooks/telegram", hook)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}/hooks/telegram", received
+    finally:
+        await runner.cleanup()
+
+
+@bounded
+async def test_while_a_webhook_is_set_updates_are_posted_with_the_secret_and_get_updates_conflicts():
+    async with TelegramStandin() as tg, Bot(TOKEN, base_url=f"{tg.url}/bot") as bot, \
+            webhook_receiver() as (url, received):
+        assert await bot.set_webhook(url, secret_token="s3cret_-token", allowed_updates=["message"])
+        message = await tg.user_sends("/start")
+        await tg.wait_for(lambda item: received)
+
+        assert received == [("s3cret_-token", {"update_id": 1, "message": message.data})]
+        with pytest.raises(Conflict, match="can't use getUpdates method while webhook is active"):
+            await bot.get_updates()
+        info = await bot.get_webhook_info()
+        assert info.url == url and info.pending_update_count == 0
+
+        assert await bot.delete_webhook()
+        await tg.user_sends("polled again")
+        [update] = await bot.get_updates()
+        assert update.message.text == "polled again" and (await bot.get_webhook_info()).url == ""
+
+
+@bounded
+async def test_a_failing_webhook_is_retried_then_its_error_is_reported_and_a_bad_secret_is_refused():
+    async with TelegramStandin() as tg, Bot(TOKEN, base_url=f"{tg.url}/bot") as bot, \
+            webhook_receiver(status=500) as (url, received):
+        with pytest.raises(BadRequest, match="(?i)secret token contains unallowed characters"):
+            await bot.set_webhook(url, secret_token="not allowed!")
+        with pytest.raises(BadRequest, match="(?i)an https url must be provided"):
+            await bot.set_webhook("http://station.example/hooks/telegram")
+        await bot.set_webhook(url, secret_token="abc")
+        await tg.user_sends("hello")
+        await tg.wait_for(lambda item: len(tg.webhook.deliveries) >= 3)
+
+        assert {d.status for d in tg.webhook.deliveries} == {500} and len(received) >= 3
+        assert "Wrong response from the webhook: 500" in (await bot.get_webhook_info()).last_error_message

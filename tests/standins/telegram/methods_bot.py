@@ -1,4 +1,4 @@
-"""Bot-level methods: getMe, getUpdates, deleteWebhook, commands, getFile, sendChatAction, close, logOut."""
+"""Bot-level methods: getMe, getUpdates, commands, getFile, sendChatAction, close, logOut."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import re
 import time
 
-from .faults import bad_request, too_many_requests
+from .faults import ApiError, bad_request, too_many_requests
 from .params import Params
 from .state import World
 
@@ -33,16 +33,13 @@ async def get_me(world: World, p: Params) -> dict:
 
 
 async def get_updates(world: World, p: Params) -> list[dict]:
+    if world.webhook.active:
+        raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                            "use deleteWebhook to delete the webhook first")
     world.updates.allow(p.object("allowed_updates", None))
     limit = min(max(p.number("limit", 100), 1), 100)
     timeout = min(max(p.number("timeout"), 0), MAX_POLL_TIMEOUT)
     return await world.updates.get(p.number("offset"), limit, timeout)
-
-
-async def delete_webhook(world: World, p: Params) -> bool:
-    if p.flag("drop_pending_updates"):
-        world.updates.drop()
-    return True
 
 
 def _commands_key(p: Params) -> tuple[str, str]:
@@ -110,7 +107,6 @@ async def log_out(world: World, p: Params) -> bool:
 METHODS = {
     "getMe": get_me,
     "getUpdates": get_updates,
-    "deleteWebhook": delete_webhook,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import methods_bot, methods_edit, methods_send
+from . import methods_bot, methods_edit, methods_send, methods_webhook
 from .faults import ApiError
 from .params import Params, read_request
 from .records import Call
@@ -19,7 +19,7 @@ MAX_REQUEST_BYTES = 64 * 1024 * 1024  # above the 50 MB upload limit, so that li
 # "All methods in the Bot API are case-insensitive."
 METHODS: dict[str, tuple[str, Handler]] = {
     name.lower(): (name, handler)
-    for table in (methods_bot.METHODS, methods_send.METHODS, methods_edit.METHODS)
+    for table in (methods_bot.METHODS, methods_send.METHODS, methods_edit.METHODS, methods_webhook.METHODS)
     for name, handler in table.items()
 }
 

@@ -12,6 +12,7 @@ from .records import Call, ChatMessage
 from .script import UserScript
 from .server import build_app
 from .state import World
+from .webhook import Webhook
 
 
 class TelegramStandin(UserScript):
@@ -33,6 +34,7 @@ class TelegramStandin(UserScript):
 
     async def __aexit__(self, *exc_info: object) -> None:
         self.world.updates.close()
+        await self.world.webhook.delete()
         await self._runner.cleanup()
 
     @property
@@ -56,6 +58,11 @@ class TelegramStandin(UserScript):
     def pending_updates(self) -> list[dict]:
         """Updates queued for the bot and not yet confirmed through getUpdates' offset."""
         return self.world.updates.pending
+
+    @property
+    def webhook(self) -> Webhook:
+        """The webhook setWebhook set (`url`, `secret`) and every POST of an update to it (`deliveries`)."""
+        return self.world.webhook
 
     def messages_in(self, chat_id: int, include_user: bool = False) -> list[ChatMessage]:
         """The chat as it stands: the bot's messages (and the users' when asked), edits applied, deleted ones out."""

@@ -10,6 +10,7 @@ from .faults import ApiError, Faults, bad_request
 from .files import FileStore
 from .records import Call, ChatMessage
 from .updates import UpdateQueue
+from .webhook import Webhook
 
 
 def new_media_group_id() -> str:
@@ -32,6 +33,7 @@ class World:
         self.files = FileStore()
         self.updates = UpdateQueue()
         self.faults = Faults()
+        self.webhook = Webhook(self.updates, self.notify)
         self._last_id: dict[int, int] = {}
         self._changed = asyncio.Event()
 

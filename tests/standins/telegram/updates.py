@@ -21,6 +21,10 @@ class UpdateQueue:
         """Updates not yet confirmed by the bot."""
         return list(self._pending)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def wants(self, kind: str) -> bool:
         return kind in self._allowed if self._allowed else kind not in OPT_IN_TYPES
 
