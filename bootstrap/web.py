@@ -113,21 +113,20 @@ def add_cli(subparsers) -> None:
 
 
 async def create_user(config, args) -> int:
-    async with opened(config) as container:
-        accounts = container.use_cases.accounts()
-        user = await accounts.user_for(parse_identity(f"web:{args.name}"), display_name=args.name)
-        code = await accounts.issue_link_code(user.id)
-    print(f"user web:{args.name} ({user.id})")
-    _print_code(config, code.code)
-    return 0
+    return await _sign_in_code(config, f"web:{args.name}", display_name=args.name)
 
 
 async def login_code(config, args) -> int:
+    return await _sign_in_code(config, args.identity)
+
+
+async def _sign_in_code(config, identity: str, display_name: str = "") -> int:
+    """The user behind `identity` (created on first sight) and a one-time code to sign in as them."""
     async with opened(config) as container:
         accounts = container.use_cases.accounts()
-        user = await accounts.user_for(parse_identity(args.identity))
+        user = await accounts.user_for(parse_identity(identity), display_name=display_name)
         code = await accounts.issue_link_code(user.id)
-    print(f"{args.identity} ({user.id})")
+    print(f"{identity} ({user.id})" if not display_name else f"user {identity} ({user.id})")
     _print_code(config, code.code)
     return 0
 

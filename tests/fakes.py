@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from domain.errors import EngineRejected
-from ports.engine import EngineEvent, EngineUnavailable, OutputFile, PromptStatus, WorkerHealth
+from ports.engine import (
+    EngineEvent,
+    EngineUnavailable,
+    OutputFile,
+    PromptStatus,
+    WorkerHealth,
+)
 from ports.notifier import Notice
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
 import os
 import sys
@@ -19,19 +18,6 @@ from tests.standins.telegram import Call, ChatMessage, TelegramStandin
 TOKEN = "123456:TEST-token"
 USER = 1001  # the stand-in's default user; their private chat has the same id
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def bounded(seconds: float):
-    """Fail the test instead of hanging once it has run `seconds`."""
-
-    def wrap(test):
-        @functools.wraps(test)
-        async def run(*args, **kwargs):
-            await asyncio.wait_for(test(*args, **kwargs), seconds)
-
-        return run
-
-    return wrap
 
 
 def picture(width: int = 128, height: int = 128, color: str = "teal", kind: str = "PNG") -> bytes:

@@ -1,29 +1,17 @@
 """Whole Discord flows: the real app (`StationApp`) with discord.py pointed at the stand-in Discord and ComfyUI."""
 from __future__ import annotations
 
-import asyncio
-import functools
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bootstrap.app import StationApp
 from bootstrap.config import load_config
+from tests.bounded import bounded
 from tests.fakes import png
 from tests.standins.comfyui import ComfyUIStandin
 from tests.standins.discord import DiscordStandin
 
 GUILD_ID = 1100000000000000001
-
-
-def bounded(seconds: float = 60):
-    """Every flow runs under asyncio.wait_for, so a hang fails instead of stalling the suite."""
-
-    def decorate(test):
-        @functools.wraps(test)
-        async def run(*args, **kwargs):
-            return await asyncio.wait_for(test(*args, **kwargs), seconds)
-        return run
-    return decorate
 
 
 @asynccontextmanager

@@ -5,8 +5,17 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.e2e.telegram_harness import (USER, balance, bot_media, bot_message, bounded, cli, grant, picture,
-                                             running_station)
+from tests.bounded import bounded
+from tests.e2e.telegram_harness import (
+    USER,
+    balance,
+    bot_media,
+    bot_message,
+    cli,
+    grant,
+    picture,
+    running_station,
+)
 from tests.standins.comfyui.standin import ComfyUIStandin
 from tests.standins.telegram import TelegramStandin
 

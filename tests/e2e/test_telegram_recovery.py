@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import asyncio
 
-
-from tests.e2e.telegram_harness import (USER, balance, bot_media, bot_message, bounded, grant, photos,
-                                             running_station)
+from tests.bounded import bounded
+from tests.e2e.telegram_harness import (
+    USER,
+    balance,
+    bot_media,
+    bot_message,
+    grant,
+    photos,
+    running_station,
+)
 from tests.standins.comfyui.standin import ComfyUIStandin
 from tests.standins.telegram import TelegramStandin
 

@@ -1,8 +1,16 @@
 """Training a LoRA from Telegram: an album becomes a dataset, a quote is confirmed, the model is used in /txt2img."""
 from __future__ import annotations
 
-from tests.e2e.telegram_harness import (USER, balance, bot_media, bot_message, bounded, grant, picture,
-                                             running_station)
+from tests.bounded import bounded
+from tests.e2e.telegram_harness import (
+    USER,
+    balance,
+    bot_media,
+    bot_message,
+    grant,
+    picture,
+    running_station,
+)
 from tests.standins.comfyui.standin import ComfyUIStandin
 from tests.standins.telegram import TelegramStandin
 

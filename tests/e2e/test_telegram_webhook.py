@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from bootstrap.config import ConfigError, load_config
+from tests.bounded import bounded
 from tests.e2e.telegram_harness import (
     USER,
     bot_media,
     bot_message,
-    bounded,
     grant,
     running_station,
 )

@@ -9,7 +9,15 @@ import pytest
 from bootstrap.app import StationApp
 from bootstrap.config import load_config
 from bootstrap.container import build_container
-from tests.e2e.test_discord_flows import answered, balance, bounded, button, grant, running_station, with_image
+from tests.bounded import bounded
+from tests.e2e.test_discord_flows import (
+    answered,
+    balance,
+    button,
+    grant,
+    running_station,
+    with_image,
+)
 from tests.fakes import FakeEngine, png
 from tests.standins.discord import DiscordStandin
 

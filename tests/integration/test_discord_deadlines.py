@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.test_discord_flows import answered, balance, bounded, button, grant, with_image
+from tests.bounded import bounded
+from tests.e2e.test_discord_flows import answered, balance, button, grant, with_image
 from tests.fakes import FakeEngine, png
 from tests.integration.test_discord_bad_input import bot
 

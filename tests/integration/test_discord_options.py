@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.e2e.test_discord_flows import answered, bounded, grant
+from tests.bounded import bounded
+from tests.e2e.test_discord_flows import answered, grant
 from tests.fakes import FakeEngine, png
 from tests.integration.test_discord_bad_input import GUILD_ID, bot, verbatim
 

@@ -14,7 +14,12 @@ import pymongo
 import pytest
 
 from adapters.blobs.gridfs import CHUNK, GridFSBlobStore
-from tests.contract.backend_mongo import REAL_SERVER, STAND_IN_URL, fresh_database_url, run_inline
+from tests.contract.backend_mongo import (
+    REAL_SERVER,
+    STAND_IN_URL,
+    fresh_database_url,
+    run_inline,
+)
 
 MB = 1024 * 1024
 HOSTILE = ["../etc/passwd", "results/../../secret", "/etc/passwd", "a//b", ".hidden", "a/./b", "nul\0byte",

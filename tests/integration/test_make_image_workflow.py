@@ -3,7 +3,12 @@ import asyncio
 
 import pytest
 
-from domain.errors import EngineRejected, InsufficientPoints, InvalidParameter, UnknownTool
+from domain.errors import (
+    EngineRejected,
+    InsufficientPoints,
+    InvalidParameter,
+    UnknownTool,
+)
 from domain.jobs import JobState
 
 ORIGIN = {"platform": "test"}

@@ -22,7 +22,12 @@ from adapters.storage.mongo.storage import MongoStorage
 from domain.errors import InsufficientPoints
 from domain.jobs import JobState
 from domain.ledger import EntryKind, charge_key
-from tests.contract.backend_mongo import REAL_SERVER, fresh_database_url, run_inline, stand_in
+from tests.contract.backend_mongo import (
+    REAL_SERVER,
+    fresh_database_url,
+    run_inline,
+    stand_in,
+)
 from tests.contract.records import entry, job
 
 SECRET = "s3cret-Pa55"

@@ -6,8 +6,16 @@ import os
 
 from PIL import Image
 
-from tests.e2e.telegram_harness import (USER, balance, bot_message, bounded, grant, picture, photos,
-                                             running_station)
+from tests.bounded import bounded
+from tests.e2e.telegram_harness import (
+    USER,
+    balance,
+    bot_message,
+    grant,
+    photos,
+    picture,
+    running_station,
+)
 from tests.standins.comfyui.standin import ComfyUIStandin
 from tests.standins.telegram import TelegramStandin
 

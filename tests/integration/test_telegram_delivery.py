@@ -9,8 +9,17 @@ from dataclasses import dataclass
 import pytest
 from PIL import Image
 
-from tests.e2e.telegram_harness import (USER, balance, bot_media, bot_message, bounded, calls, grant, photos,
-                                             running_station)
+from tests.bounded import bounded
+from tests.e2e.telegram_harness import (
+    USER,
+    balance,
+    bot_media,
+    bot_message,
+    calls,
+    grant,
+    photos,
+    running_station,
+)
 from tests.fakes import FakeEngine
 from tests.standins.comfyui.standin import ComfyUIStandin
 from tests.standins.telegram import TelegramStandin

@@ -9,7 +9,13 @@ from telegram.error import NetworkError
 
 from bootstrap.container import build_container
 from bootstrap.telegram import platform
-from tests.e2e.telegram_harness import TOKEN, bot_message, bounded, running_station, station_config
+from tests.bounded import bounded
+from tests.e2e.telegram_harness import (
+    TOKEN,
+    bot_message,
+    running_station,
+    station_config,
+)
 from tests.standins.telegram import TelegramStandin
 
 SECRET = TOKEN.split(":", 1)[1]

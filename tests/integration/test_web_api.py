@@ -1,11 +1,11 @@
 """The JSON API end to end on the real app: tools, quotes, jobs, uploads, training, library, account."""
 from __future__ import annotations
 
+from tests.fakes import png
 from tests.integration.web_helpers import (
     finished,
     model_of,
     multipart,
-    png,
     web_app,  # noqa: F401  (provides the `web` fixture)
 )
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 
 from domain.training import RunState
+from tests.fakes import png
 from tests.integration.web_helpers import (
     csrf_of,
     finished,
     model_of,
-    png,
     web_app,  # noqa: F401  (provides the `web` fixture)
 )
 

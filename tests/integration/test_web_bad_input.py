@@ -5,10 +5,10 @@ import os
 import time
 
 from domain.identity import LinkCode
+from tests.fakes import png
 from tests.integration.web_helpers import (
     csrf_of,
     multipart,
-    png,
     web_app,  # noqa: F401  (provides the `web` fixture)
 )
 

@@ -1,12 +1,12 @@
 """Every page renders for a signed-in user, and the forms on them do what they say."""
 from __future__ import annotations
 
+from tests.fakes import png
 from tests.integration.web_helpers import (
     csrf_of,
     finished,
     model_of,
     multipart,
-    png,
     web_app,  # noqa: F401  (provides the `web` fixture)
 )
 

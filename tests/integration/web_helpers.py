@@ -2,25 +2,18 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 from dataclasses import dataclass
 
 import pytest
-from PIL import Image
 
 from bootstrap.app import StationApp
 from bootstrap.config import load_config
 from domain.training import Model
+from tests.fakes import png  # noqa: F401  (re-exported for the web tests)
 from tests.standins.comfyui.standin import ComfyUIStandin
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def png(width: int = 64, height: int = 64, color=(200, 80, 40)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import io
 import os
 
@@ -13,23 +12,11 @@ import pytest
 from discord import app_commands
 from PIL import Image
 
+from tests.bounded import bounded
 from tests.standins.discord import DiscordStandin, point_discord_py_at
 
 GUILD_ID = 1100000000000000001
 FRUITS = ["apple", "apricot", "banana", "kiwi"]
-
-
-def bounded(seconds: float = 30):
-    """Every test runs under asyncio.wait_for so a hang fails instead of stalling the suite."""
-
-    def decorate(test):
-        @functools.wraps(test)
-        async def run(*args, **kwargs):
-            return await asyncio.wait_for(test(*args, **kwargs), seconds)
-
-        return run
-
-    return decorate
 
 
 def png(width: int, height: int) -> bytes:
@@ -173,7 +160,7 @@ async def standin_with_bot(**config):
         yield dc, bot
 
 
-@bounded()
+@bounded(30)
 async def test_the_bot_connects_gets_ready_and_syncs_its_commands_to_the_guild_and_globally():
     async with standin_with_bot() as (dc, bot):
         await asyncio.wait_for(bot.wait_until_ready(), 10)
@@ -188,7 +175,7 @@ async def test_the_bot_connects_gets_ready_and_syncs_its_commands_to_the_guild_a
         assert f"PUT /api/v10/applications/{dc.application_id}/guilds/{GUILD_ID}/commands -> 200" in dc.traffic
 
 
-@bounded()
+@bounded(30)
 async def test_an_auto_sharded_client_finds_the_gateway_through_gateway_bot():
     async with pointed_standin() as dc, running(discord.AutoShardedClient(intents=discord.Intents.default()), dc):
         await dc.wait_until_ready()
@@ -196,7 +183,7 @@ async def test_an_auto_sharded_client_finds_the_gateway_through_gateway_bot():
         assert dc.sessions[0].history[0]["d"]["shard"] == [0, 1]  # READY echoes the shard it identified as
 
 
-@bounded()
+@bounded(30)
 async def test_a_wrong_bot_token_is_refused_at_login():
     async with pointed_standin() as dc:
         bot = Bot()
@@ -206,7 +193,7 @@ async def test_a_wrong_bot_token_is_refused_at_login():
         assert "GET /api/v10/users/@me -> 401" in dc.traffic
 
 
-@bounded()
+@bounded(30)
 async def test_a_slash_command_with_a_bounded_integer_and_an_attachment_is_answered():
     async with standin_with_bot() as (dc, bot):
         rec = await dc.user_invokes("count", {"amount": 3}, attachments=[("cat.png", png(4, 3), "image/png")])
@@ -217,7 +204,7 @@ async def test_a_slash_command_with_a_bounded_integer_and_an_attachment_is_answe
             await dc.user_invokes("count", {"amount": 6}, attachments=[("cat.png", png(4, 3), "image/png")])
 
 
-@bounded()
+@bounded(30)
 async def test_a_deferred_response_is_edited_with_an_image_attachment():
     async with standin_with_bot() as (dc, bot):
         rec = await dc.user_invokes("render", {"size": 32})
@@ -230,7 +217,7 @@ async def test_a_deferred_response_is_edited_with_an_image_attachment():
         assert image.data == png(32, 32)
 
 
-@bounded()
+@bounded(30)
 async def test_a_subcommand_inside_a_group_is_routed_by_its_path():
     async with standin_with_bot() as (dc, bot):
         added = await dc.user_invokes("lora train add", {"caption": "a red cat", "repeats": 2})
@@ -240,14 +227,14 @@ async def test_a_subcommand_inside_a_group_is_routed_by_its_path():
         assert listed.original.content == "no models"
 
 
-@bounded()
+@bounded(30)
 async def test_autocomplete_returns_the_choices_the_bot_offers():
     async with standin_with_bot() as (dc, bot):
         choices = await dc.user_autocompletes("pick", "fruit", "ap")
         assert choices == [{"name": "apple", "value": "apple"}, {"name": "apricot", "value": "apricot"}]
 
 
-@bounded()
+@bounded(30)
 async def test_a_global_command_in_a_dm_is_answered_and_the_bot_can_dm_the_user():
     async with standin_with_bot() as (dc, bot):
         alice = dc.new_user("alice")
@@ -274,7 +261,7 @@ async def test_a_persistent_button_is_clicked_after_the_bot_restarted():
         assert click.original.content == "go pressed by tester" and click.original.ephemeral
 
 
-@bounded()
+@bounded(30)
 async def test_buttons_update_the_message_they_are_on_at_once_or_after_deferring():
     async with standin_with_bot() as (dc, bot):
         rec = await dc.user_invokes("panel")
@@ -290,7 +277,7 @@ async def test_buttons_update_the_message_they_are_on_at_once_or_after_deferring
             await dc.user_clicks(panel, "panel:go")
 
 
-@bounded()
+@bounded(30)
 async def test_the_first_followup_completes_a_deferred_response_and_later_ones_are_new_messages():
     async with standin_with_bot() as (dc, bot):
         rec = await dc.user_invokes("report")
@@ -299,7 +286,7 @@ async def test_the_first_followup_completes_a_deferred_response_and_later_ones_a
         assert [m.ephemeral for m in rec.followups] == [False]
 
 
-@bounded()
+@bounded(30)
 async def test_rate_limited_requests_are_retried_by_discord_py():
     async with pointed_standin() as dc:
         dc.fail_next("PUT /applications/*/guilds/*/commands", retry_after=0.2)
@@ -313,7 +300,7 @@ async def test_rate_limited_requests_are_retried_by_discord_py():
         assert rec.original.content == "picked kiwi"
 
 
-@bounded()
+@bounded(30)
 async def test_a_dropped_gateway_connection_resumes_and_replays_what_was_missed():
     async with standin_with_bot() as (dc, bot):
         session = await dc.wait_until_ready()
@@ -324,7 +311,7 @@ async def test_a_dropped_gateway_connection_resumes_and_replays_what_was_missed(
         assert rec.original.content == "picked banana"
 
 
-@bounded()
+@bounded(30)
 async def test_a_reconnect_request_makes_discord_py_resume_its_session():
     async with standin_with_bot() as (dc, bot):
         session = await dc.wait_until_ready()
@@ -335,7 +322,7 @@ async def test_a_reconnect_request_makes_discord_py_resume_its_session():
         assert len(dc.sessions) == 1
 
 
-@bounded()
+@bounded(30)
 async def test_answering_the_same_interaction_twice_gives_40060():
     async with standin_with_bot() as (dc, bot):
         rec = await dc.user_invokes("late", {"delay": 0.0}, duplicate=True)
@@ -345,7 +332,7 @@ async def test_answering_the_same_interaction_twice_gives_40060():
         assert [c.type for c in rec.callbacks] == [4]
 
 
-@bounded()
+@bounded(30)
 async def test_an_answer_after_the_deadline_gives_10062_and_a_stale_token_gives_50027():
     async with standin_with_bot(response_deadline=0.5, token_lifetime=1.0) as (dc, bot):
         too_late = await dc.user_invokes("late", {"delay": 1.0})
@@ -356,7 +343,7 @@ async def test_an_answer_after_the_deadline_gives_10062_and_a_stale_token_gives_
         assert stale.rejections == [(401, 50027)] and stale.original.loading  # the edit never landed
 
 
-@bounded()
+@bounded(30)
 async def test_an_upload_over_the_attachment_size_limit_gives_40005():
     async with standin_with_bot(attachment_size_limit=1000) as (dc, bot):
         rec = await dc.user_invokes("noise", {"size": 2000})

@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
 import time
 from contextlib import asynccontextmanager
 
 import pytest
 from PIL import Image
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Update,
+)
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
+from tests.bounded import bounded
 from tests.standins.telegram import Call, ChatMessage, TelegramStandin
 
 TOKEN = "123:ABC"
 TEST_SECONDS = 20
 USER_ID = 1001  # the stand-in's default user; a private chat's id is its user's id
-
-
-def bounded(test):
-    """Fail the test instead of hanging when anything takes longer than TEST_SECONDS."""
-
-    @functools.wraps(test)
-    async def run(*args, **kwargs):
-        await asyncio.wait_for(test(*args, **kwargs), TEST_SECONDS)
-
-    return run
 
 
 def image(width: int, height: int, color: str = "teal", kind: str = "PNG") -> bytes:
@@ -62,7 +65,7 @@ def answered(method: str):
     return lambda item: isinstance(item, Call) and item.method == method and item.ok
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_a_command_round_trip_reaches_the_handler_and_its_reply_lands_in_the_chat():
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(f"echo: {' '.join(context.args)}", do_quote=True)
@@ -77,7 +80,7 @@ async def test_a_command_round_trip_reaches_the_handler_and_its_reply_lands_in_t
         assert tg.token == TOKEN and tg.calls("getMe")[0].response["result"]["username"] == "stationthis_bot"
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_in_a_group_only_commands_addressed_to_this_bot_are_handled():
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(f"echo: {' '.join(context.args)}")
@@ -92,7 +95,7 @@ async def test_in_a_group_only_commands_addressed_to_this_bot_are_handled():
         assert [m.data["from"]["id"] for m in tg.messages_in(reply.chat_id, include_user=True)] == [1001, 2002, 123]
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_a_photo_the_user_sends_is_downloaded_by_the_bot_through_get_file():
     downloaded: list[bytes] = []
 
@@ -112,7 +115,7 @@ async def test_a_photo_the_user_sends_is_downloaded_by_the_bot_through_get_file(
         assert tg.calls("getFile")[0].response["result"]["file_path"].startswith("photos/")
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_documents_stickers_and_voice_notes_from_the_user_reach_the_bot_with_their_files():
     received: list[tuple[str, bytes]] = []
 
@@ -132,7 +135,7 @@ async def test_documents_stickers_and_voice_notes_from_the_user_reach_the_bot_wi
         assert document.data["caption_entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_an_album_arrives_as_several_updates_sharing_one_media_group_id():
     seen: list[tuple[str, str | None]] = []
 
@@ -148,7 +151,7 @@ async def test_an_album_arrives_as_several_updates_sharing_one_media_group_id():
         assert seen[1][1] is None
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_an_inline_keyboard_click_reaches_the_callback_handler_and_the_answer_is_recorded():
     async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="choice:yes")]])
@@ -172,7 +175,7 @@ async def test_an_inline_keyboard_click_reaches_the_callback_handler_and_the_ans
             await tg.user_clicks(prompt, "choice:no")
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_editing_a_message_to_the_same_text_is_refused_as_not_modified():
     async with TelegramStandin() as tg, running_bot(tg) as app:
         await tg.user_sends("hi")
@@ -189,7 +192,7 @@ async def test_editing_a_message_to_the_same_text_is_refused_as_not_modified():
         assert message.text == "progress: 90%" and [v["text"] for v in message.history] == ["progress: 50%"]
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_a_queued_rate_limit_fault_is_seen_by_ptb_as_retry_after():
     async with TelegramStandin() as tg, running_bot(tg) as app:
         await tg.user_sends("hi")
@@ -207,7 +210,7 @@ async def test_a_queued_rate_limit_fault_is_seen_by_ptb_as_retry_after():
         assert [m.text for m in tg.messages_in(USER_ID)] == ["second try"]
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_the_flood_rule_answers_429_once_edits_in_one_chat_come_too_fast():
     async with TelegramStandin() as tg, running_bot(tg) as app:
         await tg.user_sends("hi")
@@ -223,7 +226,7 @@ async def test_the_flood_rule_answers_429_once_edits_in_one_chat_come_too_fast()
         assert tg.messages_in(USER_ID)[0].text == "40%"
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_an_oversized_photo_is_refused_and_nothing_is_sent():
     async with TelegramStandin() as tg, running_bot(tg) as app:
         await tg.user_sends("hi")
@@ -239,7 +242,7 @@ async def test_an_oversized_photo_is_refused_and_nothing_is_sent():
         assert tg.messages_in(USER_ID) == []
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_the_bot_sends_an_album_and_a_document_whose_bytes_the_test_can_inspect():
     first, second, report = image(300, 200, "red"), image(200, 300, "blue"), b"%PDF-1.4 tiny"
     async with TelegramStandin() as tg, running_bot(tg) as app:
@@ -257,7 +260,7 @@ async def test_the_bot_sends_an_album_and_a_document_whose_bytes_the_test_can_in
             await app.bot.send_media_group(USER_ID, [InputMediaPhoto(first)] * 11)
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_formatted_text_is_stored_plain_with_entities_and_broken_markup_is_refused():
     async with TelegramStandin() as tg, running_bot(tg) as app:
         await tg.user_sends("hi")
@@ -277,7 +280,7 @@ async def test_formatted_text_is_stored_plain_with_entities_and_broken_markup_is
         ]
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_commands_the_bot_sets_can_be_read_back_and_bad_names_are_refused():
     async with TelegramStandin() as tg, running_bot(tg) as app:
         await app.bot.set_my_commands([("make", "Make an image"), ("help", "How it works")])
@@ -288,7 +291,7 @@ async def test_commands_the_bot_sets_can_be_read_back_and_bad_names_are_refused(
         assert [(c.command, c.description) for c in commands] == [("make", "Make an image"), ("help", "How it works")]
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_a_user_edit_reaches_the_bot_as_an_edited_message():
     edits: list[str] = []
 
@@ -303,7 +306,7 @@ async def test_a_user_edit_reaches_the_bot_as_an_edited_message():
         assert original.history[0]["text"] == "a cat" and "edit_date" in original.data
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_long_polling_returns_as_soon_as_an_update_arrives():
     async with TelegramStandin() as tg, Bot(TOKEN, base_url=f"{tg.url}/bot") as bot:
         poll = asyncio.create_task(bot.get_updates(timeout=10))
@@ -318,7 +321,7 @@ async def test_long_polling_returns_as_soon_as_an_update_arrives():
         assert tg.pending_updates == []
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_another_token_is_refused_as_unauthorized():
     async with TelegramStandin(token=TOKEN) as tg:
         with pytest.raises(InvalidToken):
@@ -326,7 +329,7 @@ async def test_another_token_is_refused_as_unauthorized():
         assert tg.sent[0].response == {"ok": False, "error_code": 401, "description": "Unauthorized"}
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_wait_for_names_what_it_saw_when_nothing_matches():
     async with TelegramStandin() as tg:
         await tg.user_sends("hello")
@@ -358,7 +361,7 @@ async def webhook_receiver(status: int = 200):
         await runner.cleanup()
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_while_a_webhook_is_set_updates_are_posted_with_the_secret_and_get_updates_conflicts():
     async with TelegramStandin() as tg, Bot(TOKEN, base_url=f"{tg.url}/bot") as bot, \
             webhook_receiver() as (url, received):
@@ -378,7 +381,7 @@ async def test_while_a_webhook_is_set_updates_are_posted_with_the_secret_and_get
         assert update.message.text == "polled again" and (await bot.get_webhook_info()).url == ""
 
 
-@bounded
+@bounded(TEST_SECONDS)
 async def test_a_failing_webhook_is_retried_then_its_error_is_reported_and_a_bad_secret_is_refused():
     async with TelegramStandin() as tg, Bot(TOKEN, base_url=f"{tg.url}/bot") as bot, \
             webhook_receiver(status=500) as (url, received):

@@ -2,7 +2,15 @@
 import pytest
 
 from domain.errors import DomainError, InsufficientPoints, RefundRefused
-from domain.ledger import EntryKind, LedgerEntry, apply, charge_key, check_entry, check_refund, refund_key
+from domain.ledger import (
+    EntryKind,
+    LedgerEntry,
+    apply,
+    charge_key,
+    check_entry,
+    check_refund,
+    refund_key,
+)
 
 
 def entry(kind, amount, key="k", user="u1", refund_of=None):

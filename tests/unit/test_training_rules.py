@@ -2,8 +2,15 @@
 import pytest
 
 from domain.errors import DomainError, IllegalTransition
-from domain.training import (RUN_TRANSITIONS, Dataset, DatasetImage, DatasetRules, RunState, TrainingRun,
-                             check_dataset_name)
+from domain.training import (
+    RUN_TRANSITIONS,
+    Dataset,
+    DatasetImage,
+    DatasetRules,
+    RunState,
+    TrainingRun,
+    check_dataset_name,
+)
 
 RULES = DatasetRules()
 

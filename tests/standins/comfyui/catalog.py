@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .env import Env
-from .nodes_image import SPECS as IMAGE_SPECS
 from .nodes_dataset import SPECS as DATASET_SPECS
+from .nodes_image import SPECS as IMAGE_SPECS
 from .nodes_sampling import SPECS as SAMPLING_SPECS
 from .nodes_train import SPECS as TRAIN_SPECS
 from .schema import NodeSpec

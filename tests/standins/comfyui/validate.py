@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .catalog import CATALOG
 from .env import Env
-from .validate_inputs import Validator, issue, full_type_name, trace
+from .validate_inputs import Validator, full_type_name, issue, trace
 
 
 def _class_errors(prompt: dict) -> dict | None:

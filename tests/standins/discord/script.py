@@ -6,7 +6,13 @@ import asyncio
 from collections.abc import Sequence
 
 from .gateway import Gateway
-from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, MESSAGE_COMPONENT, InteractionRecord, interaction_payload
+from .interactions import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    MESSAGE_COMPONENT,
+    InteractionRecord,
+    interaction_payload,
+)
 from .messages import Message
 from .options import Upload, command_data
 from .state import World

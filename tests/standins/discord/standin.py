@@ -10,7 +10,12 @@ from .connection import Session
 from .gateway import Gateway
 from .interactions import InteractionRecord
 from .messages import Message
-from .middleware import API_PREFIX, RateLimitFaults, bot_auth_middleware, error_and_traffic_middleware
+from .middleware import (
+    API_PREFIX,
+    RateLimitFaults,
+    bot_auth_middleware,
+    error_and_traffic_middleware,
+)
 from .rest import BotRoutes
 from .script import UserActions
 from .state import MIB, World
