@@ -20,6 +20,14 @@ class StationApp:
         self.platforms: list = []
 
     async def start(self) -> None:
+        """Start everything; if a part fails, stop what had started and raise, the error noting the part."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         infra, use_cases = self.container.infra, self.container.use_cases
         await open_storage(infra.storage(), self.config)
         log.info("storage ready: %s", self.config.storage_kind)
@@ -32,7 +40,11 @@ class StationApp:
         healthy = len(use_cases.runner().healthy_engines())
         log.info("job runner started: %d of %d ComfyUI workers healthy", healthy, len(self.config.comfyui_urls))
         for platform in platforms:
-            await platform.start()
+            try:
+                await platform.start()
+            except Exception as error:
+                error.add_note(f"the {platform.title} could not start")
+                raise
             self.platforms.append(platform)
             log.info("%s started", platform.title)
 

@@ -5,13 +5,21 @@ import argparse
 import asyncio
 import logging
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
+from bootstrap.arguments import OneLineErrors, identity
 from bootstrap.config import ConfigError, load_config
+from bootstrap.logs import Redactor, configure_logging
 from bootstrap.platforms import add_platform_cli
+from bootstrap.preflight import check_data_dir
 from domain.errors import DomainError
+from ports.space import StorageFull
+
+log = logging.getLogger("stationthis")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit 0 on success, 1 with one `error:` line on stderr when something failed, 2 for a malformed command."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -19,14 +27,38 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         config = load_config()
-        logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    except ConfigError as error:
+        return _failed(error, Redactor([]))
+    redact = configure_logging(config)
+    for name in config.unknown_settings:
+        log.warning("%s is not a setting of StationThis and is ignored (misspelt? README lists them all)", name)
+    try:
+        check_data_dir(config)
         with asyncio.Runner(loop_factory=_fast_loop()) as runner:
             return runner.run(args.handler(config, args)) or 0
-    except (ConfigError, DomainError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001  whatever it was, the operator gets one line, not a traceback
+        return _failed(error, redact)
+
+
+def _failed(error: Exception, redact: Redactor) -> int:
+    if isinstance(error, StorageFull):
+        line = f"storage is full: {error}"
+    elif isinstance(error, (ConfigError, DomainError)):
+        line = str(error)
+    else:
+        log.debug("the command failed", exc_info=error)
+        line = f"{error or 'failed'} ({type(error).__name__}; STATIONTHIS_LOG_LEVEL=DEBUG shows where)"
+    print(redact(f"error: {': '.join([*getattr(error, '__notes__', []), line])}"), file=sys.stderr)
+    return 1
+
+
+def _version() -> str:
+    try:
+        return version("stationthis")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _fast_loop():
@@ -41,7 +73,8 @@ def _fast_loop():
 def _parser() -> argparse.ArgumentParser:
     from bootstrap import commands
 
-    parser = argparse.ArgumentParser(prog="stationthis", description="StationThis: ComfyUI for chats, with points.")
+    parser = OneLineErrors(prog="stationthis", description="StationThis: ComfyUI for chats, with points.")
+    parser.add_argument("--version", action="version", version=f"stationthis {_version()}")
     sub = parser.add_subparsers(title="commands")
     sub.add_parser("run", help="start the job runner and every configured platform").set_defaults(
         handler=commands.run)
@@ -50,12 +83,12 @@ def _parser() -> argparse.ArgumentParser:
 
     points = sub.add_parser("points", help="grant and show points").add_subparsers(title="points commands")
     grant = points.add_parser("grant", help="give points to an identity (created if unknown)")
-    grant.add_argument("identity", help="platform:id, e.g. telegram:12345 or web:alice")
+    grant.add_argument("identity", type=identity, help="platform:id, e.g. telegram:12345 or web:alice")
     grant.add_argument("amount", type=int)
     grant.add_argument("--reason", default="granted by an operator")
     grant.set_defaults(handler=commands.points_grant)
     show = points.add_parser("show", help="print an identity's balance (last line: the bare number)")
-    show.add_argument("identity")
+    show.add_argument("identity", type=identity, help="platform:id, e.g. telegram:12345 or web:alice")
     show.set_defaults(handler=commands.points_show)
 
     ledger = sub.add_parser("ledger", help="prove the ledger is consistent").add_subparsers(title="ledger commands")

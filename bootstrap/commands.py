@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from bootstrap.app import serve
 from bootstrap.container import build_container
+from bootstrap.preflight import check_web_address
 from bootstrap.storage_open import open_storage
 from domain.identity import parse_identity
 
@@ -22,6 +23,7 @@ async def opened(config):
 
 
 async def run(config, args) -> int:
+    check_web_address(config)  # before anything starts, so a taken port leaves nothing half-started
     await serve(config)
     return 0
 

@@ -35,7 +35,6 @@ def platform(config: Config, container):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactToken) and f.token == config.telegram_token for f in logger.filters):
             logger.addFilter(RedactToken(config.telegram_token))
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))  # a line per poll
     commands = ChatCommands(container.use_cases.station(), container.infra.blobs(), config.web_public_url)
     bot = TelegramBot(config.telegram_token, commands, container.infra.media(), config.max_upload_bytes,
                       api_url=config.telegram_api_base_url, webhooks=container.infra.webhooks(),

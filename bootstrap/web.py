@@ -13,6 +13,7 @@ from adapters.web.context import WebSettings
 from adapters.web.notifier import WebNotifier
 from adapters.web.server import WebServer
 from adapters.web.sessions import TokenSigner
+from bootstrap.arguments import identity, web_name
 from bootstrap.commands import opened
 from bootstrap.config import Config
 from domain.identity import LINK_CODE_TTL_S, parse_identity
@@ -102,13 +103,13 @@ def add_cli(subparsers) -> None:
     web = subparsers.add_parser("web", help="web interface: users, sign-in codes, API tokens").add_subparsers(
         title="web commands")
     create = web.add_parser("create-user", help="create the user web:NAME and print a sign-in code")
-    create.add_argument("name", help="letters, digits, _ . - (becomes the identity web:NAME)")
+    create.add_argument("name", type=web_name, help="letters, digits, _ . - (becomes the identity web:NAME)")
     create.set_defaults(handler=create_user)
     code = web.add_parser("login-code", help="print a one-time sign-in code for an identity")
-    code.add_argument("identity", help="platform:id, e.g. web:alice or telegram:12345")
+    code.add_argument("identity", type=identity, help="platform:id, e.g. web:alice or telegram:12345")
     code.set_defaults(handler=login_code)
     token = web.add_parser("token", help="print a bearer token for the JSON API (/api/v1)")
-    token.add_argument("identity", help="platform:id, e.g. web:alice")
+    token.add_argument("identity", type=identity, help="platform:id, e.g. web:alice")
     token.set_defaults(handler=api_token)
 
 

@@ -113,4 +113,4 @@ class Storage(Protocol):
         """Connect and bring the schema (or indexes) up to date; fail fast with a clear message."""
     async def close(self) -> None: ...
     async def ping(self) -> None:
-        """Raise if the store cannot answer."""
+        """Raise if the store cannot answer; ports.space.StorageFull if it answers but has no room for writes."""

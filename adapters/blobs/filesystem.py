@@ -4,10 +4,12 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import AsyncIterator, BinaryIO
 
 from ports.blobs import check_blob_key
+from ports.space import StorageFull, out_of_space
 
 CHUNK = 64 * 1024
 # Keys may not start a segment with "." (that rules out "." and ".."), so this folder is never a key.
@@ -20,20 +22,22 @@ class FilesystemBlobStore:
         (self.root / PARTIAL).mkdir(parents=True, exist_ok=True)
 
     async def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        await asyncio.to_thread(self._write, self._path(key), data)
+        with self._full_disk_reported(key):
+            await asyncio.to_thread(self._write, self._path(key), data)
 
     async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
         target = self._path(key)
-        file = await asyncio.to_thread(self._open_partial)
-        size = 0
-        try:
-            async for chunk in chunks:
-                await asyncio.to_thread(file.write, chunk)
-                size += len(chunk)
-            await asyncio.to_thread(self._commit, file, target)
-        except BaseException:
-            _discard(file)
-            raise
+        with self._full_disk_reported(key):
+            file = await asyncio.to_thread(self._open_partial)
+            size = 0
+            try:
+                async for chunk in chunks:
+                    await asyncio.to_thread(file.write, chunk)
+                    size += len(chunk)
+                await asyncio.to_thread(self._commit, file, target)
+            except BaseException:
+                _discard(file)
+                raise
         return size
 
     async def get(self, key: str) -> bytes:
@@ -71,6 +75,16 @@ class FilesystemBlobStore:
             raise ValueError(f"Blob key {key!r} leads outside the store.")
         return path
 
+    @contextmanager
+    def _full_disk_reported(self, key: str):
+        try:
+            yield
+        except OSError as error:
+            if out_of_space(error):
+                raise StorageFull(f"The blob folder {self.root} is full (writing {key}): free space on its disk; "
+                                  "writes resume by themselves once there is room.") from error
+            raise
+
     def _open_partial(self) -> BinaryIO:
         return tempfile.NamedTemporaryFile(dir=self.root / PARTIAL, delete=False)
 
@@ -101,5 +115,8 @@ class FilesystemBlobStore:
 
 
 def _discard(file: BinaryIO) -> None:
-    file.close()
+    try:
+        file.close()
+    except OSError:  # a full disk refuses the last flush too; the partial file goes all the same
+        pass
     Path(file.name).unlink(missing_ok=True)

@@ -21,6 +21,7 @@ from domain.errors import (
     UnknownTool,
 )
 from ports.media import MediaRejected
+from ports.space import StorageFull
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,12 @@ def install(app: Quart) -> None:
     async def too_large(error):
         limit = web().settings.max_upload_bytes / 1_000_000
         return await answer(413, "too_large", f"That upload is too large: the limit is {limit:g} MB per file.")
+
+    @app.errorhandler(StorageFull)
+    async def storage_full(error: StorageFull):
+        log.error("storage is full on %s %s: %s", request.method, request.path, error)
+        return await answer(503, "storage_full", "Sorry, the station's storage is full, so this could not be saved. "
+                                                 "Please try again later.")
 
     @app.errorhandler(HTTPException)
     async def http_error(error: HTTPException):

@@ -7,6 +7,7 @@ from quart import Blueprint, Response, jsonify
 
 from adapters.web.context import web
 from domain.jobs import JobState
+from ports.space import StorageFull
 
 blueprint = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -14,17 +15,26 @@ log = logging.getLogger(__name__)
 
 @blueprint.get("/healthz")
 async def healthz():
-    storage_ok = True
-    try:
-        await web().storage.ping()
-    except Exception as error:  # noqa: BLE001  any failure of any store means down; the log says which
-        log.warning("health check: storage does not answer: %s", type(error).__name__)
-        storage_ok = False
+    """200 while storage answers ("degraded" when it is full or no worker is healthy), 503 when it does not."""
+    answers, storage = await _storage_state()
     runner = web().station.runner
     workers = [{"name": w.name, "healthy": w.healthy, "running": len(w.running)} for w in runner.workers]
-    body = {"status": "ok" if storage_ok and any(w["healthy"] for w in workers) else "degraded" if storage_ok
-            else "down", "storage": {"ok": storage_ok}, "workers": workers, "queue_depth": len(runner.queue)}
-    return jsonify(body), 200 if storage_ok else 503
+    status = "down" if not answers else "ok" if storage["ok"] and any(w["healthy"] for w in workers) else "degraded"
+    body = {"status": status, "storage": storage, "workers": workers, "queue_depth": len(runner.queue)}
+    return jsonify(body), 200 if answers else 503
+
+
+async def _storage_state() -> tuple[bool, dict]:
+    """(whether the store answers, what /healthz says of it)."""
+    try:
+        await web().storage.ping()
+    except StorageFull as error:  # the refused writes were logged when they happened
+        log.debug("health check: %s", error)
+        return True, {"ok": False, "full": True}
+    except Exception as error:  # noqa: BLE001  any failure of any store means down; the log says which
+        log.warning("health check: storage does not answer: %s", type(error).__name__)
+        return False, {"ok": False}
+    return True, {"ok": True}
 
 
 @blueprint.get("/metrics")

@@ -12,6 +12,19 @@ log = logging.getLogger(__name__)
 GRACE_S = 3.0
 
 
+class CannotListen(OSError):
+    """The address is taken, not ours, or not an address; the message says which."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=256)
+    except OSError as error:
+        reason = (error.strerror or str(error)).split(" (while attempting")[0]
+        raise CannotListen(f"the web interface cannot listen on {host}:{port}: {reason}") from None
+
+
 class WebServer:
     """Binds first (so a taken port fails `start` with a clear error), then serves until `stop`."""
 
@@ -26,12 +39,7 @@ class WebServer:
         return f"http://{host}:{self.port}"
 
     async def start(self) -> None:
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        try:
-            sock = socket.create_server((self.host, self.port), family=family, backlog=256)
-        except OSError as error:
-            raise RuntimeError(f"The web interface cannot listen on {self.host}:{self.port}: {error.strerror}. "
-                               "Set WEB_HOST and WEB_PORT to a free address.") from None
+        sock = listening_socket(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = Config()
         config.bind = [f"fd://{sock.detach()}"]

@@ -9,10 +9,13 @@ from pymongo.database import Database
 from pymongo.errors import (AutoReconnect, ConfigurationError, ConnectionFailure, OperationFailure,
                             ServerSelectionTimeoutError)
 
+from ports.space import StorageFull
+
 T = TypeVar("T")
 DEFAULT_DATABASE = "stationthis"
 ATTEMPTS = 3
 BACKOFF_S = 0.2
+OUT_OF_DISK_SPACE = 14031  # the server's own code; Atlas says "over your space quota" with its code 8000
 
 
 class MongoUnavailable(ConnectionError):
@@ -75,7 +78,8 @@ class MongoConnection:
 
     async def guarded(self, operation: Callable[[], Awaitable[T]], attempts: int) -> T:
         """Run `operation`, again after a dropped connection up to `attempts` times in all;
-        any connection failure that remains becomes MongoUnavailable, naming the host only."""
+        any connection failure that remains becomes MongoUnavailable, naming the host only, and a full disk
+        or quota StorageFull."""
         attempt = 1
         while True:
             try:
@@ -89,6 +93,10 @@ class MongoConnection:
                                            f"{reason(error, self.url)}") from None
             except ConnectionFailure as error:
                 raise MongoUnavailable(f"MongoDB at {self.where} failed: {reason(error, self.url)}") from None
+            except OperationFailure as error:
+                if error.code == OUT_OF_DISK_SPACE or "space quota" in str(error):
+                    raise StorageFull(f"MongoDB at {self.where} is full: {reason(error, self.url)}") from None
+                raise
             await asyncio.sleep(BACKOFF_S * attempt)
             attempt += 1
 

@@ -9,13 +9,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from adapters.storage.sqlite.space import SpaceWatch
+
 Call = Callable[[sqlite3.Connection], Any]
 
 
 class SqliteDatabase:
     """Reads run between write batches; every write pending when the thread is free joins one
     transaction, each inside its own SAVEPOINT so a failing write undoes only itself, and one
-    durable COMMIT (one fsync) settles the whole batch."""
+    durable COMMIT (one fsync) settles the whole batch. A write refused for want of space raises StorageFull."""
 
     def __init__(self, path: str):
         self.path = path
@@ -25,6 +27,7 @@ class SqliteDatabase:
         self._lock = threading.Lock()
         self._pending: list[tuple[Call, asyncio.Future]] = []
         self._drain_scheduled = False
+        self.space = SpaceWatch(path)
 
     async def open(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -33,7 +36,7 @@ class SqliteDatabase:
             self._conn = await self._loop.run_in_executor(self._executor, self._connect)
         except (sqlite3.Error, OSError) as error:
             self._executor.shutdown()
-            raise RuntimeError(f"Cannot open the SQLite store at {self.path}: {error}") from error
+            raise self.space.opening_error(error) from error
 
     async def close(self) -> None:
         if self._conn is None:
@@ -88,7 +91,7 @@ class SqliteDatabase:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
         finally:
-            self._loop.call_soon_threadsafe(_settle, outcomes)
+            self._loop.call_soon_threadsafe(_settle, self.space.noted(outcomes))
 
     @staticmethod
     def _attempt(conn: sqlite3.Connection, call: Call) -> tuple[Any, Exception | None]:
@@ -96,6 +99,8 @@ class SqliteDatabase:
         try:
             result = call(conn)
         except Exception as error:
+            if not conn.in_transaction:  # SQLite undid the whole batch itself (as on a full disk): it all failed
+                raise
             conn.execute("ROLLBACK TO one_write")
             conn.execute("RELEASE one_write")
             return None, error

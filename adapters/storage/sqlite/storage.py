@@ -34,10 +34,11 @@ class SqliteStorage:
             await self._db.run(migrate)
         except Exception as error:
             await self._db.close()
-            raise RuntimeError(f"Cannot open the SQLite store at {self.path}: {error}") from error
+            raise self._db.space.opening_error(error) from error
 
     async def close(self) -> None:
         await self._db.close()
 
     async def ping(self) -> None:
         await self._db.run(lambda conn: conn.execute("SELECT 1").fetchone())
+        await self._db.space.check()
