@@ -1,4 +1,4 @@
-"""The `stationthis` command line: run, points, ledger, doctor, templates."""
+"""The `stationthis` command line: run, points, ledger, doctor, templates, backup."""
 from __future__ import annotations
 
 import argparse
@@ -71,7 +71,7 @@ def _fast_loop():
 
 
 def _parser() -> argparse.ArgumentParser:
-    from bootstrap import commands
+    from bootstrap import backup, commands
 
     parser = OneLineErrors(prog="stationthis", description="StationThis: ComfyUI for chats, with points.")
     parser.add_argument("--version", action="version", version=f"stationthis {_version()}")
@@ -103,5 +103,6 @@ def _parser() -> argparse.ArgumentParser:
     check = templates.add_parser("check", help="validate every manifest against its workflow")
     check.add_argument("--against", metavar="URL", help="also check against this ComfyUI server's /object_info")
     check.set_defaults(handler=commands.templates_check)
+    backup.add_cli(sub)
     add_platform_cli(sub)
     return parser

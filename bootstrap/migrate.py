@@ -36,7 +36,7 @@ async def migrate(source: Storage, target: Storage, source_blobs: BlobStore, tar
         for phase in RECORDS:
             await _copy_records(phase, source, target, before)
         phase = "blobs"
-        await _copy_blobs(source_blobs, target_blobs, before.blob_keys)
+        await copy_blobs(source_blobs, target_blobs, before.blob_keys)
     except MigrationError:
         raise
     except Exception as error:
@@ -111,7 +111,7 @@ async def _copy_records(kind: str, source: Storage, target: Storage, before: Cen
         await each(before.users, copy)
 
 
-async def _copy_blobs(source: BlobStore, target: BlobStore, keys: list[str]) -> None:
+async def copy_blobs(source: BlobStore, target: BlobStore, keys: list[str]) -> None:
     """Every blob streamed chunk by chunk, never held whole in memory."""
     with _bar("blobs", len(keys)) as bar:
         async def copy(key: str) -> None:

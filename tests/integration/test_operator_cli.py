@@ -44,6 +44,7 @@ def test_version_prints_the_installed_version():
     (("points", "grant", "web:alice", "ten"), "argument amount: invalid int value: 'ten'"),
     (("web", "create-user", "al ice"), "argument name: 'al ice' cannot be a name"),
     (("web", "token", "matrix:1"), "argument identity: 'matrix:1' is not an identity"),
+    (("backup",), "the following arguments are required: DEST"),
     (("paint",), "invalid choice: 'paint'"),
 ])
 def test_a_malformed_command_gets_one_line_naming_the_argument_and_exit_2(tmp_path, args, named):
