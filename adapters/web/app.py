@@ -61,6 +61,11 @@ def create_app(station: Station, storage: Storage, blobs: BlobStore, config: Web
 
     app.jinja_env.filters["when"] = when
 
+    @app.get("/favicon.ico")
+    async def favicon():
+        """For clients that ask before (or without) reading the page's <link rel="icon">."""
+        return await app.send_static_file("favicon.svg")
+
     @app.context_processor
     async def page_context() -> dict:
         return {"user": await current_user(), "max_upload_mb": config.max_upload_bytes / 1_000_000}
