@@ -1,4 +1,4 @@
-"""The main job: open storage, start the job runner and every configured platform, stop them cleanly."""
+"""The main job: open storage, start every configured platform and the job runner, stop them cleanly."""
 from __future__ import annotations
 
 import asyncio
@@ -7,8 +7,8 @@ import signal
 
 from bootstrap.config import Config
 from bootstrap.container import Application, build_container
+from bootstrap.platforms import PLATFORM_TITLES, enabled_platforms
 from bootstrap.storage_open import open_storage
-from bootstrap.platforms import configured_platforms
 
 log = logging.getLogger("stationthis")
 
@@ -18,6 +18,7 @@ class StationApp:
         self.config = config
         self.container = container or build_container(config)
         self.platforms: list = []
+        self._started: list[str] = []
 
     async def start(self) -> None:
         """Start everything; if a part fails, stop what had started and raise, the error noting the part."""
@@ -33,31 +34,32 @@ class StationApp:
         log.info("storage ready: %s", self.config.storage_kind)
         catalogue = infra.catalogue()
         log.info("templates: %s", ", ".join(t.name for t in catalogue.templates()) or "none")
-        # Built (and their notifiers registered) before the runner reconciles, so results that finished
-        # while we were down reach their chats; started after it.
-        platforms = configured_platforms(self.config, self.container)
+        # Platforms first: their notifiers are registered before the runner reconciles, so results that
+        # finished while we were down reach their chats (each notifier holds notices until its bot is ready).
+        for name in enabled_platforms(self.config):
+            try:
+                platform = await getattr(self.container.platforms, name)()
+            except Exception as error:
+                error.add_note(f"the {PLATFORM_TITLES[name]} could not start")
+                raise
+            self._started.append(name)
+            self.platforms.append(platform)
+            log.info("%s started", platform.title)
         await use_cases.runner().start()
         healthy = len(use_cases.runner().healthy_engines())
         log.info("job runner started: %d of %d ComfyUI workers healthy", healthy, len(self.config.comfyui_urls))
-        for platform in platforms:
-            try:
-                await platform.start()
-            except Exception as error:
-                error.add_note(f"the {platform.title} could not start")
-                raise
-            self.platforms.append(platform)
-            log.info("%s started", platform.title)
 
     async def stop(self) -> None:
         # The runner first: a job that ends after it stops stays unfinished and is delivered at the next start.
         await self.container.use_cases.runner().stop()
-        for platform in reversed(self.platforms):
+        for name, platform in reversed(list(zip(self._started, self.platforms))):
             try:
-                await platform.stop()
+                await getattr(self.container.platforms, name).shutdown()
                 log.info("%s stopped", platform.title)
             except Exception:
                 log.exception("stopping %s failed", platform.title)
         self.platforms.clear()
+        self._started.clear()
         for engine in self.container.infra.engines():
             await engine.close()
         await self.container.infra.storage().close()

@@ -10,7 +10,6 @@ from importlib.metadata import PackageNotFoundError, version
 from bootstrap.arguments import OneLineErrors, identity
 from bootstrap.config import ConfigError, load_config
 from bootstrap.logs import Redactor, configure_logging
-from bootstrap.platforms import add_platform_cli
 from bootstrap.preflight import check_data_dir
 from domain.errors import DomainError
 from ports.space import StorageFull
@@ -71,7 +70,7 @@ def _fast_loop():
 
 
 def _parser() -> argparse.ArgumentParser:
-    from bootstrap import backup, commands
+    from bootstrap import backup, commands, storage_commands, web_commands
 
     parser = OneLineErrors(prog="stationthis", description="StationThis: ComfyUI for chats, with points.")
     parser.add_argument("--version", action="version", version=f"stationthis {_version()}")
@@ -104,5 +103,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--against", metavar="URL", help="also check against this ComfyUI server's /object_info")
     check.set_defaults(handler=commands.templates_check)
     backup.add_cli(sub)
-    add_platform_cli(sub)
+    web_commands.add_cli(sub)
+    storage_commands.add_cli(sub)
     return parser

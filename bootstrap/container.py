@@ -7,20 +7,27 @@ from adapters.chat.notifier_router import NotifierRouter
 from adapters.chat.webhooks import WebhookRoutes
 from adapters.system.clock import SystemClock
 from adapters.system.ids import SecretIds
+from bootstrap.platforms import Platforms
 from domain.templates import Catalogue
 from domain.training import DatasetRules
+from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
 from domain.workflows.collections import Collections
 from domain.workflows.delivery import Delivery
+from domain.workflows.follow_ups import FollowUps
+from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage
 from domain.workflows.media_processing import MediaProcessing
 from domain.workflows.models import Models
+from domain.workflows.monitoring import Monitoring
 from domain.workflows.points import Points
 from domain.workflows.runner import JobRunner, RunnerConfig
 from domain.workflows.settings import Settings
+from domain.workflows.sharing import Sharing
 from domain.workflows.station import Station
 from domain.workflows.train_model import TrainModel
 from domain.workflows.training_finisher import TrainingFinisher
+from domain.workflows.workers import Workers
 
 
 def _sqlite_storage(path):
@@ -103,16 +110,22 @@ class UseCases(containers.DeclarativeContainer):
     accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
     make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.catalogue, points, runner,
                                      infra.clock, infra.ids)
+    jobs = providers.Singleton(Jobs, infra.storage, make_image, runner)
     media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.catalogue, make_image, infra.ids)
-    collections = providers.Singleton(Collections, infra.storage, infra.clock, infra.ids)
+    sharing = providers.Singleton(Sharing, infra.storage)
+    collections = providers.Singleton(Collections, infra.storage, sharing, infra.clock, infra.ids)
     training = providers.Singleton(TrainModel, infra.storage, infra.blobs, infra.media, infra.catalogue, make_image,
-                                   collections, infra.clock, infra.ids, providers.Singleton(DatasetRules))
+                                   jobs, infra.clock, infra.ids, providers.Singleton(DatasetRules))
     training_finisher = providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
                                             infra.clock, infra.ids)
-    models = providers.Singleton(Models, infra.storage)
+    models = providers.Singleton(Models, infra.storage, sharing, infra.clock)
     settings = providers.Singleton(Settings, infra.storage, infra.catalogue)
+    follow_ups = providers.Singleton(FollowUps, infra.catalogue, make_image, media)
+    workers = providers.Singleton(Workers, runner, infra.clock)
+    access = providers.Singleton(Access, infra.storage, infra.blobs, collections, models)
+    monitoring = providers.Singleton(Monitoring, infra.storage, workers)
     station = providers.Singleton(Station, infra.catalogue, accounts, points, make_image, media, training,
-                                  collections, models, settings, runner)
+                                  collections, models, settings, jobs, follow_ups, workers, access, monitoring)
 
 
 class Application(containers.DeclarativeContainer):
@@ -121,6 +134,7 @@ class Application(containers.DeclarativeContainer):
     config = providers.Dependency()
     infra = providers.Container(Infrastructure, config=config)
     use_cases = providers.Container(UseCases, config=config, infra=infra)
+    platforms = providers.Container(Platforms, config=config, infra=infra, use_cases=use_cases)
 
 
 def build_container(config, **overrides) -> Application:

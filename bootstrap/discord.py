@@ -1,18 +1,23 @@
-"""The Discord bot as a platform, started when DISCORD_BOT_TOKEN is set."""
+"""The Discord bot as a Resource, started when DISCORD_BOT_TOKEN is set."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+from adapters.chat.commands import ChatCommands
+from adapters.chat.notifier_router import NotifierRouter
 from bootstrap.config import Config
+from ports.media import MediaProcessor
 
 
-def platform(config: Config, container):
-    if not config.discord_token:
-        return None
-    from adapters.chat.commands import ChatCommands
+async def discord_bot(config: Config, kit: ChatCommands, media: MediaProcessor,
+                      router: NotifierRouter) -> AsyncIterator[object]:
     from adapters.discord.client import DiscordBot, StationClient
 
-    commands = ChatCommands(container.use_cases.station(), container.infra.blobs(), config.web_public_url)
-    client = StationClient(commands, container.infra.media(), config.web_public_url, config.discord_guild_ids,
-                           config.max_upload_bytes)
-    bot = DiscordBot(config.discord_token, client, api_base_url=config.discord_api_base_url)
-    container.infra.notifier().register("discord", bot.notifier)
-    return bot
+    client = StationClient(kit, media, config.web_public_url, config.discord_guild_ids, config.max_upload_bytes)
+    bot = DiscordBot(config.discord_token, client)
+    router.register("discord", bot.notifier)
+    try:
+        await bot.start()
+        yield bot
+    finally:
+        await bot.stop()

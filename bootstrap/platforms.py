@@ -1,30 +1,31 @@
-"""Which driving adapters (web, Telegram, Discord) this configuration starts, and their CLI commands."""
+"""The faces as Resources: one chat kit, the web server and each configured bot, each started and stopped."""
 from __future__ import annotations
 
-import importlib
+from dependency_injector import containers, providers
 
+from adapters.chat.commands import ChatCommands
 from bootstrap.config import Config
-
-# Each module defines `platform(config, container) -> object | None` (an object with `title`,
-# `async start()`, `async stop()`, or None when not configured) and may define `add_cli(subparsers)`.
-PLATFORM_MODULES = ("bootstrap.web", "bootstrap.telegram", "bootstrap.discord")
-CLI_MODULES = PLATFORM_MODULES + ("bootstrap.storage_commands",)
+from bootstrap.discord import discord_bot
+from bootstrap.telegram import telegram_bot, telegram_bot_name
+from bootstrap.web import web_interface
 
 
-def _modules(names):
-    for name in names:
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+PLATFORM_TITLES = {"web": "web interface", "telegram": "Telegram bot", "discord": "Discord bot"}
 
 
-def configured_platforms(config: Config, container) -> list:
-    return [p for m in _modules(PLATFORM_MODULES) if (p := m.platform(config, container)) is not None]
+def enabled_platforms(config: Config) -> list[str]:
+    """The Resources this configuration starts, in starting order: the web always, a bot where its token is set."""
+    return ["web"] + ["telegram"] * bool(config.telegram_token) + ["discord"] * bool(config.discord_token)
 
 
-def add_platform_cli(subparsers) -> None:
-    for module in _modules(CLI_MODULES):
-        if hasattr(module, "add_cli"):
-            module.add_cli(subparsers)
+class Platforms(containers.DeclarativeContainer):
+    """Driving adapters. Each Resource builds its platform, registers its notifier, starts it; shutdown stops it."""
+
+    config = providers.Dependency()
+    infra = providers.DependenciesContainer()
+    use_cases = providers.DependenciesContainer()
+    chat_kit = providers.Singleton(ChatCommands, use_cases.station, config.provided.web_public_url)
+    telegram_name = providers.Coroutine(telegram_bot_name, config)
+    web = providers.Resource(web_interface, config, use_cases.station, infra.notifier, infra.webhooks, telegram_name)
+    telegram = providers.Resource(telegram_bot, config, chat_kit, infra.media, infra.notifier, infra.webhooks)
+    discord = providers.Resource(discord_bot, config, chat_kit, infra.media, infra.notifier)

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from domain.errors import InvalidParameter
+from domain.numbers import parse_number, parse_whole
 from domain.pricing import PriceRule
 
 PARAM_TYPES = ("text", "int", "float", "seed", "choice", "image", "checkpoint", "lora", "dataset")
@@ -60,18 +61,11 @@ def _num(value) -> str:
 
 
 def _int(spec: ParamSpec, raw: object) -> int:
-    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-        raise ValueError
-    return int(raw) if not isinstance(raw, str) else int(raw.strip())
+    return parse_whole(raw)
 
 
 def _float(spec: ParamSpec, raw: object) -> float:
-    if isinstance(raw, bool):
-        raise ValueError
-    value = float(raw)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError
-    return value
+    return parse_number(raw)
 
 
 def _seed(spec: ParamSpec, raw: object) -> int | None:

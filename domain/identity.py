@@ -42,5 +42,10 @@ def parse_identity(text: str) -> str:
     return identity
 
 
+def looks_like_identity(text: str) -> bool:
+    """Whether `text` is written as platform:id (it may still be malformed; parse_identity says how)."""
+    return text.split(":", 1)[0] in PLATFORMS and ":" in text
+
+
 def normalise_link_code(text: str) -> str:
     return re.sub(r"[\s\-]", "", text).upper()

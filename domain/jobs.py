@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from domain.errors import IllegalTransition
+from domain.reply import ReplyTo
 
 
 class JobState(str, Enum):
@@ -49,7 +50,7 @@ class Job:
     state: JobState
     created_at: float
     updated_at: float
-    origin: dict = field(default_factory=dict)
+    origin: ReplyTo = field(default_factory=ReplyTo)
     progress: Progress = field(default_factory=Progress)
     worker: str | None = None
     outputs: tuple[str, ...] = ()
@@ -58,10 +59,16 @@ class Job:
     refunded: bool = False
     parent_id: str | None = None
     version: int = 0
+    action: str | None = None  # the follow-up (reroll, vary, upscale) this job was made by, if any
 
     @property
     def terminal(self) -> bool:
         return self.state in TERMINAL
+
+    @property
+    def long(self) -> bool:
+        """Whether only its end is worth telling (training runs for many minutes)."""
+        return self.kind == "training"
 
     @property
     def owes_refund(self) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from domain.errors import DomainError, IllegalTransition
+from domain.visibility import Shareable, Visibility
 
 _TRIGGER = re.compile(r"^[A-Za-z0-9_\-]{2,40}$")
 _DATASET_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
@@ -134,7 +135,7 @@ class TrainingRun:
 
 
 @dataclass(frozen=True)
-class Model:
+class Model(Shareable):
     """A trained LoRA, owned by one user; visibility works like a collection's."""
 
     id: str
@@ -144,7 +145,9 @@ class Model:
     filename: str
     trigger: str
     created_at: float
-    visibility: str = "private"
-    shared_with: dict = field(default_factory=dict)
+    visibility: Visibility = Visibility.PRIVATE
+    shared_with: dict[str, str] = field(default_factory=dict)
     job_id: str | None = None
     size: int = 0
+
+    VISIBILITIES = (Visibility.PRIVATE, Visibility.SHARED, Visibility.PUBLIC)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.jobs import Job
+from domain.reply import ReplyTo
 
 
 @dataclass(frozen=True)
@@ -18,5 +19,5 @@ class Notice:
 
 
 class Notifier(Protocol):
-    async def notify(self, origin: dict, notice: Notice) -> None:
-        """Deliver `notice` to `origin` (origin["platform"] picks the channel). Never raises."""
+    async def notify(self, origin: ReplyTo, notice: Notice) -> None:
+        """Deliver `notice` to `origin` (its platform picks the channel). Never raises."""

@@ -24,6 +24,10 @@ class Harness:
     def storage(self):
         return self.container.infra.storage()
 
+    @property
+    def runner(self):
+        return self.container.use_cases.runner()
+
     async def user(self, identity: str = "telegram:1", points: int = 0):
         user = await self.station.accounts.user_for(identity)
         if points:

@@ -1,15 +1,17 @@
-"""Chat commands: one handler per built-in, one path for every template, one for button presses."""
+"""Chat commands: the registry's built-ins, one path for every template, one for button presses."""
 from __future__ import annotations
 
 import logging
 
 from domain.catalogue import parse_arguments
 from domain.errors import DomainError
+from domain.jobs import Job
+from domain.reply import ReplyTo
 from domain.workflows.station import Station
-from ports.blobs import BlobStore
 from ports.media import MediaRejected
 
-from adapters.chat import builtins, training
+from adapters.chat import training
+from adapters.chat.builtin_commands import BUILTINS
 from adapters.chat.grammar import parse_builtin
 from adapters.chat.messages import ChatRequest, Reply
 
@@ -17,26 +19,26 @@ log = logging.getLogger(__name__)
 
 
 class ChatCommands:
-    def __init__(self, station: Station, blobs: BlobStore, web_url: str | None = None):
-        self.station, self.blobs, self.web_url = station, blobs, web_url
-        self._builtins = {
-            "start": builtins.start, "help": builtins.help_, "balance": builtins.balance,
-            "history": builtins.history, "settings": builtins.settings, "models": builtins.models,
-            "collections": builtins.collections, "link": builtins.link, "cancel": builtins.cancel,
-            "train": training.train, "photo": training.photo,
-        }
+    def __init__(self, station: Station, web_url: str | None = None):
+        self.station, self.web_url, self.registry = station, web_url, BUILTINS
 
     async def handle(self, request: ChatRequest) -> list[Reply]:
         """Run one command; every mistake becomes a reply that says what is allowed, and costs nothing."""
         try:
             user = await self.station.accounts.user_for(request.identity, request.display_name)
-            command = request.command.lower()
-            if command in self._builtins:
-                if request.subcommand is None and request.text is not None:
-                    request.subcommand, parsed = parse_builtin(command, request.text)
-                    request.options = {**parsed, **request.options}
-                return await self._builtins[command](self, user, request)
-            return await self._tool(user, request)
+            builtin = self.registry.get(request.command.lower())
+            if builtin is None:
+                return await self._tool(user, request)
+            if not builtin.subs:
+                return await builtin.handler(self, user, request)
+            if request.subcommand is None:
+                sub, parsed = parse_builtin(builtin, request.text or "")
+                request.options = {**parsed, **request.options}
+            else:
+                sub = builtin.sub(request.subcommand)
+                if sub is None:
+                    raise DomainError(f"Unknown /{builtin.name} subcommand. Use: {builtin.usage()}")
+            return await sub.handler(self, user, request)
         except (DomainError, MediaRejected) as error:
             return [Reply(str(error), error=True)]
 
@@ -52,9 +54,18 @@ class ChatCommands:
         except (DomainError, MediaRejected) as error:
             return [Reply(str(error), error=True)]
 
+    def need(self, request: ChatRequest, name: str, command: str) -> str:
+        """A required option's value, or a mistake that shows the command's usage."""
+        value = request.options.get(name)
+        if value in (None, ""):
+            raise DomainError(f"Missing {name}. Usage: {self.registry.usage(command)}")
+        return str(value)
+
+    async def result_image(self, job: Job) -> bytes | None:
+        return await self.station.access.result_image(job)
+
     async def _tool(self, user, request: ChatRequest) -> list[Reply]:
-        template = self.station.catalogue.get(request.command)
-        spec = template.spec
+        spec = self.station.catalogue.get(request.command).spec
         raw = dict(request.options)
         if request.text is not None:
             free, pairs = parse_arguments(request.text)
@@ -64,47 +75,35 @@ class ChatCommands:
         if spec.image_param is not None:
             if not request.images and not raw.get(spec.image_param.name):
                 raise DomainError(f"/{spec.name} needs an image: send it as a photo with /{spec.name} in the "
-                                  "caption, or reply to a photo with the command.")
+                                  "caption, or reply to it with the command.")
             if request.images:
                 raw[spec.image_param.name] = await self.station.media.store_input(user.id, request.images[0])
         await self.station.make_image.submit(user.id, spec.name, raw, request.origin,
                                              request_key=request.request_key)
         return []
 
-    async def result_image(self, job) -> bytes | None:
-        images = [k for k in job.outputs if k.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg", "webp")]
-        return await self.blobs.get(images[0]) if images else None
+
+def _follow_up(action: str):
+    async def run(kit: ChatCommands, user_id: str, job_id: str, origin: ReplyTo) -> list[Reply]:
+        await kit.station.follow_ups.run(user_id, job_id, action, origin)
+        return []
+    return run
 
 
-async def _reroll(kit: ChatCommands, user_id: str, job_id: str, origin: dict) -> list[Reply]:
-    await kit.station.make_image.reroll(user_id, job_id, origin)
-    return []
-
-
-async def _vary(kit: ChatCommands, user_id: str, job_id: str, origin: dict) -> list[Reply]:
-    await kit.station.media.vary(user_id, job_id, origin)
-    return []
-
-
-async def _upscale(kit: ChatCommands, user_id: str, job_id: str, origin: dict) -> list[Reply]:
-    await kit.station.media.upscale(user_id, job_id, origin)
-    return []
-
-
-async def _save(kit: ChatCommands, user_id: str, job_id: str, origin: dict) -> list[Reply]:
-    job = await kit.station.make_image.own_job(user_id, job_id)
+async def _save(kit: ChatCommands, user_id: str, job_id: str, origin: ReplyTo) -> list[Reply]:
+    job = await kit.station.jobs.get(user_id, job_id)
     for key in job.outputs:
         collection = await kit.station.collections.add_to_default(user_id, "image", key)
     return [Reply(f"💾 Saved to your collection '{collection.name}'.")]
 
 
-async def _full_size(kit: ChatCommands, user_id: str, job_id: str, origin: dict) -> list[Reply]:
-    job = await kit.station.make_image.own_job(user_id, job_id)
+async def _full_size(kit: ChatCommands, user_id: str, job_id: str, origin: ReplyTo) -> list[Reply]:
+    job = await kit.station.jobs.get(user_id, job_id)
     data = await kit.result_image(job)
     if data is None:
         raise DomainError("That job has no image.")
     return [Reply("Full resolution", image=data, image_name=f"{job.tool}_{job.id[:8]}.png", as_document=True)]
 
 
-BUTTONS = {"r": _reroll, "v": _vary, "u": _upscale, "s": _save, "f": _full_size,
-           "tc": training.confirm_button, "tx": training.discard_button}
+BUTTONS = {"r": _follow_up("reroll"), "v": _follow_up("vary"), "u": _follow_up("upscale"), "s": _save,
+           "f": _full_size, "tc": training.confirm_button, "tx": training.discard_button}

@@ -1,63 +1,41 @@
-"""Read chat text after a built-in command into a subcommand and the same named options Discord sends."""
+"""Read chat text after a built-in command into a subcommand and the same named options typed platforms send."""
 from __future__ import annotations
 
 from domain.catalogue import parse_arguments
 from domain.errors import DomainError
 
-from adapters.chat.menu import SUBCOMMANDS, USAGE
-
-# subcommand -> positional option names; the last one takes the rest of the text.
-POSITIONAL = {
-    "train": {"create": ("name",), "view": ("dataset",), "use": ("dataset",), "caption": ("number", "text"),
-              "remove": ("number",), "trigger": ("word",), "delete": ("dataset",), "add": ("caption",)},
-    "collections": {"create": ("name",), "add": ("collection", "item"), "view": ("collection",),
-                    "share": ("collection", "user", "access"), "unshare": ("collection", "user"),
-                    "link": ("collection", "days"), "remove": ("collection", "number"), "delete": ("collection",)},
-    "link": {"redeem": ("code",)},
-}
-DEFAULT_SUB = {"train": "list", "collections": "list", "settings": "show", "link": "code"}
+from adapters.chat.registry import Builtin, Sub
 
 
-def parse_builtin(command: str, text: str) -> tuple[str | None, dict]:
-    """('caption', {'number': '3', 'text': 'a cat'}) from '/train caption 3 a cat'."""
-    if command not in SUBCOMMANDS:
+def parse_builtin(command: Builtin, text: str) -> tuple[Sub | None, dict]:
+    """(caption, {'number': '3', 'text': 'a cat'}) from '/train caption 3 a cat', as the registry declares it."""
+    if not command.subs:
         return None, {}
     words = (text or "").split()
-    if command == "settings":
-        if words and words[0] == "reset":
-            return "reset", {"names": words[1:]}
-        free, pairs = parse_arguments(text)
-        if free and not pairs:
-            raise DomainError(f"Write settings as key=value. {USAGE['settings']}")
-        return ("set", pairs) if pairs else ("show", {})
-    if command == "link":
-        return ("redeem", {"code": words[0]}) if words else ("code", {})
-    if not words:
-        return DEFAULT_SUB[command], {}
-    sub = words[0].lower()
-    if sub not in SUBCOMMANDS[command]:
-        raise DomainError(f"Unknown /{command} subcommand '{sub}'. Use: {USAGE[command]}")
-    names = POSITIONAL.get(command, {}).get(sub, ())
-    rest = text.split(None, 1)[1] if len(words) > 1 else ""
+    sub = command.sub(words[0].lower()) if words else command.sub(command.default or "")
+    rest = text.split(None, 1)[1] if sub is not None and len(words) > 1 else "" if sub is not None else text
+    if sub is None:
+        sub = command.sub(command.implicit or "")
+        if sub is None:
+            raise DomainError(f"Unknown /{command.name} subcommand '{words[0].lower()}'. Use: {command.usage()}")
+    return sub, _options(command, sub, rest or "")
+
+
+def _options(command: Builtin, sub: Sub, rest: str) -> dict:
     options: dict = {}
-    if sub == "submit":
-        options.update(parse_arguments(rest)[1])
-        rest = parse_arguments(rest)[0]
-        names = ("dataset",)
-    for index, name in enumerate(names):
+    if sub.settings is not None:
+        rest, pairs = parse_arguments(rest)
+        options.update(pairs)
+    read = [o for o in sub.options if o.read_from_text]
+    for index, option in enumerate(read):
         if not rest:
             break
-        if index == len(names) - 1:
-            options[name] = rest.strip()
+        if index == len(read) - 1:
+            value: object = rest.strip()
+            rest = ""
         else:
-            head, _, rest = rest.partition(" ")
-            options[name] = head
-    return sub, options
-
-
-def whole_number(options: dict, name: str) -> int:
-    raw = options.get(name)
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise DomainError(f"{name} must be a whole number, e.g. 3; got {raw!r}.") from None
+            value, _, rest = rest.partition(" ")
+        options[option.name] = value.split() if option.kind == "words" and isinstance(value, str) else value
+    if rest.strip():
+        raise DomainError(f"Write {command.name} as key=value. Usage: {command.usage()}")
+    return options

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.reply import ReplyTo
+
 
 @dataclass(frozen=True)
 class Button:
@@ -31,5 +33,6 @@ class ChatRequest:
     subcommand: str | None = None
     options: dict = field(default_factory=dict)
     images: list[bytes] = field(default_factory=list)
-    origin: dict = field(default_factory=dict)
+    origin: ReplyTo = field(default_factory=ReplyTo)
     request_key: str | None = None
+    public: bool = False  # asked where other people read along (a group): nothing secret is answered there

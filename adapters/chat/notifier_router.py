@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from domain.reply import ReplyTo
 from ports.notifier import Notice, Notifier
 
 log = logging.getLogger(__name__)
@@ -15,12 +16,12 @@ class NotifierRouter:
     def register(self, platform: str, notifier: Notifier) -> None:
         self.routes[platform] = notifier
 
-    async def notify(self, origin: dict, notice: Notice) -> None:
-        route = self.routes.get(origin.get("platform", ""))
+    async def notify(self, origin: ReplyTo, notice: Notice) -> None:
+        route = self.routes.get(origin.platform)
         if route is None:
             log.info("job %s: %s %s", notice.job.id if notice.job else "-", notice.kind, notice.text)
             return
         try:
             await route.notify(origin, notice)
         except Exception:
-            log.exception("the %s notifier failed", origin.get("platform"))
+            log.exception("the %s notifier failed", origin.platform)

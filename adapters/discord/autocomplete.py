@@ -1,18 +1,12 @@
 """Autocomplete: the models, checkpoints, collections and datasets the typing user may pick."""
 from __future__ import annotations
 
-import asyncio
-import logging
-
 import discord
 from discord import app_commands
 
 from domain.workflows.station import Station
 
-from adapters.discord.options import MAX_CHOICES, Option
-
-log = logging.getLogger(__name__)
-WORKER_TIMEOUT = 1.5  # Discord wants the choices within 3 seconds
+from adapters.chat.options import MAX_CHOICES, Option
 
 
 class Completer:
@@ -32,10 +26,11 @@ class Completer:
         user = await self._user(interaction)
         models = sorted(await self.station.models.visible(user.id), key=lambda m: _WHOSE.index(_whose(m, user.id)))
         named = [(f"{m.name} · {_whose(m, user.id)}", m.name) for m in models]
-        return _matching(named + [(f"{f} · on the worker", f) for f in await self._worker("loras")], current)
+        files = await self.station.workers.choices("loras")
+        return _matching(named + [(f"{f} · on the worker", f) for f in files], current)
 
     async def checkpoints(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _matching([(f, f) for f in await self._worker("checkpoints")], current)
+        return _matching([(f, f) for f in await self.station.workers.choices("checkpoints")], current)
 
     async def collections(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         user = await self._user(interaction)
@@ -50,16 +45,6 @@ class Completer:
 
     async def _user(self, interaction: discord.Interaction):
         return await self.station.accounts.user_for(f"discord:{interaction.user.id}", interaction.user.display_name)
-
-    async def _worker(self, kind: str) -> list[str]:
-        engines = self.station.runner.healthy_engines()
-        if not engines:
-            return []
-        try:
-            return list(await asyncio.wait_for(engines[0].choices(kind), WORKER_TIMEOUT))
-        except Exception as error:  # a slow or broken worker leaves its files out, never the user's own
-            log.info("no %s from the worker for autocomplete: %s", kind, type(error).__name__)
-            return []
 
 
 _WHOSE = ("yours", "shared with you", "public")

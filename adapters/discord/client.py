@@ -5,9 +5,6 @@ import asyncio
 import logging
 
 import discord
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from ports.media import MediaProcessor
 
@@ -15,6 +12,7 @@ from adapters.chat.commands import ChatCommands
 from adapters.discord.autocomplete import Completer
 from adapters.discord.buttons import ActionButton
 from adapters.discord.commands import build_commands
+from adapters.discord.address import InteractionTokens
 from adapters.discord.interactions import Interactions
 from adapters.discord.notifier import DiscordNotifier
 from adapters.discord.render import Renderer
@@ -30,14 +28,14 @@ class StationClient(discord.Client):
                  max_upload_bytes: int):
         super().__init__(intents=discord.Intents(guilds=True))
         self.kit, self.guild_ids = kit, guild_ids
-        render = Renderer(kit, media, web_url)
-        self.interactions = Interactions(kit, render, max_upload_bytes)  # ActionButton reaches it via the client
-        self.notifier = DiscordNotifier(self, render, self.interactions.open)
+        render, tokens = Renderer(kit, media, web_url), InteractionTokens()
+        self.interactions = Interactions(kit, render, max_upload_bytes, tokens)  # ActionButton reaches it via the client
+        self.notifier = DiscordNotifier(self, render, self.interactions.open, tokens)
         self.tree = StationTree(self, self.interactions)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ActionButton)
-        for command in build_commands(self.kit.station.catalogue, Completer(self.kit.station),
+        for command in build_commands(self.kit.registry, self.kit.station.catalogue, Completer(self.kit.station),
                                       self.interactions.command):
             self.tree.add_command(command)
         await self._sync()
@@ -60,23 +58,19 @@ class StationClient(discord.Client):
 class DiscordBot:
     title = "Discord bot"
 
-    def __init__(self, token: str, client: StationClient, api_base_url: str | None = None):
-        self.token, self.client, self.api_base_url = token, client, api_base_url
+    def __init__(self, token: str, client: StationClient):
+        self.token, self.client = token, client
         self.notifier = client.notifier
         self._task: asyncio.Task | None = None
-        self._saved_targets = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
 
     async def start(self) -> None:
         """Connect in the background; return once commands are synced. A refused token fails right here."""
-        if self.api_base_url:
-            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = api_targets(self.api_base_url)
         self._task = asyncio.get_running_loop().create_task(self._run())
         self._task.add_done_callback(_report_end)
         ready = asyncio.ensure_future(self.notifier.ready.wait())
         await asyncio.wait({ready, self._task}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
         ready.cancel()
         if self._task.done() and not self._task.cancelled() and self._task.exception():
-            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_targets
             raise self._task.exception()
         if not self.notifier.ready.is_set():
             log.warning("discord: not connected after %gs; still trying in the background", START_TIMEOUT)
@@ -86,7 +80,6 @@ class DiscordBot:
         await self.client.close()
         if self._task is not None:
             await asyncio.wait({self._task}, timeout=STOP_TIMEOUT)
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_targets
 
     async def _run(self) -> None:
         async with self.client:
@@ -97,8 +90,3 @@ def _report_end(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("discord: the client stopped: %s", task.exception())
 
-
-def api_targets(base_url: str) -> tuple[str, yarl.URL]:
-    """For DISCORD_API_BASE_URL=http://host:port: REST at {base}/api/v10 and the gateway at ws://host:port/."""
-    base = yarl.URL(base_url.rstrip("/"))
-    return f"{base}/api/v10", base.with_scheme("wss" if base.scheme == "https" else "ws").with_path("/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+from dataclasses import replace
 from typing import Awaitable, Callable
 
 import discord
@@ -11,41 +12,42 @@ from discord import app_commands
 
 from domain.templates import Catalogue
 
-from adapters.chat.menu import BUILTINS, SUBCOMMANDS, menu
+from adapters.chat.options import Option, from_param
+from adapters.chat.registry import Registry
 from adapters.discord.autocomplete import Completer
-from adapters.discord.builtin_options import DESCRIPTIONS, builtin_options
-from adapters.discord.options import Option, annotation, from_param, handed_on
+from adapters.discord.options import annotation, handed_on
 
 log = logging.getLogger(__name__)
 
 MAX_OPTIONS = 25
 MAX_COMMANDS = 100  # per scope
 _OPTION_NAME = re.compile(r"[a-z_][a-z0-9_]{0,31}")  # what Discord and a Python keyword argument both accept
-TEXT_ONLY = ("start", "help")  # their text teaches Telegram's key=value syntax; slash commands show options instead
 
 # (interaction, command, subcommand, option values) -> the command is answered
 Run = Callable[[discord.Interaction, str, "str | None", dict], Awaitable[None]]
 
 
-def build_commands(catalogue: Catalogue, completer: Completer, run: Run) -> list[app_commands.Command]:
+def build_commands(registry: Registry, catalogue: Catalogue, completer: Completer, run: Run
+                   ) -> list[app_commands.Command | app_commands.Group]:
     """Every command users can pick; a template Discord refuses is left out with a warning."""
-    options = builtin_options(catalogue)
-    commands, seen = [], set()
-    for name, description in menu(catalogue):
-        if name in TEXT_ONLY:
-            continue
+    commands: list[app_commands.Command | app_commands.Group] = []
+    seen: set[str] = set()
+    for name, description in registry.menu(catalogue):
+        builtin = registry.get(name)
+        if builtin is not None and builtin.text_only:
+            continue  # its text teaches the key=value syntax; slash commands show their options instead
         if name in seen or len(seen) == MAX_COMMANDS:
             log.warning("/%s is left out: the name is taken or Discord's %d commands are used", name, MAX_COMMANDS)
             continue
         seen.add(name)
         try:
-            if name in SUBCOMMANDS:
+            if builtin is not None and builtin.subs:
                 group = app_commands.Group(name=name, description=_fit(description))
-                for sub in SUBCOMMANDS[name]:
-                    group.add_command(slash(sub, DESCRIPTIONS.get((name, sub), sub), options.get((name, sub), ()),
-                                            _bound(run, name, sub), completer))
+                for sub in builtin.subs:
+                    group.add_command(slash(sub.name, sub.description, typed(sub.all_options(catalogue)),
+                                            _bound(run, name, sub.name), completer))
                 commands.append(group)
-            elif name in BUILTINS:
+            elif builtin is not None:
                 commands.append(slash(name, description, (), _bound(run, name, None), completer))
             else:
                 params = catalogue.get(name).spec.params
@@ -54,6 +56,18 @@ def build_commands(catalogue: Catalogue, completer: Completer, run: Run) -> list
         except (TypeError, ValueError) as error:
             log.warning("/%s cannot be a Discord command and is left out: %s", name, error)
     return commands
+
+
+def typed(options: tuple[Option, ...]) -> tuple[Option, ...]:
+    """A repeated file option becomes image1..imageN (the first keeps `required`), as Discord offers files."""
+    out: list[Option] = []
+    for option in options:
+        if option.repeat == 1:
+            out.append(option)
+            continue
+        out += [replace(option, name=f"{option.name}{n}", required=option.required and n == 1, repeat=1)
+                for n in range(1, option.repeat + 1)]
+    return tuple(out)
 
 
 def slash(name: str, description: str, options: tuple[Option, ...], run, completer: Completer) -> app_commands.Command:

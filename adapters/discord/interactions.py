@@ -3,28 +3,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict
 from typing import Awaitable, Callable
 
 import discord
 
 from adapters.chat.commands import ChatCommands
+from domain.reply import ReplyTo
 from adapters.chat.messages import ChatRequest, Reply
+from adapters.discord.address import DiscordAddress, InteractionTokens
 from adapters.discord.exchange import Exchange
 from adapters.discord.render import DEFAULT_LIMIT, Renderer, size
 
 log = logging.getLogger(__name__)
 
 GRACE = 1.5  # answer directly when the work is this quick, else defer (Discord's deadline is 3 s)
-TOKEN_LIFETIME = 15 * 60 - 30  # interaction tokens last 15 minutes; stop relying on them a little earlier
-PRIVATE = ("balance", "history", "settings", "link")  # only the person who asked sees these answers
 REMEMBERED = 4096
 
 
 class Interactions:
-    def __init__(self, kit: ChatCommands, render: Renderer, max_upload_bytes: int):
-        self.kit, self.render, self.max_upload_bytes = kit, render, max_upload_bytes
+    def __init__(self, kit: ChatCommands, render: Renderer, max_upload_bytes: int, tokens: InteractionTokens):
+        self.kit, self.render, self.max_upload_bytes, self.tokens = kit, render, max_upload_bytes, tokens
         self.open: dict[str, Exchange] = {}  # interaction id -> its exchange, while it is being answered
         self._seen: OrderedDict[int, None] = OrderedDict()
 
@@ -47,13 +46,14 @@ class Interactions:
             request.subcommand = subcommand
             return await self.kit.handle(request)
 
-        await self._serve(interaction, work, private=command in PRIVATE)
+        builtin = self.kit.registry.get(command)
+        await self._serve(interaction, work, private=builtin is not None and builtin.private)
 
     async def press(self, interaction: discord.Interaction, action: str) -> None:
         if not self.first_delivery(interaction):
             return
         request = ChatRequest(identity=_identity(interaction), display_name=interaction.user.display_name,
-                              command=action, origin=origin(interaction))
+                              command=action, origin=self.origin(interaction))
         await self._serve(interaction, lambda: self.kit.press(request))
 
     async def _serve(self, interaction: discord.Interaction, work: Callable[[], Awaitable[list[Reply]]],
@@ -79,7 +79,8 @@ class Interactions:
 
     async def _request(self, interaction: discord.Interaction, command: str, values: dict) -> ChatRequest | Reply:
         """Typed options as the chat kit names them: files downloaded into `images`, people as identities."""
-        options, images = {}, []
+        options: dict = {}
+        images: list[bytes] = []
         for name, value in values.items():
             if isinstance(value, discord.Attachment):
                 if value.size > self.max_upload_bytes:
@@ -91,19 +92,16 @@ class Interactions:
             else:
                 options[name] = value
         return ChatRequest(identity=_identity(interaction), display_name=interaction.user.display_name,
-                           command=command, options=options, images=images, origin=origin(interaction),
+                           command=command, options=options, images=images, origin=self.origin(interaction),
                            request_key=f"discord:{interaction.id}")
 
+    def origin(self, interaction: discord.Interaction) -> ReplyTo:
+        """Where a job's notices go: the interaction's response while its token lives, then its channel."""
+        self.tokens.remember(str(interaction.id), interaction.token)
+        return DiscordAddress(
+            str(interaction.id), str(interaction.application_id), str(interaction.channel_id), str(interaction.user.id),
+            str(interaction.guild_id) if interaction.guild_id else None, interaction.filesize_limit).reply()
 
-def origin(interaction: discord.Interaction) -> dict:
-    """Where a job's notices go: the interaction's response while its token lives, then its channel."""
-    return {
-        "platform": "discord", "interaction_id": str(interaction.id),
-        "application_id": str(interaction.application_id), "token": interaction.token,
-        "token_expires_at": time.time() + TOKEN_LIFETIME, "channel_id": str(interaction.channel_id),
-        "user_id": str(interaction.user.id), "guild_id": str(interaction.guild_id) if interaction.guild_id else None,
-        "attachment_size_limit": interaction.filesize_limit,
-    }
 
 
 def _identity(interaction: discord.Interaction) -> str:

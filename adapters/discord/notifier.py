@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 import discord
 
+from domain.reply import ReplyTo
 from ports.notifier import Notice
 
 from adapters.chat.ordered_tasks import OrderedTasks
+from adapters.discord.address import DiscordAddress, InteractionTokens
 from adapters.discord.exchange import Exchange
 from adapters.discord.render import DEFAULT_LIMIT, Outgoing, Renderer
 
@@ -25,29 +26,31 @@ MENTION_ONLY_USERS = discord.AllowedMentions(everyone=False, roles=False, users=
 class DiscordNotifier:
     """Notices are delivered in the background and in order per job; a slow channel never holds up a job."""
 
-    def __init__(self, client: discord.Client, render: Renderer, exchanges: dict[str, Exchange]):
-        self.client, self.render, self.exchanges = client, render, exchanges
+    def __init__(self, client: discord.Client, render: Renderer, exchanges: dict[str, Exchange],
+                 tokens: InteractionTokens):
+        self.client, self.render, self.exchanges, self.tokens = client, render, exchanges, tokens
         self.ready = asyncio.Event()  # set once the client has logged in
         self._latest: dict[str, Notice] = {}
         self._work = OrderedTasks(CLOSE_TIMEOUT)
 
-    async def notify(self, origin: dict, notice: Notice) -> None:
-        long = bool(origin.get("long"))  # training: only its end is told, as a new message
-        if self._work.closed or (long and notice.kind in STATUS_KINDS):
+    async def notify(self, origin: ReplyTo, notice: Notice) -> None:
+        address = DiscordAddress.read(origin)
+        long = notice.job is not None and notice.job.long  # training: only its end is told, as a new message
+        if self._work.closed or address is None or (long and notice.kind in STATUS_KINDS):
             return
-        exchange = self.exchanges.get(origin.get("interaction_id", ""))
+        exchange = self.exchanges.get(address.interaction_id)
         if exchange is not None and notice.job is not None and not long:
             exchange.expects_job = True  # said before the command returns, so its response waits for this job
-        key = notice.job.id if notice.job else f"channel:{origin.get('channel_id')}"
+        key = notice.job.id if notice.job else f"channel:{address.channel_id}"
         self._latest[key] = notice
-        self._work.run(key, lambda: self._deliver(key, origin, notice, exchange),
+        self._work.run(key, lambda: self._deliver(key, address, notice, exchange),
                        f"discord notice {notice.kind} for job {key}")
 
     async def close(self) -> None:
         """Let notices under way finish (bounded), then stop taking new ones."""
         await self._work.close()
 
-    async def _deliver(self, key: str, origin: dict, notice: Notice, exchange: Exchange | None) -> None:
+    async def _deliver(self, key: str, origin: DiscordAddress, notice: Notice, exchange: Exchange | None) -> None:
         try:
             await asyncio.wait_for(self.ready.wait(), READY_TIMEOUT)
             if exchange is not None:
@@ -59,35 +62,36 @@ class DiscordNotifier:
             if notice.job is None:
                 await self._post(origin, Outgoing(notice.text))
                 return
-            out = await self.render.final(notice, origin.get("attachment_size_limit") or DEFAULT_LIMIT)
-            if origin.get("long") or not await self._edit(origin, out):
+            out = await self.render.final(notice, origin.attachment_size_limit or DEFAULT_LIMIT)
+            if notice.job.long or not await self._edit(origin, out):
                 await self._post(origin, out)
         finally:
             if notice.kind not in STATUS_KINDS and self._latest.get(key) is notice:
                 self._latest.pop(key, None)
                 self._work.forget(key)
 
-    async def _edit(self, origin: dict, out: Outgoing) -> bool:
+    async def _edit(self, origin: DiscordAddress, out: Outgoing) -> bool:
         """Replace the interaction's response while its token lives; False when that is no longer possible."""
-        if not origin.get("token") or time.time() > origin.get("token_expires_at", 0):
+        token = self.tokens.get(origin.interaction_id)
+        if token is None:
             return False
-        webhook = discord.Webhook.partial(int(origin["application_id"]), origin["token"], client=self.client)
+        webhook = discord.Webhook.partial(int(origin.application_id), token, client=self.client)
         try:
             await webhook.edit_message("@original", **out.edit())
             return True
         except discord.HTTPException as error:
             log.info("editing the response to interaction %s failed: HTTP %s code %s",
-                     origin.get("interaction_id"), error.status, error.code)
+                     origin.interaction_id, error.status, error.code)
             return False
 
-    async def _post(self, origin: dict, out: Outgoing) -> None:
+    async def _post(self, origin: DiscordAddress, out: Outgoing) -> None:
         """A new message in the channel the request came from, mentioning its author; a DM if that fails."""
-        mention = f"<@{origin['user_id']}>"
+        mention = f"<@{origin.user_id}>"
         try:
-            channel = self.client.get_partial_messageable(int(origin["channel_id"]))
+            channel = self.client.get_partial_messageable(int(origin.channel_id))
             await channel.send(**_mentioning(out, mention))
         except (discord.Forbidden, discord.NotFound):
-            direct = await self.client.create_dm(discord.Object(int(origin["user_id"])))
+            direct = await self.client.create_dm(discord.Object(int(origin.user_id)))
             await direct.send(**_mentioning(out, mention))
 
 

@@ -1,48 +1,11 @@
-"""Slash-command options: one per catalogue parameter, with its Discord type, bounds, choices and completion."""
+"""Chat-kit options as discord.py declares them, and raw option values checked against their wire type."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import discord
 from discord import app_commands
 from discord.enums import AppCommandOptionType as Wire
 
-from domain.catalogue import SEED_MAX, ParamSpec
-
-MAX_CHOICES = 25  # Discord's limit; longer lists are offered through autocomplete
-MAX_TEXT = 6000
-_KINDS = {"text": "text", "int": "whole", "float": "number", "seed": "whole", "choice": "text", "image": "file",
-          "checkpoint": "text", "lora": "text", "dataset": "text"}
-_COMPLETED = ("checkpoint", "lora", "dataset")
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str
-    kind: str  # text | words (text handed on as a list) | whole | number | file | user
-    description: str
-    required: bool = False
-    min: float | None = None
-    max: float | None = None
-    choices: tuple[str, ...] = ()
-    complete: str | None = None  # what autocomplete offers: lora | checkpoint | dataset | collection | choice
-    max_length: int | None = None
-
-
-def from_param(spec: ParamSpec, required: bool | None = None) -> Option:
-    """The option a catalogue parameter becomes; its bounds are advisory, the domain checks them again."""
-    low, high = spec.min, spec.max
-    if spec.type == "seed":
-        low, high = 0, SEED_MAX
-    complete = spec.type if spec.type in _COMPLETED else None
-    if spec.type == "choice" and len(spec.choices) > MAX_CHOICES:
-        complete = "choice"
-    return Option(
-        name=spec.name, kind=_KINDS[spec.type], description=_describe(spec),
-        required=spec.required if required is None else required, min=low, max=high,
-        choices=spec.choices if spec.type == "choice" and complete is None else (), complete=complete,
-        max_length=min(spec.max_length, MAX_TEXT) if spec.type == "text" else None,
-    )
+from adapters.chat.options import Option
 
 
 def annotation(option: Option):
@@ -75,8 +38,3 @@ def wire_problem(kind: Wire, value: object) -> str | None:
     if kind in (Wire.attachment, Wire.user):
         return None if isinstance(value, str) and value.isdigit() else f"a {kind.name}"
     return None
-
-
-def _describe(spec: ParamSpec) -> str:
-    text = spec.description or spec.name
-    return text if len(text) <= 100 else text[:99] + "…"

@@ -8,7 +8,6 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.chat.commands import ChatCommands
-from adapters.chat.menu import menu
 from adapters.chat.webhooks import WebhookRoutes
 from adapters.telegram.files import ImageDownloads
 from adapters.telegram.handlers import UpdateHandlers
@@ -33,7 +32,7 @@ class TelegramBot:
             base, files = api_urls(api_url)
             builder = builder.base_url(base).base_file_url(files)
         self.app = builder.build()
-        self.catalogue = commands.station.catalogue
+        self.commands, self.catalogue = commands, commands.station.catalogue
         self.sender = Sender(self.app.bot, media)
         self.notifier = TelegramNotifier(self.sender, commands.result_image)
         self.handlers = UpdateHandlers(commands, self.sender, ImageDownloads(self.app.bot, max_download))
@@ -72,7 +71,7 @@ class TelegramBot:
     def menu(self) -> list[BotCommand]:
         """Every built-in and template as Telegram's command menu shows it (names Telegram refuses are left out)."""
         entries = []
-        for name, description in menu(self.catalogue):
+        for name, description in self.commands.registry.menu(self.catalogue):
             if _COMMAND_NAME.fullmatch(name):
                 entries.append(BotCommand(name, description or name))
             else:

@@ -105,7 +105,7 @@ class UpdateHandlers:
         try:
             replies = await self.commands.press(ChatRequest(
                 identity=updates.identity(user), display_name=updates.display_name(user), command=query.data or "",
-                origin=updates.origin(message, user)))
+                origin=updates.origin(message, user), public=updates.public(message)))
         finally:
             self._pressed[key] = time.monotonic()
         mistakes = [r for r in replies if r.error]

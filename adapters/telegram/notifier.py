@@ -13,7 +13,9 @@ from adapters.chat.messages import Reply
 from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.chat.render import render_notice
 from adapters.telegram.send import Sender
+from adapters.telegram.address import TelegramAddress
 from domain.jobs import Job
+from domain.reply import ReplyTo
 from ports.notifier import Notice
 
 log = logging.getLogger(__name__)
@@ -43,37 +45,38 @@ class TelegramNotifier:
         self._next_edit: dict[int, float] = {}
         self._work = OrderedTasks(CLOSE_TIMEOUT)
 
-    async def notify(self, origin: dict, notice: Notice) -> None:
-        if self._work.closed or "chat_id" not in origin:
+    async def notify(self, origin: ReplyTo, notice: Notice) -> None:
+        address = TelegramAddress.read(origin)
+        if self._work.closed or address is None:
             log.warning("telegram notice %s for chat %s dropped", notice.kind, origin.get("chat_id"))
             return
-        key = notice.job.id if notice.job else f"chat:{origin['chat_id']}"
+        key = notice.job.id if notice.job else f"chat:{address.chat_id}"
         if notice.job and notice.kind in STATUS_KINDS:
             text = render_notice(notice).text
             self._statuses.setdefault(key, _Status(text)).wanted = text
-        self._work.run(key, lambda: self._deliver(key, origin, notice),
+        self._work.run(key, lambda: self._deliver(key, address, notice),
                        f"telegram: delivering '{notice.kind}' for {key}")
 
     async def close(self) -> None:
         """Let notices under way finish (bounded), then stop taking new ones."""
         await self._work.close()
 
-    async def _deliver(self, key: str, origin: dict, notice: Notice) -> None:
+    async def _deliver(self, key: str, origin: TelegramAddress, notice: Notice) -> None:
         await self.ready.wait()
         if notice.job and notice.kind in STATUS_KINDS:
             await self._show_status(key, origin)
         elif notice.job and notice.kind in FINAL_KINDS:
             await self._finish(key, origin, notice)
         else:
-            await self.sender.send(origin["chat_id"], Reply(notice.text), origin.get("reply_to"))
+            await self.sender.send(origin.chat_id, Reply(notice.text), origin.reply_to)
 
-    async def _show_status(self, key: str, origin: dict) -> None:
-        status, chat_id = self._statuses.get(key), origin["chat_id"]
+    async def _show_status(self, key: str, origin: TelegramAddress) -> None:
+        status, chat_id = self._statuses.get(key), origin.chat_id
         if status is None or status.wanted == status.shown:
             return  # finished already, or a newer notice got there first
         if status.message_id is None:  # the first notice, or the first after a restart
             text = status.wanted
-            sent = await self.sender.send(chat_id, Reply(text), origin.get("reply_to"))
+            sent = await self.sender.send(chat_id, Reply(text), origin.reply_to)
             status.message_id, status.shown = sent.message_id, text
             self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
             return
@@ -85,22 +88,22 @@ class TelegramNotifier:
         await self.sender.edit(chat_id, status.message_id, text)
         status.shown = text
 
-    async def _finish(self, key: str, origin: dict, notice: Notice) -> None:
+    async def _finish(self, key: str, origin: TelegramAddress, notice: Notice) -> None:
         status = self._statuses.pop(key, None)
         self._work.forget(key)
-        chat_id, job, reply = origin["chat_id"], notice.job, render_notice(notice)
+        chat_id, job, reply = origin.chat_id, notice.job, render_notice(notice)
         if notice.kind == "succeeded":
             image = await self.result_image(job)
             if image is not None:
                 reply = replace(reply, image=image, image_name=f"{job.tool}_{job.id[:8]}.png")
         try:
-            await self.sender.send(chat_id, reply, origin.get("reply_to"))
+            await self.sender.send(chat_id, reply, origin.reply_to)
         except TelegramError as error:  # e.g. a file past the server's upload limit: the words still go
             if reply.image is None:
                 raise
             log.warning("telegram refused the result of job %s: %s", job.id, error)
             await self.sender.send(chat_id, replace(reply, image=None, text=f"{reply.text}\n{UNSENDABLE}"),
-                                   origin.get("reply_to"))
+                                   origin.reply_to)
         if status is not None and status.message_id is not None:
             await self.sender.delete(chat_id, status.message_id)
 

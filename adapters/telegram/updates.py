@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from telegram import Message, User
 
 from adapters.chat.messages import ChatRequest
+from adapters.telegram.address import TelegramAddress
+from domain.reply import ReplyTo
 
 _COMMAND = re.compile(r"/([^\s@]+)(?:@(\S+))?(?:\s+(.*))?", re.DOTALL)
 CHAT_TYPES = ("private", "group", "supergroup")
@@ -55,10 +57,14 @@ def other_content(message: Message) -> str:
     return next((words for field, words in _OTHER_CONTENT if getattr(message, field, None)), "this kind of message")
 
 
-def origin(message: Message, user: User) -> dict:
-    """Where answers go; `public` marks a chat other people can read (groups, supergroups)."""
-    return {"platform": "telegram", "chat_id": message.chat_id, "reply_to": message.message_id, "user_id": user.id,
-            "public": message.chat.type != "private"}
+def origin(message: Message, user: User) -> ReplyTo:
+    """Where a job's notices go: this chat, answering this message."""
+    return TelegramAddress(message.chat_id, message.message_id, user.id).reply()
+
+
+def public(message: Message) -> bool:
+    """A chat other people can read (groups, supergroups)."""
+    return message.chat.type != "private"
 
 
 def request(message: Message, command: str, text: str | None, images: list[bytes], options: dict | None = None
@@ -67,7 +73,7 @@ def request(message: Message, command: str, text: str | None, images: list[bytes
     user = message.from_user
     return ChatRequest(identity=identity(user), display_name=display_name(user), command=command, text=text,
                        options=dict(options or {}), images=images,
-                       origin=origin(message, user),
+                       origin=origin(message, user), public=public(message),
                        request_key=f"telegram:{message.chat_id}:{message.message_id}")
 
 

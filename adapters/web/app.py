@@ -23,13 +23,10 @@ from adapters.web import (
     training,
 )
 from adapters.web.api import blueprint as api
-from adapters.web.choices import EngineChoices
 from adapters.web.context import Web, WebSettings
 from adapters.web.notifier import WebNotifier
 from adapters.web.sessions import TokenSigner, current_user
 from domain.workflows.station import Station
-from ports.blobs import BlobStore
-from ports.storage import Storage
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
 CSP = ("default-src 'self'; script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org; "
@@ -37,8 +34,8 @@ CSP = ("default-src 'self'; script-src 'self' https://telegram.org; frame-src ht
 BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, health, hooks)
 
 
-def create_app(station: Station, storage: Storage, blobs: BlobStore, config: WebSettings,
-               notifier: WebNotifier | None = None, webhooks: WebhookRoutes | None = None) -> Quart:
+def create_app(station: Station, config: WebSettings, notifier: WebNotifier | None = None,
+               webhooks: WebhookRoutes | None = None) -> Quart:
     app = Quart(__name__)
     app.secret_key = config.secret_key
     app.config.update(
@@ -49,9 +46,8 @@ def create_app(station: Station, storage: Storage, blobs: BlobStore, config: Web
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1), JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
-    app.extensions["stationthis"] = Web(station=station, storage=storage, blobs=blobs, settings=config,
-                                        notifier=notifier or WebNotifier(), tokens=TokenSigner(
-                                            config.secret_key, config.token_days), choices=EngineChoices(station.runner),
+    app.extensions["stationthis"] = Web(station=station, settings=config, notifier=notifier or WebNotifier(),
+                                        tokens=TokenSigner(config.secret_key, config.token_days),
                                         webhooks=WebhookRoutes() if webhooks is None else webhooks)
     csrf.install(app)
     errors.install(app)

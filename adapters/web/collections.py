@@ -4,12 +4,12 @@ from __future__ import annotations
 from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import web
-from adapters.web.media import send_blob
-from adapters.web.people import names, user_id_for
-from adapters.web.present import is_image
+from adapters.web.media import send
+from adapters.web.people import names
 from adapters.web.sessions import current_user, current_user_id, login_required
+from domain.blobs import is_image
 from domain.collections import Collection
-from domain.errors import DomainError, NotFound
+from domain.errors import NotFound
 
 blueprint = Blueprint("collections", __name__)
 
@@ -47,15 +47,12 @@ async def by_link(token: str):
 
 @blueprint.get("/collections/<collection_id>/items/<int:number>")
 async def item(collection_id: str, number: int):
-    user_id = current_user_id()
-    if user_id is None:
-        raise NotFound("There is no such picture, or it is not shared with you.")
-    return await _send_item(await web().station.collections.find(user_id, collection_id), number)
+    return send(await web().station.access.collection_picture(current_user_id(), collection_id, number))
 
 
 @blueprint.get("/shared/<token>/items/<int:number>")
 async def linked_item(token: str, number: int):
-    return await _send_item(await web().station.collections.by_link(token), number)
+    return send(await web().station.access.collection_picture(None, "", number, token=token))
 
 
 @blueprint.post("/collections/add")
@@ -70,55 +67,30 @@ async def add_from_elsewhere():
     return redirect(back if back.startswith(("/jobs/", "/models/")) else f"/collections/{collection.id}")
 
 
+# Each form posts to /collections/<id>/<action>: the use case it calls and the form fields it passes on,
+# in order after the user and the collection. The domain parses and checks every value.
+ACTIONS = {
+    "add": ("add", ("kind", "ref")), "remove": ("remove", ("number",)), "share": ("share", ("identity", "access")),
+    "unshare": ("unshare", ("user_id",)), "link": ("link", ("days",)), "visibility": ("set_visibility", ("visibility",)),
+    "delete": ("delete", ()),
+}
+
+
 @blueprint.post("/collections/<collection_id>/<action>")
 @login_required
 async def change(collection_id: str, action: str):
     """Every change names the collection by id and the user acting; the domain checks who may do what."""
-    collections, user, form = web().station.collections, await current_user(), await request.form
-    if action == "add":
-        await collections.add(user.id, collection_id, form.get("kind", ""), form.get("ref", ""))
-    elif action == "remove":
-        await collections.remove(user.id, collection_id, _number(form.get("number")))
-    elif action == "share":
-        await collections.share(user.id, collection_id, await user_id_for(form.get("identity", "")),
-                                form.get("access", "view"))
-    elif action == "unshare":
-        await collections.unshare(user.id, collection_id, form.get("user_id", ""))
-    elif action == "link":
-        await collections.link(user.id, collection_id, _days(form.get("days", "7")))
-    elif action == "visibility":
-        await collections.set_visibility(user.id, collection_id, form.get("visibility", ""))
-    elif action == "delete":
-        await collections.delete(user.id, collection_id)
-        return redirect("/collections/")
-    else:
+    if action not in ACTIONS:
         raise NotFound(f"Collections have no '{action}'.")
-    return redirect(f"/collections/{collection_id}")
+    method, fields = ACTIONS[action]
+    user, form = await current_user(), await request.form
+    await getattr(web().station.collections, method)(user.id, collection_id, *(form.get(f, "") for f in fields))
+    return redirect("/collections/" if action == "delete" else f"/collections/{collection_id}")
 
 
 async def _render(collection: Collection, viewer: str | None, items_url: str):
-    models = {i.ref: await web().storage.models.get(i.ref) for i in collection.items if i.kind == "model"}
+    station = web().station
     people = await names(set(collection.shared_with) | {collection.owner})
     return await render_template("collection.html", collection=collection, viewer=viewer, items_url=items_url,
-                                 models=models, people=people, is_image=is_image,
-                                 public_url=web().settings.public_url or request.host_url.rstrip("/"))
-
-
-async def _send_item(collection: Collection, number: int):
-    if not 1 <= number <= len(collection.items) or collection.items[number - 1].kind != "image":
-        raise NotFound("There is no picture with that number in this collection.")
-    return await send_blob(collection.items[number - 1].ref)
-
-
-def _number(raw: str | None) -> int:
-    try:
-        return int(raw or "")
-    except ValueError:
-        raise DomainError("Say which item to remove by its number.") from None
-
-
-def _days(raw: str) -> float:
-    try:
-        return float(raw)
-    except ValueError:
-        raise DomainError(f"A link lasts a number of days, not '{raw}'.") from None
+                                 models=await station.collections.models_in(collection), people=people,
+                                 is_image=is_image, public_url=web().settings.public_url or request.host_url.rstrip("/"))

@@ -1,4 +1,4 @@
-"""What every view needs: the station, read-only storage and blobs, settings, and the notifier."""
+"""What every view needs: the station (the whole driving port), settings, and the notifier."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 from quart import current_app
 
 from adapters.chat.webhooks import WebhookRoutes
+from domain.reply import ReplyTo
 from domain.workflows.station import Station
-from ports.blobs import BlobStore
-from ports.storage import Storage
 
 if TYPE_CHECKING:
-    from adapters.web.choices import EngineChoices
     from adapters.web.notifier import WebNotifier
     from adapters.web.sessions import TokenSigner
 
@@ -37,12 +35,9 @@ class WebSettings:
 @dataclass(frozen=True)
 class Web:
     station: Station
-    storage: Storage
-    blobs: BlobStore
     settings: WebSettings
     notifier: WebNotifier
     tokens: TokenSigner
-    choices: EngineChoices
     webhooks: WebhookRoutes = field(default_factory=WebhookRoutes)  # POST /hooks/<name>, for the chat platforms
 
 
@@ -50,6 +45,6 @@ def web() -> Web:
     return current_app.extensions["stationthis"]
 
 
-def origin(user_id: str) -> dict:
+def origin(user_id: str) -> ReplyTo:
     """Where a job made on the web reports back to."""
-    return {"platform": "web", "user_id": user_id}
+    return ReplyTo.of("web", user_id=user_id)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from quart import Blueprint, render_template, request
 
 from adapters.web.context import web
-from adapters.web.present import is_image
 from adapters.web.sessions import current_user, login_required
+from domain.blobs import first_image
 from domain.jobs import JobState
+from domain.workflows.jobs import JobFilter
 
 blueprint = Blueprint("gallery", __name__)
 PAGE_SIZE = 24
@@ -23,11 +24,9 @@ def page_number() -> int:
 @login_required
 async def gallery():
     user, page = await current_user(), page_number()
-    jobs = await web().storage.jobs.of_user(user.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
-                                            state=JobState.SUCCEEDED)
-    cards = [(job, next((k for k in job.outputs if is_image(k)), None)) for job in jobs[:PAGE_SIZE]]
-    in_progress = [] if page > 1 else [
-        job for state in (JobState.RUNNING, JobState.QUEUED)
-        for job in await web().storage.jobs.of_user(user.id, limit=10, state=state)]
+    jobs = await web().station.jobs.page(user.id, JobFilter(JobState.SUCCEEDED.value, PAGE_SIZE + 1,
+                                                            (page - 1) * PAGE_SIZE))
+    cards = [(job, first_image(job.outputs)) for job in jobs[:PAGE_SIZE]]
+    in_progress = [] if page > 1 else await web().station.jobs.in_progress(user.id)
     return await render_template("gallery.html", cards=cards, page=page, more=len(jobs) > PAGE_SIZE,
                                  in_progress=in_progress)

@@ -8,9 +8,10 @@ from quart import Blueprint, redirect, render_template, request
 from adapters.web.context import origin, web
 from adapters.web.errors import status_of
 from adapters.web.forms import fields_for, raw_values
-from adapters.web.present import is_image, media_url
+from adapters.web.present import media_url
 from adapters.web.sessions import current_user, login_required
 from adapters.web.uploads import read_upload
+from domain.blobs import is_image
 from domain.catalogue import ToolSpec
 from domain.errors import DomainError, NotFound
 from ports.media import MediaRejected
@@ -79,11 +80,11 @@ async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
     shown = {name: value for name, (value, _) in (await station.settings.show(user.id)).items()}
     types = {p.type for p in spec.params}
     models = [m.name for m in await station.models.visible(user.id)] if "lora" in types else []
-    checkpoints = await web().choices.get("checkpoints") if "checkpoint" in types else []
+    checkpoints = await station.workers.choices("checkpoints") if "checkpoint" in types else []
     fields = fields_for(spec.params, {**shown, **values}, models, checkpoints)
     image = spec.image_param and values.get(spec.image_param.name)
     return await render_template(
         "make.html", spec=spec, fields=fields, error=error, quote=quote, upload_suffix=UPLOAD_SUFFIX,
         balance=await station.points.balance(user.id), request_key=secrets.token_urlsafe(12),
-        workers_ok=bool(station.runner.healthy_engines()),
+        workers_ok=station.workers.any_healthy(),
         preview=media_url(image) if image and is_image(image) else None)

@@ -4,10 +4,9 @@ from __future__ import annotations
 from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import web
-from adapters.web.media import send_blob
-from adapters.web.people import names, user_id_for
+from adapters.web.media import send
+from adapters.web.people import names
 from adapters.web.sessions import current_user, current_user_id, login_required
-from domain.errors import NotFound
 
 blueprint = Blueprint("models", __name__, url_prefix="/models")
 
@@ -31,8 +30,7 @@ async def listing():
 @login_required
 async def share(model_id: str):
     user = await current_user()
-    other = await user_id_for((await request.form).get("identity", ""))
-    model = await web().station.models.share(user.id, model_id, other)
+    model = await web().station.models.share(user.id, model_id, (await request.form).get("identity", ""))
     await flash(f"'{model.name}' is now shared.", "info")
     return redirect("/models/")
 
@@ -55,8 +53,4 @@ async def visibility(model_id: str):
 
 @blueprint.get("/<model_id>/download")
 async def download(model_id: str):
-    user_id = current_user_id()
-    if user_id is None:
-        raise NotFound("No model like that that you can use.")
-    model = await web().station.models.find(user_id, model_id)
-    return await send_blob(model.blob, download=True, filename=f"{model.name}.safetensors")
+    return send(await web().station.access.model_file(current_user_id(), model_id), as_attachment=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 
+from domain.reply import ReplyTo
 from ports.notifier import Notice
 
 KEEP = 5000
@@ -18,7 +19,7 @@ class WebNotifier:
         self._keep = keep
         self.closed = False
 
-    async def notify(self, origin: dict, notice: Notice) -> None:
+    async def notify(self, origin: ReplyTo, notice: Notice) -> None:
         if notice.job is None:
             return
         job_id = notice.job.id

@@ -1,18 +1,12 @@
 """Domain objects as plain JSON-ready dicts, shared by the API and the live progress stream."""
 from __future__ import annotations
 
+from domain.blobs import is_image
 from domain.catalogue import ParamSpec, ToolSpec
 from domain.collections import Collection
 from domain.jobs import Job
 from domain.ledger import LedgerEntry
 from domain.training import Dataset, Model, TrainingRun
-
-IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "webp")
-
-
-def is_image(key: str) -> bool:
-    return key.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
-
 
 def media_url(key: str) -> str:
     return f"/media/{key}"

@@ -52,7 +52,7 @@ def authenticated_by_bearer() -> bool:
 async def current_user() -> User | None:
     if "user" not in g:
         user_id = current_user_id()
-        g.user = await web().storage.users.get(user_id) if user_id else None
+        g.user = await web().station.accounts.get(user_id) if user_id else None
     return g.user
 
 

@@ -58,7 +58,7 @@ async def _render(link_code: str | None = None, token: str | None = None):
     specs = settable_params(station.catalogue.tools())
     rows = [(field_for(specs[name][0], value), chosen) for name, (value, chosen) in shown.items()]
     return await render_template("settings.html", rows=rows, link_code=link_code, token=token,
-                                 identities=await web().storage.users.identities(user.id))
+                                 identities=await station.accounts.identities(user.id))
 
 
 def _text(value: object) -> str:

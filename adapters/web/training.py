@@ -7,7 +7,7 @@ from adapters.web.context import origin, web
 from adapters.web.forms import fields_for, raw_values
 from adapters.web.sessions import current_user, login_required
 from adapters.web.uploads import read_upload
-from domain.errors import DatasetNotReady, DomainError, NotFound
+from domain.errors import DatasetNotReady, DomainError
 from ports.media import MediaRejected
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
@@ -38,7 +38,7 @@ async def dataset(name: str):
     except DatasetNotReady as error:
         quote, problems = None, error.problems
     template = station.catalogue.get(station.training.template_name())
-    checkpoints = await web().choices.get("checkpoints")
+    checkpoints = await station.workers.choices("checkpoints")
     return await render_template("dataset.html", dataset=found, quote=quote, problems=problems,
                                  fields=fields_for(template.spec.params, {}, checkpoints=checkpoints),
                                  balance=await station.points.balance(user.id),
@@ -110,11 +110,9 @@ async def draft(name: str):
 @login_required
 async def run_page(run_id: str):
     station, user = web().station, await current_user()
-    run, job = await own_run(user.id, run_id)
-    model = await web().storage.models.get(run.model_id) if run.model_id else None
-    found = await web().storage.datasets.get(run.dataset_id)
-    return await render_template("run.html", run=run, job=job, model=model,
-                                 dataset=found if found and found.owner == user.id else None,
+    run, job = await station.training.run(user.id, run_id)
+    model, found = await station.training.outcome(user.id, run)
+    return await render_template("run.html", run=run, job=job, model=model, dataset=found,
                                  balance=await station.points.balance(user.id))
 
 
@@ -140,10 +138,3 @@ async def cancel(run_id: str):
     await flash("Cancelling the training: the points come back.", "info")
     return redirect(f"/training/runs/{run_id}")
 
-
-async def own_run(user_id: str, run_id: str):
-    """The user's run and its job; another user's run is simply not found."""
-    for run, job in await web().station.training.runs(user_id):
-        if run.id == run_id:
-            return run, job
-    raise NotFound("That training does not exist or is not yours.")

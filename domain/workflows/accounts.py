@@ -21,6 +21,25 @@ class Accounts:
             user = await self.storage.users.add(candidate, identity)
         return user
 
+    async def get(self, user_id: str) -> User | None:
+        return await self.storage.users.get(user_id)
+
+    async def identities(self, user_id: str) -> list[str]:
+        """The platform identities joined into this account."""
+        return await self.storage.users.identities(user_id)
+
+    async def known(self, identity: str) -> User | None:
+        """The user behind `identity` if they have used StationThis; never creates one."""
+        return await self.storage.users.by_identity(parse_identity(identity))
+
+    async def names(self, user_ids: set[str]) -> dict[str, str]:
+        """Display names to show for user ids (the id itself for someone unknown)."""
+        found = {}
+        for user_id in user_ids:
+            user = await self.storage.users.get(user_id)
+            found[user_id] = user.display_name if user else user_id
+        return found
+
     async def issue_link_code(self, user_id: str) -> LinkCode:
         code = LinkCode(code=self.ids.token(LINK_CODE_LENGTH), user_id=user_id,
                         expires_at=self.clock.now() + LINK_CODE_TTL_S)

@@ -1,18 +1,24 @@
 """Collections: gather images and models, and share them with users, by link, or with everyone."""
 from __future__ import annotations
 
+from domain.blobs import BlobArea, BlobKey
 from domain.collections import Collection, CollectionItem, check_collection_name
 from domain.errors import DomainError, Forbidden, NotFound
+from domain.numbers import number, whole_number
+from domain.training import Model
+from domain.visibility import Visibility
+from domain.workflows.sharing import Sharing
 from ports.clock import Clock, Ids
 from ports.storage import Storage
 
 DEFAULT_NAME = "My models"
 MAX_LINK_DAYS = 90
+LINK_DAYS = 7
 
 
 class Collections:
-    def __init__(self, storage: Storage, clock: Clock, ids: Ids):
-        self.storage, self.clock, self.ids = storage, clock, ids
+    def __init__(self, storage: Storage, sharing: Sharing, clock: Clock, ids: Ids):
+        self.storage, self.sharing, self.clock, self.ids = storage, sharing, clock, ids
 
     async def create(self, owner: str, name: str) -> Collection:
         name = check_collection_name(name)
@@ -23,15 +29,16 @@ class Collections:
         return collection
 
     async def list(self, user_id: str) -> list[Collection]:
-        return await self.storage.collections.visible_to(user_id)
+        now = self.clock.now()
+        return [c for c in await self.storage.collections.visible_to(user_id) if c.can_view(user_id, now)]
 
-    async def find(self, user_id: str, name_or_id: str, token: str | None = None) -> Collection:
+    async def find(self, user_id: str, name_or_id: str) -> Collection:
         """A collection the user may see, by id or by one of their names; NotFound otherwise."""
         found = await self.storage.collections.get(name_or_id)
         if found is None:
             named = [c for c in await self.list(user_id) if c.name == name_or_id]
             found = next((c for c in named if c.owner == user_id), named[0] if named else None)
-        if found is None or not found.can_view(user_id, self.clock.now(), token):
+        if found is None or not found.can_view(user_id, self.clock.now()):
             raise NotFound(f"No collection '{name_or_id}' that you can see. Your collections: /collections list")
         return found
 
@@ -40,6 +47,17 @@ class Collections:
         if found is None or not found.can_view(None, self.clock.now(), token):
             raise NotFound("That link is unknown or has expired.")
         return found
+
+    async def item_file(self, collection: Collection, item_number: object) -> str:
+        """The blob key of picture N of a collection the asker may see (checked by `find` or `by_link`)."""
+        index = whole_number(item_number, "number")
+        if not 1 <= index <= len(collection.items) or collection.items[index - 1].kind != "image":
+            raise NotFound("There is no picture with that number in this collection.")
+        return collection.items[index - 1].ref
+
+    async def models_in(self, collection: Collection) -> dict[str, Model | None]:
+        """The models a collection holds, by id (None for one deleted since)."""
+        return {i.ref: await self.storage.models.get(i.ref) for i in collection.items if i.kind == "model"}
 
     async def add(self, user_id: str, name: str, kind: str, ref: str) -> Collection:
         collection = await self._editable(user_id, name)
@@ -51,23 +69,32 @@ class Collections:
         collection = mine[0] if mine else await self.create(owner, DEFAULT_NAME)
         return await self._save(collection.add(CollectionItem(kind, ref, self.clock.now())))
 
-    async def remove(self, user_id: str, name: str, number: int) -> Collection:
-        return await self._save((await self._editable(user_id, name)).remove(number))
+    async def remove(self, user_id: str, name: str, item_number: object) -> Collection:
+        index = whole_number(item_number, "number")
+        return await self._save((await self._editable(user_id, name)).remove(index))
 
-    async def share(self, user_id: str, name: str, with_user: str, access: str = "view") -> Collection:
-        return await self._save((await self._owned(user_id, name)).share(with_user, access))
-
-    async def unshare(self, user_id: str, name: str, with_user: str) -> Collection:
-        return await self._save((await self._owned(user_id, name)).unshare(with_user))
-
-    async def link(self, user_id: str, name: str, days: float = 7) -> Collection:
-        if not 0 < days <= MAX_LINK_DAYS:
-            raise DomainError(f"A link lasts from a moment to {MAX_LINK_DAYS} days; {days:g} is not allowed.")
+    async def share(self, user_id: str, name: str, who: str, access: str = "view") -> Collection:
+        """Share with `who`, an identity (telegram:12345) or a user id; see Sharing for who qualifies."""
         collection = await self._owned(user_id, name)
-        return await self._save(collection.with_link(self.ids.token(16), self.clock.now() + days * 86400))
+        return await self._save(collection.share(await self.sharing.recipient(user_id, who), access or "view"))
+
+    async def unshare(self, user_id: str, name: str, who: str) -> Collection:
+        collection = await self._owned(user_id, name)
+        return await self._save(collection.unshare(await self.sharing.recipient(user_id, who)))
+
+    async def link(self, user_id: str, name: str, days: object = LINK_DAYS) -> Collection:
+        lasting = number(LINK_DAYS if days in (None, "") else days, "days")
+        if not 0 < lasting <= MAX_LINK_DAYS:
+            raise DomainError(f"A link lasts from a moment to {MAX_LINK_DAYS} days; {lasting:g} is not allowed.")
+        collection = await self._owned(user_id, name)
+        return await self._save(collection.with_link(self.ids.token(16), self.clock.now() + lasting * 86400))
 
     async def set_visibility(self, user_id: str, name: str, visibility: str) -> Collection:
-        return await self._save((await self._owned(user_id, name)).with_visibility(visibility))
+        """Private drops shares and links at once; choosing 'link' again makes a new link."""
+        collection = (await self._owned(user_id, name)).with_visibility(visibility)
+        if collection.visibility == Visibility.LINK and collection.link_token is None:
+            collection = collection.with_link(self.ids.token(16), self.clock.now() + LINK_DAYS * 86400)
+        return await self._save(collection)
 
     async def delete(self, user_id: str, name: str) -> None:
         await self.storage.collections.delete((await self._owned(user_id, name)).id)
@@ -86,12 +113,16 @@ class Collections:
 
     async def _check_item(self, user_id: str, kind: str, ref: str) -> None:
         if kind == "image":
-            job = await self.storage.jobs.get(ref.split("/")[1]) if ref.startswith("results/") else None
+            try:
+                key = BlobKey.parse(ref)
+            except NotFound:
+                key = None
+            job = await self.storage.jobs.get(key.owner) if key and key.area is BlobArea.RESULTS else None
             if job is None or job.user_id != user_id or ref not in job.outputs:
                 raise NotFound("That image is not one of your results.")
         elif kind == "model":
             model = await self.storage.models.get(ref)
-            if model is None or model not in await self.storage.models.visible_to(user_id):
+            if model is None or not model.can_view(user_id, self.clock.now()):
                 raise NotFound("That model does not exist or is not visible to you.")
         else:
             raise DomainError(f"A collection holds images and models, not '{kind}'.")

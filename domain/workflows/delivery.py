@@ -5,6 +5,7 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
+from domain.blobs import BlobKey, extension_of
 from domain.errors import DomainError
 from domain.jobs import Job, JobState, Progress
 from domain.templates import Catalogue
@@ -89,13 +90,7 @@ class Delivery:
             raise DomainError("the workflow finished without producing an output")
         keys = []
         for number, output in enumerate(wanted):
-            extension = output.filename.rsplit(".", 1)[-1].lower() if "." in output.filename else "bin"
-            key = f"results/{job.id}/{number}.{extension}"
-            await self.blobs.put(key, await engine.fetch(output), _content_type(extension))
-            keys.append(key)
+            key = BlobKey.result(job.id, number, extension_of(output.filename))
+            await self.blobs.put(str(key), await engine.fetch(output), key.content_type)
+            keys.append(str(key))
         return tuple(keys)
-
-
-def _content_type(extension: str) -> str:
-    return {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}.get(
-        extension, "application/octet-stream")

@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from domain.blobs import BlobArea, BlobKey
 from domain.errors import DomainError, EngineRejected, InsufficientPoints, InvalidParameter, NotFound
 from domain.jobs import Job, JobState
+from domain.reply import ReplyTo
 from domain.templates import Catalogue, Template
 from domain.workflows.points import Points
 from domain.workflows.runner import JobRunner
@@ -51,14 +53,14 @@ class MakeImage:
         return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
                      balance=await self.points.balance(user_id))
 
-    async def submit(self, user_id: str, tool: str, raw: dict, origin: dict, request_key: str | None = None,
-                     parent_id: str | None = None) -> Job:
+    async def submit(self, user_id: str, tool: str, raw: dict, origin: ReplyTo, request_key: str | None = None,
+                     parent_id: str | None = None, action: str | None = None) -> Job:
         """Store, charge, queue. A request key seen before returns that job and charges nothing."""
         quote = await self.quote(user_id, tool, raw)
-        return await self.submit_quote(user_id, quote, origin, request_key, parent_id)
+        return await self.submit_quote(user_id, quote, origin, request_key, parent_id, action=action)
 
-    async def submit_quote(self, user_id: str, quote: Quote, origin: dict, request_key: str | None = None,
-                           parent_id: str | None = None, kind: str = "image") -> Job:
+    async def submit_quote(self, user_id: str, quote: Quote, origin: ReplyTo, request_key: str | None = None,
+                           parent_id: str | None = None, kind: str = "image", action: str | None = None) -> Job:
         template = self.catalogue.get(quote.tool)
         job_id = job_id_for(request_key) if request_key else self.ids.new_id()
         existing = await self.storage.jobs.get(job_id)
@@ -71,7 +73,7 @@ class MakeImage:
         now = self.clock.now()
         job = Job(id=job_id, user_id=user_id, tool=template.name, kind=kind, params=quote.values,
                   price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
-                  origin=origin, parent_id=parent_id)
+                  origin=origin, parent_id=parent_id, action=action)
         if not await self.storage.jobs.add(job):
             return await self.storage.jobs.get(job_id)
         await self.runner.claim(job.id)
@@ -94,10 +96,15 @@ class MakeImage:
                 values[spec.name] = await self._lora_file(user_id, spec.name, value)
 
     async def _owns_image(self, user_id: str, key: str) -> bool:
-        if key.startswith(f"inputs/{user_id}/"):
-            return await self.blobs.exists(key)
-        if key.startswith("results/"):
-            job = await self.storage.jobs.get(key.split("/")[1])
+        """An image the user sent (an input of theirs) or made (one of their results)."""
+        try:
+            blob = BlobKey.parse(key)
+        except NotFound:
+            return False
+        if blob.area is BlobArea.INPUTS:
+            return blob.owner == user_id and await self.blobs.exists(key)
+        if blob.area is BlobArea.RESULTS:
+            job = await self.storage.jobs.get(blob.owner)
             return job is not None and job.user_id == user_id and key in job.outputs
         return False
 
@@ -125,28 +132,21 @@ class MakeImage:
             if problems:
                 raise EngineRejected("; ".join(problems))
 
-    async def reroll(self, user_id: str, job_id: str, origin: dict) -> Job:
+    async def reroll(self, user_id: str, job_id: str, origin: ReplyTo) -> Job:
         """The same parameters with a new seed; a double click makes one job."""
         parent = await self.own_job(user_id, job_id)
         template = self.catalogue.get(parent.tool)
         raw = {k: v for k, v in parent.params.items() if template.spec.param(k).type != "seed"}
         key = await self.follow_up_key(user_id, "reroll", parent.id)
-        return await self.submit(user_id, parent.tool, raw, {**origin, "action": "reroll"}, request_key=key,
-                                 parent_id=parent.id)
+        return await self.submit(user_id, parent.tool, raw, origin, request_key=key, parent_id=parent.id,
+                                 action="reroll")
 
     async def follow_up_key(self, user_id: str, action: str, parent_id: str) -> str:
         """The request key for a button press. Presses while the last one's job is unfinished share a key
         (a double click makes one job); once it has ended, the next press makes a new one."""
         earlier = [j for j in await self.storage.jobs.of_user(user_id, limit=200) if j.parent_id == parent_id
-                   and j.origin.get("action") == action]
+                   and j.action == action]
         return f"{action}:{parent_id}:{user_id}:{sum(j.terminal for j in earlier)}"
-
-    async def cancel_latest(self, user_id: str) -> Job | None:
-        """Cancel the user's newest unfinished job; its refund follows when it stops."""
-        jobs = [j for j in await self.storage.jobs.of_user(user_id, limit=50) if not j.terminal]
-        if jobs:
-            await self.runner.cancel(jobs[0], "cancelled by you")
-        return jobs[0] if jobs else None
 
     async def own_job(self, user_id: str, job_id: str) -> Job:
         job = await self.storage.jobs.get(job_id)

@@ -1,21 +1,20 @@
 """Models: the LoRAs a user trained or may use, and sharing them."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from domain.errors import DomainError, Forbidden, NotFound
+from domain.errors import Forbidden, NotFound
 from domain.training import Model
+from domain.workflows.sharing import Sharing
+from ports.clock import Clock
 from ports.storage import Storage
-
-MODEL_VISIBILITIES = ("private", "shared", "public")
 
 
 class Models:
-    def __init__(self, storage: Storage):
-        self.storage = storage
+    def __init__(self, storage: Storage, sharing: Sharing, clock: Clock):
+        self.storage, self.sharing, self.clock = storage, sharing, clock
 
     async def visible(self, user_id: str) -> list[Model]:
-        return await self.storage.models.visible_to(user_id)
+        now = self.clock.now()
+        return [m for m in await self.storage.models.visible_to(user_id) if m.can_view(user_id, now)]
 
     async def find(self, user_id: str, name_or_id: str) -> Model:
         visible = await self.visible(user_id)
@@ -24,22 +23,18 @@ class Models:
             raise NotFound(f"No model '{name_or_id}' that you can use. See /models.")
         return next((m for m in matches if m.owner == user_id), matches[0])
 
-    async def share(self, user_id: str, name: str, with_user: str) -> Model:
+    async def share(self, user_id: str, name: str, who: str) -> Model:
+        """Share with `who`, an identity (telegram:12345) or a user id; see Sharing for who qualifies."""
         model = await self._owned(user_id, name)
-        return await self._save(replace(model, shared_with={**model.shared_with, with_user: "view"},
-                                        visibility="shared" if model.visibility == "private" else model.visibility))
+        return await self._save(model.share(await self.sharing.recipient(user_id, who)))
 
-    async def unshare(self, user_id: str, name: str, with_user: str) -> Model:
+    async def unshare(self, user_id: str, name: str, who: str) -> Model:
         model = await self._owned(user_id, name)
-        rest = {u: a for u, a in model.shared_with.items() if u != with_user}
-        return await self._save(replace(model, shared_with=rest,
-                                        visibility="private" if model.visibility == "shared" and not rest
-                                        else model.visibility))
+        return await self._save(model.unshare(await self.sharing.recipient(user_id, who)))
 
     async def set_visibility(self, user_id: str, name: str, visibility: str) -> Model:
-        if visibility not in MODEL_VISIBILITIES:
-            raise DomainError(f"Visibility '{visibility}' is not allowed; use {', '.join(MODEL_VISIBILITIES)}.")
-        return await self._save(replace(await self._owned(user_id, name), visibility=visibility))
+        """Private drops every share at once."""
+        return await self._save((await self._owned(user_id, name)).with_visibility(visibility))
 
     async def _owned(self, user_id: str, name: str) -> Model:
         model = await self.find(user_id, name)

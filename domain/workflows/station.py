@@ -1,18 +1,22 @@
-"""The station: every use case in one bundle, which is all a driving adapter is given."""
+"""The station: every use case in one bundle, the whole driving port (faces get nothing else)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from domain.templates import Catalogue
+from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
 from domain.workflows.collections import Collections
+from domain.workflows.follow_ups import FollowUps
+from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage
 from domain.workflows.media_processing import MediaProcessing
 from domain.workflows.models import Models
+from domain.workflows.monitoring import Monitoring
 from domain.workflows.points import Points
-from domain.workflows.runner import JobRunner
 from domain.workflows.settings import Settings
 from domain.workflows.train_model import TrainModel
+from domain.workflows.workers import Workers
 
 
 @dataclass(frozen=True)
@@ -26,4 +30,8 @@ class Station:
     collections: Collections
     models: Models
     settings: Settings
-    runner: JobRunner
+    jobs: Jobs
+    follow_ups: FollowUps
+    workers: Workers
+    access: Access
+    monitoring: Monitoring

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 
+from domain.blobs import BlobKey
 from domain.errors import DatasetNotReady, DomainError, NotFound
 from domain.jobs import Job
+from domain.reply import ReplyTo
 from domain.templates import Catalogue
-from domain.training import (Dataset, DatasetImage, DatasetRules, RunState, TrainingRun,
+from domain.numbers import whole_number
+from domain.training import (Dataset, DatasetImage, DatasetRules, Model, RunState, TrainingRun,
                              check_dataset_name)
-from domain.workflows.collections import Collections
+from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage, Quote
 from ports.blobs import BlobStore
 from ports.clock import Clock, Ids
@@ -19,9 +22,9 @@ ACTIVE_DATASET = "training.active_dataset"
 
 class TrainModel:
     def __init__(self, storage: Storage, blobs: BlobStore, media: MediaProcessor, catalogue: Catalogue,
-                 make_image: MakeImage, collections: Collections, clock: Clock, ids: Ids, rules: DatasetRules):
+                 make_image: MakeImage, jobs: Jobs, clock: Clock, ids: Ids, rules: DatasetRules):
         self.storage, self.blobs, self.media, self.catalogue = storage, blobs, media, catalogue
-        self.make_image, self.collections, self.clock, self.ids, self.rules = make_image, collections, clock, ids, rules
+        self.make_image, self.jobs, self.clock, self.ids, self.rules = make_image, jobs, clock, ids, rules
 
     # -- datasets --------------------------------------------------------------
     async def create(self, owner: str, name: str) -> Dataset:
@@ -53,22 +56,24 @@ class TrainModel:
         """Check and clean the image (raises MediaRejected), store it, add it with its caption."""
         dataset = await self.dataset(owner, name)
         clean = self.media.clean(data)
-        image = DatasetImage(blob=f"datasets/{dataset.id}/{self.ids.new_id()}.{clean.extension}",
-                             caption=caption.strip(), width=clean.info.width, height=clean.info.height)
+        key = BlobKey.dataset_image(dataset.id, self.ids.new_id(), clean.extension)
+        image = DatasetImage(blob=str(key), caption=caption.strip(), width=clean.info.width, height=clean.info.height)
         updated = dataset.add(image, self.rules)
-        await self.blobs.put(image.blob, clean.data, f"image/{clean.extension}")
+        await self.blobs.put(str(key), clean.data, key.content_type)
         await self.storage.datasets.save(updated)
         return updated
 
-    async def remove_image(self, owner: str, name: str, number: int) -> Dataset:
+    async def remove_image(self, owner: str, name: str, image_number: object) -> Dataset:
+        index = whole_number(image_number, "number")
         dataset = await self.dataset(owner, name)
-        updated = dataset.remove(number)
+        updated = dataset.remove(index)
         await self.storage.datasets.save(updated)
-        await self.blobs.delete(dataset.images[number - 1].blob)
+        await self.blobs.delete(dataset.images[index - 1].blob)
         return updated
 
-    async def caption(self, owner: str, name: str, number: int, text: str) -> Dataset:
-        return await self._change(owner, name, lambda d: d.caption(number, text))
+    async def caption(self, owner: str, name: str, image_number: object, text: str) -> Dataset:
+        index = whole_number(image_number, "number")
+        return await self._change(owner, name, lambda d: d.caption(index, text))
 
     async def trigger(self, owner: str, name: str, word: str) -> Dataset:
         return await self._change(owner, name, lambda d: d.with_trigger(word))
@@ -124,7 +129,7 @@ class TrainModel:
         await self.storage.runs.add(run)
         return run
 
-    async def confirm(self, owner: str, run_id: str, origin: dict) -> TrainingRun:
+    async def confirm(self, owner: str, run_id: str, origin: ReplyTo) -> TrainingRun:
         """Charge exactly the drafted price and queue the training; confirming twice changes nothing."""
         run = await self._own_run(owner, run_id)
         if run.state is not RunState.DRAFT:
@@ -135,7 +140,7 @@ class TrainModel:
             raise DatasetNotReady(problems)
         quote = Quote(tool=run.tool, values=run.params, price=run.price,
                       balance=await self.storage.ledger.balance(owner))
-        job = await self.make_image.submit_quote(owner, quote, {**origin, "long": True},
+        job = await self.make_image.submit_quote(owner, quote, origin,
                                                  request_key=f"train:{run.id}", kind="training")
         run = run.to(RunState.SUBMITTED, job_id=job.id)
         await self.storage.runs.save(run)
@@ -154,6 +159,17 @@ class TrainModel:
             raise NotFound("That training does not exist or is not yours.")
         return run
 
+    async def run(self, owner: str, run_id: str) -> tuple[TrainingRun, Job | None]:
+        """The owner's run and its job; another user's run is simply not found."""
+        run = await self._own_run(owner, run_id)
+        return run, await self.storage.jobs.get(run.job_id) if run.job_id else None
+
+    async def outcome(self, owner: str, run: TrainingRun) -> tuple[Model | None, Dataset | None]:
+        """The model a run made and the dataset it learned from, while they exist and are the owner's."""
+        model = await self.storage.models.get(run.model_id) if run.model_id else None
+        dataset = await self.storage.datasets.get(run.dataset_id)
+        return model, dataset if dataset is not None and dataset.owner == owner else None
+
     async def runs(self, owner: str) -> list[tuple[TrainingRun, Job | None]]:
         return [(run, await self.storage.jobs.get(run.job_id) if run.job_id else None)
                 for run in await self.storage.runs.of_user(owner)]
@@ -163,6 +179,5 @@ class TrainModel:
                 if r.job_id and not r.terminal and (run_id in (None, r.id))]
         if not runs:
             raise NotFound("You have no training in progress.")
-        job = await self.storage.jobs.get(runs[0].job_id)
-        await self.make_image.runner.cancel(job, "training cancelled by you")
+        await self.jobs.cancel(owner, runs[0].job_id)
         return runs[0]

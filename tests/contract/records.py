@@ -8,6 +8,7 @@ from domain.collections import Collection, CollectionItem
 from domain.jobs import Job, JobState, Progress
 from domain.ledger import EntryKind, LedgerEntry
 from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
+from domain.reply import ReplyTo
 
 _ids = itertools.count(1)
 
@@ -34,10 +35,10 @@ def job(user_id: str = "alice", state: JobState = JobState.REQUESTED, created_at
         id=new_id("job"), user_id=user_id, tool="make", kind="image",
         params={"prompt": "a red fox", "steps": 20, "cfg": 6.5, "tiling": False, "loras": ["fox", "snow"]},
         price=30, state=state, created_at=created_at, updated_at=created_at + 1,
-        origin={"platform": "telegram", "chat": "42", "message": 7},
+        origin=ReplyTo.of("telegram", chat="42", message=7),
         progress=Progress(percent=42.5, step=8, total=20, message="sampling"),
         worker="gpu-1", outputs=("results/a/0.png", "results/a/1.png"), error=None,
-        paid=True, refunded=False, parent_id="job0", version=0)
+        paid=True, refunded=False, parent_id="job0", version=0, action="reroll")
     return Job(**values | fields)
 
 

@@ -9,7 +9,7 @@ from bootstrap.config import load_config
 from tests.bounded import bounded
 from tests.fakes import png
 from tests.standins.comfyui import ComfyUIStandin
-from tests.standins.discord import DiscordStandin
+from tests.standins.discord import DiscordStandin, point_discord_py_at
 
 GUILD_ID = 1100000000000000001
 
@@ -25,12 +25,13 @@ async def running_station(tmp_path, dc: DiscordStandin, comfyui_url: str, contai
     }, dotenv=False)
     app = StationApp(config, container_of(config) if container_of else None)
     sessions = len(dc.sessions)
-    await app.start()
-    try:
-        await dc.wait_for(lambda: len(dc.sessions) > sessions and dc.sessions[-1].ready, 15)
-        yield app
-    finally:
-        await app.stop()
+    with point_discord_py_at(dc):  # discord.py's REST base and gateway are process-wide: set here, in tests only
+        await app.start()
+        try:
+            await dc.wait_for(lambda: len(dc.sessions) > sessions and dc.sessions[-1].ready, 15)
+            yield app
+        finally:
+            await app.stop()
 
 
 async def grant(app: StationApp, user: dict, points: int) -> None:
@@ -156,14 +157,21 @@ async def test_not_enough_points_is_a_private_answer_with_balance_and_price_that
 
 
 @bounded()
-async def test_a_result_that_finished_while_the_bot_was_down_is_delivered_when_it_is_back(tmp_path):
+async def test_a_result_that_finished_while_the_bot_was_down_is_posted_in_its_channel_when_it_is_back(tmp_path):
+    """The interaction token lived in memory only (never in the database), so after a restart the
+    result comes as a new message in the channel, mentioning who asked."""
     async with DiscordStandin(guild_ids=[GUILD_ID]) as dc, ComfyUIStandin(step_delay=0.15) as comfy:
         async with running_station(tmp_path, dc, comfy.url) as app:
-            await grant(app, dc.world.default_user, 100)
+            user = dc.world.default_user
+            await grant(app, user, 100)
             rec = await dc.user_invokes("txt2img", {"prompt": "a fox while we sleep", "steps": 10})
             await dc.wait_for(lambda: rec.original and "running" in rec.original.content, 20)
         await dc.wait_for(lambda: list(Path(comfy.dir("output")).rglob("*.png")), 20)
         assert not rec.original.attachments
+        stored = b"".join(f.read_bytes() for f in Path(tmp_path / "var").glob("stationthis.sqlite3*"))
+        assert stored and rec.token.encode() not in stored
         async with running_station(tmp_path, dc, comfy.url):
-            message = await dc.wait_for(with_image(rec), 20)
-        assert message.embeds[0]["description"] == "a fox while we sleep" and comfy.prompts_received == 1
+            posted = await dc.wait_for(
+                lambda: [m for m in dc.messages(dc.guild_channel_id()) if m.attachments], 20)
+        assert posted[0].content == f"<@{user['id']}>" and comfy.prompts_received == 1
+        assert posted[0].embeds[0]["description"] == "a fox while we sleep"

@@ -9,8 +9,9 @@ from bootstrap.config import load_config
 from bootstrap.container import build_container
 from tests.fakes import RecordingNotifier
 from tests.standins.comfyui import ComfyUIStandin
+from domain.reply import ReplyTo
 
-ORIGIN = {"platform": "test"}
+ORIGIN = ReplyTo("test")
 
 
 class Station:
@@ -27,11 +28,11 @@ class Station:
         self.container = build_container(load_config(env=self.env, dotenv=False), notifier=self.notifier)
         await self.container.infra.storage().open()
         self.station = self.container.use_cases.station()
-        await self.station.runner.start()
+        await self.container.use_cases.runner().start()
         return self
 
     async def stop(self):
-        await self.station.runner.stop()
+        await self.container.use_cases.runner().stop()
         for engine in self.container.infra.engines():
             await engine.close()
         await self.container.infra.storage().close()
@@ -106,11 +107,12 @@ async def test_a_worker_that_crashes_mid_job_fails_it_with_a_refund(app, comfy):
     await comfy.crash()
     notice = await app.notifier.wait_for(job.id, "failed", timeout=60)
     assert notice.job.refunded and await app.balance(user) == 100
-    await app.station.runner.check_health()
-    assert app.station.runner.healthy_engines() == []
+    runner = app.container.use_cases.runner()
+    await runner.check_health()
+    assert runner.healthy_engines() == []
     await comfy.restart()
-    await app.station.runner.check_health()
-    assert len(app.station.runner.healthy_engines()) == 1
+    await runner.check_health()
+    assert len(runner.healthy_engines()) == 1
 
 
 async def test_a_template_whose_output_never_appears_is_refunded(tmp_path, comfy):

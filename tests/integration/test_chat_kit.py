@@ -4,13 +4,14 @@ import pytest
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import ChatRequest
 from tests.fakes import png
+from domain.reply import ReplyTo
 
-ORIGIN = {"platform": "test"}
+ORIGIN = ReplyTo("test")
 
 
 @pytest.fixture
 def kit(harness):
-    return ChatCommands(harness.station, harness.container.infra.blobs(), "https://station.example")
+    return ChatCommands(harness.station, "https://station.example")
 
 
 def say(command, text="", identity="telegram:1", images=None):
@@ -150,7 +151,7 @@ async def test_save_and_full_size_buttons_work_on_my_result(kit, harness):
 
 async def test_a_link_code_is_never_given_where_others_can_read_it(kit, harness):
     request = say("link")
-    request.origin = {"platform": "telegram", "public": True}
+    request.public = True
     reply = (await kit.handle(request))[0]
     assert reply.error and "private chat" in reply.text and "code:" not in reply.text
 
@@ -159,7 +160,7 @@ async def test_a_link_expiry_that_is_not_a_number_is_refused_clearly(kit, harnes
     await harness.user()
     await kit.handle(say("collections", "create Foxes"))
     reply = (await kit.handle(say("collections", "link Foxes abc")))[0]
-    assert reply.error and "days must be a number" in reply.text
+    assert reply.error and "days: must be a number" in reply.text
 
 
 async def test_image_settings_are_bounded_by_image_tools_only_and_never_change_training(kit, harness):

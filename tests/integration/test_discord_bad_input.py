@@ -19,7 +19,7 @@ from tests.e2e.test_discord_flows import (
     with_image,
 )
 from tests.fakes import FakeEngine, png
-from tests.standins.discord import DiscordStandin
+from tests.standins.discord import DiscordStandin, point_discord_py_at
 
 GUILD_ID = 1100000000000000002
 UNUSED_WORKER = "http://127.0.0.1:9"
@@ -194,9 +194,10 @@ async def test_a_refused_bot_token_stops_the_start_with_a_clear_error_that_does_
                                   "DISCORD_BOT_TOKEN": "not-the-token", "DISCORD_API_BASE_URL": dc.url},
                              dotenv=False)
         app = StationApp(config, build_container(config, engines=[FakeEngine()]))
-        try:
-            with pytest.raises(discord.LoginFailure, match="Improper token"):
-                await app.start()
-        finally:
-            await app.stop()
+        with point_discord_py_at(dc):
+            try:
+                with pytest.raises(discord.LoginFailure, match="Improper token"):
+                    await app.start()
+            finally:
+                await app.stop()
         assert "not-the-token" not in caplog.text

@@ -8,6 +8,7 @@ from tests.bounded import bounded
 from tests.e2e.test_discord_flows import answered, grant
 from tests.fakes import FakeEngine, png
 from tests.integration.test_discord_bad_input import GUILD_ID, bot, verbatim
+from domain.reply import ReplyTo
 
 
 async def account(app, user: dict):
@@ -24,7 +25,7 @@ async def trained(app, user: dict, name: str):
         await station.training.add_image(owner.id, name, png(128, 128, (n * 50, 20, 90)), caption=f"{name} {n}")
     await station.training.trigger(owner.id, name, f"{name}zorb")
     run = await station.training.confirm(owner.id, (await station.training.draft(owner.id, name)).id,
-                                         {"platform": "test"})
+                                         ReplyTo("test"))
     while not (found := [m for m in await station.models.visible(owner.id) if m.job_id == run.job_id]):
         await asyncio.sleep(0.02)
     return found[0]
@@ -85,7 +86,11 @@ async def test_collections_are_made_shared_with_a_mentioned_user_and_offered_by_
         await say(dc, "collections create", {"name": "Owls"})
         assert await dc.user_autocompletes("collections view", "collection", "fo") == [
             {"name": "Foxes", "value": "Foxes"}]
-        shared = await say(dc, "collections share", verbatim(collection=(3, "Foxes"), user=(6, bob["id"])))
+        share_with_bob = verbatim(collection=(3, "Foxes"), user=(6, bob["id"]))
+        refused = await say(dc, "collections share", share_with_bob)
+        assert "You can't share with" in refused  # bob has never used StationThis: refused, not created
+        await say(dc, "balance", {}, user=bob)
+        shared = await say(dc, "collections share", share_with_bob)
         assert "shared with 1 users" in shared
         assert names(await dc.user_autocompletes("collections view", "collection", "", user=bob)) == [
             "Foxes · shared with you"]

@@ -10,8 +10,9 @@ from domain.errors import (
     UnknownTool,
 )
 from domain.jobs import JobState
+from domain.reply import ReplyTo
 
-ORIGIN = {"platform": "test"}
+ORIGIN = ReplyTo("test")
 
 
 async def test_a_job_is_charged_exactly_its_quote_and_delivered(harness):
@@ -110,10 +111,10 @@ async def test_a_double_clicked_reroll_makes_one_job_but_a_later_click_makes_ano
 async def test_cancelling_a_queued_job_refunds_it(harness):
     user = await harness.user(points=100)
     harness.engines[0].healthy = False
-    await harness.station.runner.check_health()
+    await harness.runner.check_health()
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
-    assert harness.station.runner.position(job.id) == 1
-    cancelled = await harness.station.make_image.cancel_latest(user.id)
+    assert harness.runner.position(job.id) == 1
+    cancelled = await harness.station.jobs.cancel(user.id)
     assert cancelled.id == job.id
     notice = await harness.notifier.wait_for(job.id, "cancelled")
     assert notice.job.refunded and await harness.station.points.balance(user.id) == 100
@@ -124,7 +125,7 @@ async def test_cancelling_a_running_job_interrupts_it_and_refunds(harness):
     harness.engines[0].steps, harness.engines[0].step_delay = 50, 0.05
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     await harness.notifier.wait_for(job.id, "progress")
-    await harness.station.make_image.cancel_latest(user.id)
+    await harness.station.jobs.cancel(user.id)
     notice = await harness.notifier.wait_for(job.id, "cancelled")
     assert notice.job.refunded and await harness.station.points.balance(user.id) == 100
 
@@ -145,11 +146,11 @@ async def test_a_worker_rejoins_the_rotation_when_it_answers_again(harness):
     user = await harness.user(points=100)
     engine = harness.engines[0]
     engine.healthy = False
-    await harness.station.runner.check_health()
+    await harness.runner.check_health()
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
-    assert harness.station.runner.position(job.id) == 1 and engine.submitted == []
+    assert harness.runner.position(job.id) == 1 and engine.submitted == []
     engine.healthy = True
-    await harness.station.runner.check_health()
+    await harness.runner.check_health()
     await harness.notifier.wait_for(job.id, "succeeded")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from domain.reply import ReplyTo
 from tests.integration.web_helpers import (
     finished,
     model_of,
@@ -26,7 +27,7 @@ async def test_every_page_has_a_title_of_its_own(web):
     client = await web.client("alice", points=100)
     user, station = client.user, web.station
     job = await finished(client, (await station.make_image.submit(
-        user.id, "txt2img", {"prompt": "a heron", "steps": 1}, {"platform": "web", "user_id": user.id})).id)
+        user.id, "txt2img", {"prompt": "a heron", "steps": 1}, ReplyTo.of("web", user_id=user.id))).id)
     await station.training.create(user.id, "heron")
     await model_of(web, user)
     collection = await station.collections.create(user.id, "Birds")

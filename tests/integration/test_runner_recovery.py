@@ -4,8 +4,9 @@ from dataclasses import replace
 from domain.jobs import Job, JobState
 from domain.ledger import EntryKind
 from tests.fakes import FakeEngine
+from domain.reply import ReplyTo
 
-ORIGIN = {"platform": "test"}
+ORIGIN = ReplyTo("test")
 
 
 async def test_a_worker_that_dies_mid_job_fails_it_with_a_refund(harness):
@@ -22,13 +23,13 @@ async def test_a_worker_that_dies_mid_job_fails_it_with_a_refund(harness):
 
 async def test_a_job_not_yet_started_on_a_dead_worker_goes_to_another(harness):
     dead, alive = harness.engines[0], FakeEngine(name="fake://worker-2")
-    harness.station.runner.workers.append(type(harness.station.runner.workers[0])(alive, healthy=False))
+    harness.runner.workers.append(type(harness.runner.workers[0])(alive, healthy=False))
     dead.healthy = False
-    await harness.station.runner.check_health()
+    await harness.runner.check_health()
     alive.healthy = True
     user = await harness.user(points=100)
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
-    await harness.station.runner.check_health()
+    await harness.runner.check_health()
     notice = await harness.notifier.wait_for(job.id, "succeeded")
     assert notice.job.worker == alive.name
 
@@ -55,11 +56,11 @@ async def test_after_a_restart_a_job_finished_on_its_worker_is_delivered_once(ha
     user = await harness.user(points=100)
     job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)
     harness.engines[0].states[job.id] = "succeeded"
-    counts = await reconcile(harness.station.runner)
+    counts = await reconcile(harness.runner)
     assert counts["delivered"] == 1
     await harness.notifier.wait_for(job.id, "succeeded")
     assert harness.notifier.kinds(job.id).count("succeeded") == 1
-    assert (await reconcile(harness.station.runner))["delivered"] == 0
+    assert (await reconcile(harness.runner))["delivered"] == 0
     assert harness.engines[0].submitted == []
 
 
@@ -68,10 +69,10 @@ async def test_after_a_restart_a_job_the_worker_lost_is_failed_and_refunded_once
 
     user = await harness.user(points=100)
     job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)
-    await reconcile(harness.station.runner)
+    await reconcile(harness.runner)
     notice = await harness.notifier.wait_for(job.id, "failed")
     assert notice.job.refunded
-    await reconcile(harness.station.runner)
+    await reconcile(harness.runner)
     refunds = [e for e in await harness.station.points.history(user.id) if e.kind is EntryKind.REFUND]
     assert len(refunds) == 1 and await harness.station.points.balance(user.id) == 100
 
@@ -81,6 +82,6 @@ async def test_after_a_restart_a_charged_job_never_sent_is_queued_and_runs(harne
 
     user = await harness.user(points=100)
     job = await _stored_job(harness, user, JobState.CHARGED, None)
-    await reconcile(harness.station.runner)
+    await reconcile(harness.runner)
     await harness.notifier.wait_for(job.id, "succeeded")
     assert [p for p, _, _ in harness.engines[0].submitted].count(job.id) == 1

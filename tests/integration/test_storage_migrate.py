@@ -33,9 +33,10 @@ from domain.jobs import TERMINAL, JobState
 from domain.ledger import EntryKind, LedgerEntry
 from tests.contract.backend_mongo import STAND_IN_URL, run_inline
 from tests.fakes import FakeEngine, RecordingNotifier, png
+from domain.reply import ReplyTo
 
 STATIONTHIS = str(Path(sys.executable).with_name("stationthis"))
-ORIGIN = {"platform": "test"}
+ORIGIN = ReplyTo("test")
 ALL = 100_000
 
 
@@ -83,7 +84,7 @@ async def populate(data_dir: Path) -> None:
         engines[0].healthy = False  # the only worker is down: jobs wait in the queue
         await runner.check_health()
         queued = await make.submit(alice.id, "txt2img", {"prompt": "rain"}, ORIGIN)
-        await make.cancel_latest(alice.id)
+        await station.jobs.cancel(alice.id)
         await notifier.wait_for(queued.id, "cancelled")
         await make.submit(bob.id, "txt2img", {"prompt": "snow"}, ORIGIN)  # left waiting
     finally:

@@ -8,7 +8,7 @@ import pytest
 from telegram.error import NetworkError
 
 from bootstrap.container import build_container
-from bootstrap.telegram import platform
+from bootstrap.platforms import enabled_platforms
 from tests.bounded import bounded
 from tests.e2e.telegram_harness import (
     TOKEN,
@@ -40,14 +40,14 @@ async def test_an_unreachable_bot_api_fails_the_start_with_an_error_that_names_n
         port = closed.getsockname()[1]
     async with TelegramStandin() as tg:
         config = station_config(tmp_path, tg, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
-        bot = platform(config, build_container(config))
+        container = build_container(config)
         with pytest.raises(NetworkError) as raised:
-            await bot.start()
+            await container.platforms.telegram()
 
-    assert SECRET not in str(raised.value) and not bot.app.running
+    assert SECRET not in str(raised.value) and not container.platforms.telegram.initialized
 
 
 async def test_without_a_token_there_is_no_telegram_platform(tmp_path):
     async with TelegramStandin() as tg:
         config = station_config(tmp_path, tg, TELEGRAM_BOT_TOKEN="")
-    assert platform(config, build_container(config)) is None
+    assert enabled_platforms(config) == ["web"]

@@ -4,8 +4,9 @@ import pytest
 from domain.errors import DatasetNotReady, InsufficientPoints
 from domain.training import RunState
 from tests.fakes import png
+from domain.reply import ReplyTo
 
-ORIGIN = {"platform": "test"}
+ORIGIN = ReplyTo("test")
 
 
 async def ready_dataset(harness, user, name="cats", images=4):

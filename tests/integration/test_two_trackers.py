@@ -6,6 +6,7 @@ from bootstrap.container import build_container
 from domain.jobs import Job, JobState
 from tests.conftest import env_for
 from tests.fakes import FakeEngine, RecordingNotifier
+from domain.reply import ReplyTo
 
 
 async def tracker(tmp_path, name, engine):
@@ -27,7 +28,7 @@ async def test_two_trackers_starting_together_submit_and_deliver_each_job_once(t
     for n in range(12):
         quote = await station.make_image.quote(user.id, "txt2img", {"prompt": f"fox {n}"})
         job = Job(id=f"orphan{n}", user_id=user.id, tool="txt2img", kind="image", params=quote.values,
-                  price=quote.price, state=JobState.REQUESTED, created_at=1, updated_at=1, origin={})
+                  price=quote.price, state=JobState.REQUESTED, created_at=1, updated_at=1, origin=ReplyTo())
         await a.infra.storage().jobs.add(job)
         await station.points.charge(job)
         jobs.append(await a.infra.storage().jobs.save(job.to(JobState.CHARGED, 1, paid=True)))

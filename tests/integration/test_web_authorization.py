@@ -2,6 +2,7 @@
 they can see but not change them), and nothing changes or is charged."""
 from __future__ import annotations
 
+from domain.reply import ReplyTo
 from dataclasses import dataclass
 
 import pytest
@@ -34,7 +35,7 @@ async def alices(web) -> Alices:
     station = web.station
     alice = await web.user("alice", points=500)
     job = await station.make_image.submit(alice.id, "txt2img", {"prompt": "mine", "steps": 1},
-                                          {"platform": "web", "user_id": alice.id})
+                                          ReplyTo.of("web", user_id=alice.id))
     client = web.quart.test_client()
     _, auth = await web.bearer("alice")
     job = await finished(client, job.id, auth)

@@ -23,7 +23,7 @@ async def test_healthz_reports_storage_and_every_worker(web):
 
 async def test_healthz_stays_200_but_degraded_when_comfyui_is_down(web):
     await web.comfy.crash()
-    await web.station.runner.check_health()
+    await web.runner.check_health()
     answer = await web.quart.test_client().get("/healthz")
     body = await answer.get_json()
     assert answer.status_code == 200 and body["status"] == "degraded" and body["workers"][0]["healthy"] is False

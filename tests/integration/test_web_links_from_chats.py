@@ -2,10 +2,11 @@
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import ChatRequest
 from tests.integration.web_helpers import web_app  # noqa: F401  (provides the `web` fixture)
+from domain.reply import ReplyTo
 
 
 async def test_a_collection_link_from_a_chat_opens_the_shared_collection_for_anyone(web):
-    kit = ChatCommands(web.station, web.app.container.infra.blobs(), "http://station.example")
+    kit = ChatCommands(web.station, "http://station.example")
 
     async def say(text):
         request = ChatRequest(identity="telegram:5", display_name="Ada", command="collections", text=text)
@@ -21,6 +22,6 @@ async def test_a_collection_link_from_a_chat_opens_the_shared_collection_for_any
 
 async def test_the_job_link_sent_for_an_oversize_result_opens_that_job_for_its_owner(web):
     client = await web.client("ada", points=100)
-    job = await web.station.make_image.submit(client.user.id, "txt2img", {"prompt": "owl"}, {"platform": "web"})
+    job = await web.station.make_image.submit(client.user.id, "txt2img", {"prompt": "owl"}, ReplyTo("web"))
     page = await client.get(f"/jobs/{job.id}")
     assert page.status_code == 200 and "owl" in await page.get_data(as_text=True)

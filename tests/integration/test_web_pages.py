@@ -1,6 +1,7 @@
 """Every page renders for a signed-in user, and the forms on them do what they say."""
 from __future__ import annotations
 
+from domain.reply import ReplyTo
 from tests.fakes import png
 from tests.integration.web_helpers import (
     csrf_of,
@@ -15,7 +16,7 @@ async def test_every_page_renders_with_things_on_it(web):
     client = await web.client("alice", points=200)
     station, user = web.station, client.user
     job = await station.make_image.submit(user.id, "txt2img", {"prompt": "a heron", "steps": 1},
-                                          {"platform": "web", "user_id": user.id})
+                                          ReplyTo.of("web", user_id=user.id))
     job = await finished(client, job.id)
     await station.training.create(user.id, "heron")
     await station.training.add_image(user.id, "heron", png(), "a heron")

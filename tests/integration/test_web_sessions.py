@@ -66,7 +66,7 @@ async def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(w
 def telegram_app(web):
     extension = web.quart.extensions["stationthis"]
     settings = replace(extension.settings, telegram_bot_token=BOT_TOKEN, telegram_bot_name="station_bot")
-    return create_app(web.station, web.storage, extension.blobs, settings)
+    return create_app(web.station, settings)
 
 
 async def test_the_telegram_widget_signs_in_the_telegram_account_when_its_hash_checks_out(web):

@@ -30,6 +30,10 @@ class Web:
         return self.app.container.infra.storage()
 
     @property
+    def runner(self):
+        return self.app.container.use_cases.runner()
+
+    @property
     def platform(self):
         return next(p for p in self.app.platforms if hasattr(p, "app"))
 

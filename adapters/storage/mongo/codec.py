@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from enum import Enum
 from typing import Any
 
 from bson import ObjectId
@@ -11,6 +12,7 @@ from domain.collections import Collection, CollectionItem
 from domain.identity import LinkCode, User
 from domain.jobs import Job, JobState, Progress
 from domain.ledger import EntryKind, LedgerEntry
+from domain.reply import ReplyTo
 from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
 
 
@@ -37,7 +39,7 @@ def to_doc(obj: Any) -> dict:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (JobState, RunState, EntryKind)):
+    if isinstance(value, Enum):
         return value.value
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
@@ -71,7 +73,7 @@ def entry(doc: dict) -> LedgerEntry:
 
 def job(doc: dict) -> Job:
     return Job(**{**_fields(Job, doc), "state": JobState(doc["state"]), "progress": Progress(**doc["progress"]),
-                  "outputs": tuple(doc["outputs"])})
+                  "outputs": tuple(doc["outputs"]), "origin": ReplyTo.from_record(doc.get("origin"))})
 
 
 def dataset(doc: dict) -> Dataset:

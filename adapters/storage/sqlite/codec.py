@@ -32,6 +32,8 @@ def _builder(hint: Any) -> Callable[[Any], Any]:
     if origin is tuple:
         item = _builder(typing.get_args(hint)[0])
         return lambda v: None if v is None else tuple(item(each) for each in v)
+    if hasattr(hint, "from_record"):  # a value type that reads its older stored shapes itself
+        return lambda v: None if v is None else hint.from_record(v)
     if dataclasses.is_dataclass(hint):
         fields = {name: _builder(field) for name, field in typing.get_type_hints(hint).items()}
         return lambda v: None if v is None else hint(**{name: fields[name](each) for name, each in v.items()})

@@ -14,10 +14,10 @@ blueprint = Blueprint("account", __name__)
 
 @blueprint.get("/me")
 async def me():
-    user_id, storage = current_user_id(), web().storage
-    user = await storage.users.get(user_id)
+    user_id, accounts = current_user_id(), web().station.accounts
+    user = await accounts.get(user_id)
     return jsonify({"id": user_id, "display_name": user.display_name if user else "",
-                    "identities": await storage.users.identities(user_id),
+                    "identities": await accounts.identities(user_id),
                     "balance": await web().station.points.balance(user_id)})
 
 

@@ -11,8 +11,7 @@ from adapters.web.context import origin, web
 from adapters.web.errors import BadRequest
 from adapters.web.sessions import current_user_id
 from adapters.web.uploads import read_upload
-from domain.errors import NotFound
-from domain.jobs import JobState
+from domain.workflows.jobs import JobFilter
 
 blueprint = Blueprint("jobs", __name__)
 POLL_S = 2.0
@@ -41,57 +40,51 @@ async def quote(tool: str):
 async def submit(tool: str):
     body, user_id = await json_body(), current_user_id()
     params, key = mapping(body, "params"), text(body, "request_key", required=False)
-    job = await web().station.make_image.submit(user_id, tool, params, origin(user_id),
-                                                request_key=f"api:{user_id}:{key[:64]}" if key else None)
-    return jsonify(present.job(job, web().station.runner.position(job.id))), 201, {"Location": f"/api/v1/jobs/{job.id}"}
+    station = web().station
+    job = await station.make_image.submit(user_id, tool, params, origin(user_id),
+                                          request_key=f"api:{user_id}:{key[:64]}" if key else None)
+    return jsonify(present.job(job, station.jobs.position(job))), 201, {"Location": f"/api/v1/jobs/{job.id}"}
 
 
 @blueprint.get("/jobs")
 async def listing():
     limit, offset = query_int("limit", 20, 1, 100), query_int("offset", 0, 0, 10_000_000)
-    state = request.args.get("state")
-    if state is not None and state not in {s.value for s in JobState}:
-        raise BadRequest("state", f"must be one of {', '.join(s.value for s in JobState)}.")
-    jobs = await web().storage.jobs.of_user(current_user_id(), limit=limit + 1, offset=offset,
-                                            state=JobState(state) if state else None)
+    jobs = await web().station.jobs.page(current_user_id(), JobFilter(request.args.get("state"), limit + 1, offset))
     return jsonify({"jobs": [present.job(j) for j in jobs[:limit]],
                     "next_offset": offset + limit if len(jobs) > limit else None})
 
 
 @blueprint.get("/jobs/<job_id>")
 async def job(job_id: str):
-    found = await web().station.make_image.own_job(current_user_id(), job_id)
-    return jsonify(present.job(found, None if found.terminal else web().station.runner.position(found.id)))
+    jobs = web().station.jobs
+    found = await jobs.get(current_user_id(), job_id)
+    return jsonify(present.job(found, jobs.position(found)))
 
 
 @blueprint.post("/jobs/<job_id>/cancel")
 async def cancel(job_id: str):
-    station = web().station
-    found = await station.make_image.own_job(current_user_id(), job_id)
-    await station.runner.cancel(found, "cancelled through the API")
-    return jsonify(present.job(await station.make_image.own_job(current_user_id(), job_id)))
+    jobs = web().station.jobs
+    await jobs.cancel(current_user_id(), job_id)
+    return jsonify(present.job(await jobs.get(current_user_id(), job_id)))
 
 
 @blueprint.post("/jobs/<job_id>/<action>")
 async def follow_up(job_id: str, action: str):
     station, user_id = web().station, current_user_id()
-    act = {"reroll": station.make_image.reroll, "vary": station.media.vary, "upscale": station.media.upscale}.get(action)
-    if act is None:
-        raise NotFound(f"A job has no '{action}'; use reroll, vary or upscale.")
-    made = await act(user_id, job_id, origin(user_id))
-    return jsonify(present.job(made, station.runner.position(made.id))), 201
+    made = await station.follow_ups.run(user_id, job_id, action, origin(user_id))
+    return jsonify(present.job(made, station.jobs.position(made))), 201
 
 
 @blueprint.get("/jobs/<job_id>/events")
 async def events(job_id: str):
     """Server-Sent Events: the job as JSON whenever it changes, until it ends."""
-    station, storage, notifier = web().station, web().storage, web().notifier
-    first = await station.make_image.own_job(current_user_id(), job_id)
+    jobs, notifier, user_id = web().station.jobs, web().notifier, current_user_id()
+    first = await jobs.get(user_id, job_id)
 
     async def stream():
         current, last, quiet = first, None, 0
         while current is not None:
-            payload = json.dumps(present.job(current, None if current.terminal else station.runner.position(job_id)))
+            payload = json.dumps(present.job(current, jobs.position(current)))
             if payload != last:
                 yield f"event: job\ndata: {payload}\n\n".encode()
                 last, quiet = payload, 0
@@ -100,7 +93,7 @@ async def events(job_id: str):
             if current.terminal or notifier.closed:
                 return
             notice = notifier.latest(job_id) if await notifier.wait(job_id, POLL_S) else None
-            current = notice.job if notice is not None else await storage.jobs.get(job_id)
+            current = notice.job if notice is not None else await jobs.get(user_id, job_id)
 
     response = Response(stream(), content_type="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"

@@ -6,7 +6,6 @@ from quart import Blueprint, jsonify
 from adapters.web import present
 from adapters.web.api.body import json_body, number, text
 from adapters.web.context import web
-from adapters.web.people import user_id_for
 from adapters.web.sessions import current_user_id
 
 blueprint = Blueprint("library", __name__)
@@ -33,8 +32,8 @@ async def model(model_id: str):
 
 @blueprint.post("/models/<model_id>/shares")
 async def share_model(model_id: str):
-    other = await user_id_for(text(await json_body(), "identity"))
-    return _model(await web().station.models.share(current_user_id(), model_id, other))
+    identity = text(await json_body(), "identity")
+    return _model(await web().station.models.share(current_user_id(), model_id, identity))
 
 
 @blueprint.delete("/models/<model_id>/shares/<user_id>")
@@ -86,8 +85,7 @@ async def remove(collection_id: str, item: int):
 @blueprint.post("/collections/<collection_id>/shares")
 async def share(collection_id: str):
     body = await json_body()
-    other = await user_id_for(text(body, "identity"))
-    found = await web().station.collections.share(current_user_id(), collection_id, other,
+    found = await web().station.collections.share(current_user_id(), collection_id, text(body, "identity"),
                                                   text(body, "access", required=False, default="view"))
     return _collection(found)
 

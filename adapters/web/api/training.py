@@ -8,7 +8,6 @@ from adapters.web.api.body import json_body, mapping, text
 from adapters.web.context import origin, web
 from adapters.web.errors import BadRequest
 from adapters.web.sessions import current_user_id
-from adapters.web.training import own_run
 from adapters.web.uploads import read_upload
 from domain.errors import DatasetNotReady, DomainError
 from ports.media import MediaRejected
@@ -108,7 +107,7 @@ async def runs():
 
 @blueprint.get("/runs/<run_id>")
 async def run(run_id: str):
-    return jsonify(present.run(*await own_run(current_user_id(), run_id)))
+    return jsonify(present.run(*await web().station.training.run(current_user_id(), run_id)))
 
 
 @blueprint.post("/runs/<run_id>/<action>")
@@ -119,8 +118,8 @@ async def act(run_id: str, action: str):
     elif action == "discard":
         await training.discard(user_id, run_id)
     elif action == "cancel":
-        await own_run(user_id, run_id)
+        await training.run(user_id, run_id)
         await training.cancel(user_id, run_id)
     else:
         raise BadRequest("action", f"a run can be confirmed, discarded or cancelled, not '{action}'.", status=404)
-    return jsonify(present.run(*await own_run(user_id, run_id)))
+    return jsonify(present.run(*await training.run(user_id, run_id)))

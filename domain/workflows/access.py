@@ -1,0 +1,89 @@
+"""Who may read a stored file, and reading it: results, inputs, dataset images, models, collection pictures."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from domain.blobs import BlobArea, BlobKey, first_image
+from domain.errors import NotFound
+from domain.jobs import Job
+from domain.workflows.collections import Collections
+from domain.workflows.models import Models
+from ports.blobs import BlobStore
+from ports.storage import Storage
+
+NOT_YOURS = "There is no such file, or it is not yours."
+
+
+@dataclass(frozen=True)
+class Download:
+    """An opened file: its key (for its type and name) and its bytes, streamed."""
+
+    key: BlobKey
+    chunks: AsyncIterator[bytes]
+    filename: str | None = None
+
+
+class Access:
+    def __init__(self, storage: Storage, blobs: BlobStore, collections: Collections, models: Models):
+        self.storage, self.blobs, self.collections, self.models = storage, blobs, collections, models
+
+    async def may_read(self, user_id: str | None, key: str) -> bool:
+        """A user's own inputs, results and dataset images; nothing for anyone else or anything else."""
+        try:
+            blob = BlobKey.parse(key)
+        except NotFound:
+            return False
+        if user_id is None:
+            return False
+        if blob.area is BlobArea.INPUTS:
+            return blob.owner == user_id
+        if blob.area is BlobArea.RESULTS:
+            job = await self.storage.jobs.get(blob.owner)
+            return job is not None and job.user_id == user_id and key in job.outputs
+        dataset = await self.storage.datasets.get(blob.owner)
+        return dataset is not None and dataset.owner == user_id and any(i.blob == key for i in dataset.images)
+
+    async def file(self, user_id: str | None, key: str) -> Download:
+        if not await self.may_read(user_id, key):
+            raise NotFound(NOT_YOURS)
+        return await self._open(key)
+
+    async def collection_picture(self, user_id: str | None, collection_id: str, number: object,
+                                 token: str | None = None) -> Download:
+        """Picture N of a collection the user (or the holder of its link) may see."""
+        if token is not None:
+            collection = await self.collections.by_link(token)
+        elif user_id is not None:
+            collection = await self.collections.find(user_id, collection_id)
+        else:
+            raise NotFound("There is no such picture, or it is not shared with you.")
+        return await self._open(await self.collections.item_file(collection, number))
+
+    async def model_file(self, user_id: str | None, model_id: str) -> Download:
+        if user_id is None:
+            raise NotFound("No model like that that you can use.")
+        model = await self.models.find(user_id, model_id)
+        return await self._open(model.blob, f"{model.name}.safetensors")
+
+    async def result_image(self, job: Job) -> bytes | None:
+        """The first picture a job made, for the chat it reports to (the job's owner asked for it)."""
+        key = first_image(job.outputs)
+        return await self.blobs.get(key) if key else None
+
+    async def _open(self, key: str, filename: str | None = None) -> Download:
+        """Open the file and read its first chunk, so a missing one is NotFound before an answer starts."""
+        chunks = self.blobs.stream(key)
+        try:
+            first = await chunks.__anext__()
+        except StopAsyncIteration:
+            first = b""
+        except (KeyError, ValueError):
+            raise NotFound("That file is gone.") from None
+
+        async def whole() -> AsyncIterator[bytes]:
+            yield first
+            async for chunk in chunks:
+                yield chunk
+
+        return Download(BlobKey.parse(key), whole(), filename)
