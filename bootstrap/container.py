@@ -1,6 +1,8 @@
 """The dependency-injector containers that build StationThis from configuration."""
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
 from adapters.chat.notifier_router import NotifierRouter
@@ -27,7 +29,7 @@ from domain.workflows.sharing import Sharing
 from domain.workflows.station import Station
 from domain.workflows.train_model import TrainModel
 from domain.workflows.training_finisher import TrainingFinisher
-from domain.workflows.workers import Workers
+from domain.workflows.worker_info import Workers
 
 
 def _sqlite_storage(path):
@@ -75,7 +77,7 @@ def _templates(dirs):
 class Infrastructure(containers.DeclarativeContainer):
     """Driven adapters: storage, blobs, media, engines, time, ids, notifications."""
 
-    config = providers.Dependency()
+    config: providers.Dependency[Any] = providers.Dependency()
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(SecretIds)
     storage = providers.Selector(
@@ -98,7 +100,7 @@ class Infrastructure(containers.DeclarativeContainer):
 class UseCases(containers.DeclarativeContainer):
     """The domain's workflows, wired to the infrastructure."""
 
-    config = providers.Dependency()
+    config: providers.Dependency[Any] = providers.Dependency()
     infra = providers.DependenciesContainer()
     points = providers.Singleton(Points, infra.storage, infra.clock, infra.ids)
     delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
@@ -131,7 +133,7 @@ class UseCases(containers.DeclarativeContainer):
 class Application(containers.DeclarativeContainer):
     """Everything, from one Config."""
 
-    config = providers.Dependency()
+    config: providers.Dependency[Any] = providers.Dependency()
     infra = providers.Container(Infrastructure, config=config)
     use_cases = providers.Container(UseCases, config=config, infra=infra)
     platforms = providers.Container(Platforms, config=config, infra=infra, use_cases=use_cases)

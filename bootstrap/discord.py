@@ -14,7 +14,7 @@ async def discord_bot(config: Config, kit: ChatCommands, media: MediaProcessor,
     from adapters.discord.client import DiscordBot, StationClient
 
     client = StationClient(kit, media, config.web_public_url, config.discord_guild_ids, config.max_upload_bytes)
-    bot = DiscordBot(config.discord_token, client)
+    bot = DiscordBot(config.discord_token or "", client)
     router.register("discord", bot.notifier)
     try:
         await bot.start()

@@ -65,6 +65,8 @@ async def _copy_users(source: Storage, target: Storage, before: Census) -> None:
     with _bar("users", len(before.users)) as bar:
         async def copy(user_id: str) -> None:
             user = await source.users.get(user_id)
+            if user is None:
+                raise MigrationError(f"User {user_id} vanished from the source while it was copied.")
             identities = await source.users.identities(user_id) or [PLACEHOLDER.format(user_id)]
             owner = await target.users.add(user, identities[0])
             if owner.id != user_id:

@@ -1,6 +1,8 @@
 """The faces as Resources: one chat kit, the web server and each configured bot, each started and stopped."""
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
 from adapters.chat.commands import ChatCommands
@@ -21,7 +23,7 @@ def enabled_platforms(config: Config) -> list[str]:
 class Platforms(containers.DeclarativeContainer):
     """Driving adapters. Each Resource builds its platform, registers its notifier, starts it; shutdown stops it."""
 
-    config = providers.Dependency()
+    config: providers.Dependency[Any] = providers.Dependency()
     infra = providers.DependenciesContainer()
     use_cases = providers.DependenciesContainer()
     chat_kit = providers.Singleton(ChatCommands, use_cases.station, config.provided.web_public_url)

@@ -11,6 +11,8 @@ from pymongo.errors import PyMongoError
 from adapters.storage.mongo.connection import DEFAULT_DATABASE, describe, scrub
 from bootstrap.migrate import MigrationError, MigrationRefused, migrate
 from domain.errors import DomainError
+from ports.blobs import BlobStore
+from ports.storage import Storage
 
 MONGODB = ("mongodb://", "mongodb+srv://")
 SQLITE = "sqlite:///"
@@ -69,8 +71,10 @@ def parse_store(url: str, blobs: str | None, flag: str) -> Store:
     raise MigrationRefused(f"{flag} takes sqlite:///path/to/file.sqlite3 or mongodb://host/database.")
 
 
-async def open_store(stack: AsyncExitStack, store: Store, source: bool):
+async def open_store(stack: AsyncExitStack, store: Store, source: bool) -> tuple[Storage, BlobStore]:
     """(storage, blobs), opened, closed by `stack`. A source must exist already: nothing is created there."""
+    storage: Storage
+    blobs: BlobStore
     if store.blob_dir is None:
         from adapters.blobs.gridfs import GridFSBlobStore
         from adapters.storage.mongo.storage import MongoStorage

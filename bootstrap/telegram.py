@@ -46,8 +46,9 @@ async def telegram_bot(config: Config, kit: ChatCommands, media: MediaProcessor,
                        webhooks: WebhookRoutes) -> AsyncIterator[object]:
     from adapters.telegram.bot import TelegramBot
 
-    protect_logs(config.telegram_token)
-    bot = TelegramBot(config.telegram_token, kit, media, config.max_upload_bytes,
+    token = config.telegram_token or ""
+    protect_logs(token)
+    bot = TelegramBot(token, kit, media, config.max_upload_bytes,
                       api_url=config.telegram_api_base_url, webhooks=webhooks,
                       webhook_url=config.telegram_webhook_url,
                       webhook_secret=webhook_secret(config) if config.telegram_webhook_url else None)

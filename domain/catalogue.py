@@ -2,13 +2,34 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from domain.errors import InvalidParameter
 from domain.numbers import parse_number, parse_whole
 from domain.pricing import PriceRule
 
-PARAM_TYPES = ("text", "int", "float", "seed", "choice", "image", "checkpoint", "lora", "dataset")
+
+class ParamType(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    SEED = "seed"
+    CHOICE = "choice"
+    IMAGE = "image"
+    CHECKPOINT = "checkpoint"
+    LORA = "lora"
+    DATASET = "dataset"
+
+
+class ToolKind(StrEnum):
+    IMAGE = "image"
+    IMAGE_EDIT = "image-edit"
+    TRAINING = "training"
+
+
+PARAM_TYPES = tuple(t.value for t in ParamType)
 SEED_MAX = 2**32 - 1
 TEXT_MAX = 2000
 _KEY_VALUE = re.compile(r'(?<!\S)([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|\'([^\']*)\'|(\S+))')
@@ -17,7 +38,7 @@ _KEY_VALUE = re.compile(r'(?<!\S)([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|\'([^\']*)\
 @dataclass(frozen=True)
 class ParamSpec:
     name: str
-    type: str
+    type: ParamType
     description: str = ""
     default: object = None
     min: float | None = None
@@ -49,14 +70,14 @@ class ParamSpec:
             value = _COERCE[self.type](self, raw)
         except (TypeError, ValueError):
             raise InvalidParameter(self.name, f"must be {self.allowed()}, got {raw!r}.") from None
-        if self.type in ("int", "float") and not (
+        if isinstance(value, (int, float)) and self.type in ("int", "float") and not (
             (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
         ):
             raise InvalidParameter(self.name, f"must be {self.allowed()}, got {_num(value)}.")
         return value
 
 
-def _num(value) -> str:
+def _num(value: object) -> str:
     return "any" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -99,7 +120,7 @@ def _name(spec: ParamSpec, raw: object) -> str:
     return value
 
 
-_COERCE = {
+_COERCE: dict[str, Callable[[ParamSpec, object], object]] = {
     "text": _text, "int": _int, "float": _float, "seed": _seed, "choice": _choice,
     "image": _name, "checkpoint": _name, "lora": _name, "dataset": _name,
 }
@@ -112,7 +133,7 @@ class ToolSpec:
     name: str
     title: str
     description: str
-    kind: str
+    kind: ToolKind
     params: tuple[ParamSpec, ...]
     price: PriceRule = field(default_factory=lambda: PriceRule(base=0))
 
@@ -157,7 +178,7 @@ def parse_arguments(text: str) -> tuple[str, dict[str, str]]:
     """Split chat text into free text and key=value pairs (values may be quoted)."""
     pairs: dict[str, str] = {}
 
-    def take(match: re.Match) -> str:
+    def take(match: re.Match[str]) -> str:
         value = next(g for g in match.groups()[2:] if g is not None)
         pairs[match.group(1).lower()] = value
         return " "

@@ -40,7 +40,7 @@ class Forbidden(DomainError):
 
 
 class InvalidLinkCode(DomainError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("That link code is unknown, expired or already used. Ask for a new one with /link.")
 
 

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
+from typing import Any
 
 from domain.errors import IllegalTransition
 from domain.reply import ReplyTo
 
 
-class JobState(str, Enum):
+class JobKind(StrEnum):
+    IMAGE = "image"
+    TRAINING = "training"
+
+
+class JobState(StrEnum):
     REQUESTED = "requested"
     CHARGED = "charged"
     QUEUED = "queued"
@@ -44,8 +50,8 @@ class Job:
     id: str
     user_id: str
     tool: str
-    kind: str
-    params: dict
+    kind: JobKind
+    params: dict[str, Any]
     price: int
     state: JobState
     created_at: float
@@ -68,20 +74,20 @@ class Job:
     @property
     def long(self) -> bool:
         """Whether only its end is worth telling (training runs for many minutes)."""
-        return self.kind == "training"
+        return self.kind == JobKind.TRAINING
 
     @property
     def owes_refund(self) -> bool:
         """Points were taken and the job did not succeed: they must come back, once."""
         return self.paid and self.state in _ENDS and not self.refunded
 
-    def to(self, target: JobState, now: float, **changes) -> "Job":
+    def to(self, target: JobState, now: float, **changes: Any) -> Job:
         """This job in state `target`, or IllegalTransition."""
         if target not in TRANSITIONS[self.state]:
             raise IllegalTransition("job", self.state.value, target.value)
         return replace(self, state=target, updated_at=now, **changes)
 
-    def with_progress(self, progress: Progress, now: float) -> "Job":
+    def with_progress(self, progress: Progress, now: float) -> Job:
         if self.terminal:
             raise IllegalTransition("job", self.state.value, "progress")
         return replace(self, progress=progress, updated_at=now)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from domain.errors import DomainError, InsufficientPoints, RefundRefused
 
 
-class EntryKind(str, Enum):
+class EntryKind(StrEnum):
     GRANT = "grant"
     CHARGE = "charge"
     REFUND = "refund"

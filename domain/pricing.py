@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from domain.errors import DomainError
 
@@ -15,7 +16,7 @@ class PriceTerm:
     rate: float
     per: tuple[str, ...]
 
-    def cost(self, values: dict) -> float:
+    def cost(self, values: dict[str, Any]) -> float:
         product = self.rate
         for name in self.per:
             product *= DERIVED[name](values) if name in DERIVED else float(values.get(name, 0) or 0)
@@ -27,7 +28,7 @@ class PriceRule:
     base: int
     terms: tuple[PriceTerm, ...] = ()
 
-    def quote(self, values: dict) -> int:
+    def quote(self, values: dict[str, Any]) -> int:
         """Points for these parameter values: never below the base, rounded up to whole points."""
         return max(self.base, math.ceil(self.base + sum(t.cost(values) for t in self.terms) - 1e-9))
 
@@ -36,7 +37,7 @@ class PriceRule:
         return " + ".join(parts) + " points"
 
     @classmethod
-    def from_manifest(cls, data: dict, known: set[str]) -> "PriceRule":
+    def from_manifest(cls, data: dict[str, Any], known: set[str]) -> "PriceRule":
         if not isinstance(data, dict) or not isinstance(data.get("base", 0), int) or data.get("base", 0) < 0:
             raise DomainError("price needs a whole, non-negative 'base'.")
         terms = []

@@ -1,14 +1,14 @@
 """Per-user defaults for generation parameters, checked against every tool that takes them."""
 from __future__ import annotations
 
-from domain.catalogue import ParamSpec, ToolSpec
+from domain.catalogue import ParamSpec, ToolKind, ToolSpec
 from domain.errors import InvalidParameter
 
 
 def settable_params(tools: list[ToolSpec]) -> dict[str, list[ParamSpec]]:
     """Each settable parameter name with every image tool's spec declaring it (training takes no defaults)."""
     found: dict[str, list[ParamSpec]] = {}
-    for tool in (t for t in tools if t.kind != "training"):
+    for tool in (t for t in tools if t.kind != ToolKind.TRAINING):
         for spec in tool.params:
             if spec.settable:
                 found.setdefault(spec.name, []).append(spec)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from domain.catalogue import PARAM_TYPES, ParamSpec, ToolSpec
+from domain.catalogue import PARAM_TYPES, ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import DomainError, UnknownTool
 from domain.pricing import PriceRule
 
-KINDS = ("image", "image-edit", "training")
+KINDS = tuple(k.value for k in ToolKind)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -38,7 +39,7 @@ class LoraFile:
 @dataclass(frozen=True)
 class Template:
     spec: ToolSpec
-    workflow: dict
+    workflow: dict[str, Any]
     targets: dict[str, tuple[Target, ...]]
     outputs: tuple[str, ...]
     bypass: dict[str, Bypass] = field(default_factory=dict)
@@ -48,7 +49,7 @@ class Template:
     def name(self) -> str:
         return self.spec.name
 
-    def render(self, values: dict[str, object]) -> dict:
+    def render(self, values: dict[str, object]) -> dict[str, Any]:
         """A fresh graph with each value placed in its target inputs; the graph's shape never comes from users."""
         graph = copy.deepcopy(self.workflow)
         for name, targets in self.targets.items():
@@ -84,7 +85,7 @@ class Template:
         return found
 
 
-def _bypass(graph: dict, rule: Bypass) -> None:
+def _bypass(graph: dict[str, Any], rule: Bypass) -> None:
     removed = graph.pop(rule.node)
     for node in graph.values():
         for key, value in node.get("inputs", {}).items():
@@ -92,7 +93,7 @@ def _bypass(graph: dict, rule: Bypass) -> None:
                 node["inputs"][key] = copy.deepcopy(removed["inputs"][rule.outputs[value[1]]])
 
 
-def template_from_documents(name: str, manifest: dict, workflow: dict) -> Template:
+def template_from_documents(name: str, manifest: dict[str, Any], workflow: dict[str, Any]) -> Template:
     """Build a template from a parsed manifest and an API-format workflow, or say precisely what is wrong."""
     if not _NAME.match(name):
         raise DomainError(f"template name '{name}' must be lowercase letters, digits and _ (at most 32).")
@@ -107,7 +108,7 @@ def template_from_documents(name: str, manifest: dict, workflow: dict) -> Templa
         if ptype not in PARAM_TYPES:
             raise DomainError(f"{name}: parameter '{pname}' has type '{ptype}'; allowed: {', '.join(PARAM_TYPES)}.")
         params.append(ParamSpec(
-            name=pname, type=ptype, description=raw.get("description", ""), default=raw.get("default"),
+            name=pname, type=ParamType(ptype), description=raw.get("description", ""), default=raw.get("default"),
             min=raw.get("min"), max=raw.get("max"), choices=tuple(raw.get("choices", ())),
             required=bool(raw.get("required", False)), max_length=int(raw.get("max_length", 2000)),
         ))
@@ -119,7 +120,7 @@ def template_from_documents(name: str, manifest: dict, workflow: dict) -> Templa
     lora = manifest.get("lora_file")
     spec = ToolSpec(
         name=name, title=manifest.get("title", name), description=manifest.get("description", "")[:100],
-        kind=kind, params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), names),
+        kind=ToolKind(kind), params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), names),
     )
     return Template(
         spec=spec, workflow=workflow, targets=targets, outputs=tuple(str(o) for o in manifest.get("outputs", [])),
@@ -145,5 +146,5 @@ class Catalogue:
     def templates(self, kind: str | None = None) -> list[Template]:
         return [t for t in self._templates.values() if kind is None or t.spec.kind == kind]
 
-    def tools(self) -> list:
+    def tools(self) -> list[ToolSpec]:
         return [t.spec for t in self._templates.values()]

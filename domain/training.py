@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
+from typing import Any
 
 from domain.errors import DomainError, IllegalTransition
 from domain.visibility import Shareable, Visibility
@@ -88,7 +89,7 @@ def check_dataset_name(name: str) -> str:
     return name
 
 
-class RunState(str, Enum):
+class RunState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     TRAINING = "training"
@@ -118,7 +119,7 @@ class TrainingRun:
     price: int
     state: RunState
     created_at: float
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     tool: str = ""
     job_id: str | None = None
     model_id: str | None = None
@@ -128,7 +129,7 @@ class TrainingRun:
     def terminal(self) -> bool:
         return not RUN_TRANSITIONS[self.state]
 
-    def to(self, target: RunState, **changes) -> "TrainingRun":
+    def to(self, target: RunState, **changes: Any) -> TrainingRun:
         if target not in RUN_TRANSITIONS[self.state]:
             raise IllegalTransition("training run", self.state.value, target.value)
         return replace(self, state=target, **changes)

@@ -1,8 +1,10 @@
 """Image engine port: one ComfyUI-like worker that runs graphs and reports what happens."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,32 @@ class OutputFile:
     type: str = "output"
 
 
+class EventKind(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PROGRESS = "progress"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINAL_EVENTS = (EventKind.SUCCEEDED, EventKind.FAILED, EventKind.CANCELLED)
+
+
+class PromptState(StrEnum):
+    """What a worker knows of a prompt."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class EngineEvent:
-    """kind: queued | running | progress | succeeded | failed | cancelled."""
-
-    kind: str
+    kind: EventKind
     value: int = 0
     max: int = 0
     message: str = ""
@@ -32,14 +55,12 @@ class EngineEvent:
 
     @property
     def final(self) -> bool:
-        return self.kind in ("succeeded", "failed", "cancelled")
+        return self.kind in FINAL_EVENTS
 
 
 @dataclass(frozen=True)
 class PromptStatus:
-    """What a worker knows of a prompt: queued | running | succeeded | failed | cancelled | unknown."""
-
-    state: str
+    state: PromptState
     outputs: tuple[OutputFile, ...] = ()
     message: str = ""
 
@@ -49,7 +70,7 @@ class WorkerHealth:
     ok: bool
     queue_remaining: int = 0
     message: str = ""
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 class EngineUnavailable(Exception):
@@ -62,9 +83,9 @@ class ImageEngine(Protocol):
     async def health(self) -> WorkerHealth: ...
     async def choices(self, kind: str) -> list[str]:
         """Names the worker offers for a model kind: checkpoints, loras, upscale_models."""
-    async def check(self, graph: dict) -> list[str]:
+    async def check(self, graph: dict[str, Any]) -> list[str]:
         """Problems the worker would reject the graph for (unknown nodes, unavailable models)."""
-    async def submit(self, prompt_id: str, graph: dict, uploads: tuple[UploadFile, ...]) -> None:
+    async def submit(self, prompt_id: str, graph: dict[str, Any], uploads: tuple[UploadFile, ...]) -> None:
         """Upload the files then queue the graph under `prompt_id`. Raises EngineRejected
         (the worker refused the graph: the message is for the user) or EngineUnavailable."""
     def follow(self, prompt_id: str) -> AsyncIterator[EngineEvent]:

@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from domain.jobs import Job
 from domain.reply import ReplyTo
 
 
+class NoticeKind(StrEnum):
+    QUEUED = "queued"
+    PROGRESS = "progress"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    TEXT = "text"  # words without a job
+
+
+STATUS_KINDS = (NoticeKind.QUEUED, NoticeKind.PROGRESS)  # a job's passing state: the newest one is enough
+FINAL_KINDS = (NoticeKind.SUCCEEDED, NoticeKind.FAILED, NoticeKind.CANCELLED)
+
+
 @dataclass(frozen=True)
 class Notice:
-    """kind: queued | progress | succeeded | failed | cancelled | text."""
-
-    kind: str
+    kind: NoticeKind
     job: Job | None = None
     text: str = ""
     position: int | None = None

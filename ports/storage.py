@@ -1,7 +1,7 @@
 """Storage port: one repository per aggregate; each call is one atomic unit of work."""
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.collections import Collection
 from domain.identity import LinkCode, User
@@ -94,20 +94,31 @@ class CollectionRepository(Protocol):
 
 
 class SettingsRepository(Protocol):
-    async def get(self, user_id: str) -> dict: ...
-    async def put(self, user_id: str, values: dict) -> None: ...
+    async def get(self, user_id: str) -> dict[str, Any]: ...
+    async def put(self, user_id: str, values: dict[str, Any]) -> None: ...
 
 
 class Storage(Protocol):
-    users: UserRepository
-    link_codes: LinkCodeRepository
-    ledger: LedgerRepository
-    jobs: JobRepository
-    datasets: DatasetRepository
-    runs: TrainingRunRepository
-    models: ModelRepository
-    collections: CollectionRepository
-    settings: SettingsRepository
+    """The repositories are read-only members, so a store may hold its own repository classes."""
+
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def link_codes(self) -> LinkCodeRepository: ...
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def jobs(self) -> JobRepository: ...
+    @property
+    def datasets(self) -> DatasetRepository: ...
+    @property
+    def runs(self) -> TrainingRunRepository: ...
+    @property
+    def models(self) -> ModelRepository: ...
+    @property
+    def collections(self) -> CollectionRepository: ...
+    @property
+    def settings(self) -> SettingsRepository: ...
 
     async def open(self) -> None:
         """Connect and bring the schema (or indexes) up to date; fail fast with a clear message."""

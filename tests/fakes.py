@@ -11,7 +11,9 @@ from domain.errors import EngineRejected
 from ports.engine import (
     EngineEvent,
     EngineUnavailable,
+    EventKind,
     OutputFile,
+    PromptState,
     PromptStatus,
     WorkerHealth,
 )
@@ -69,7 +71,7 @@ class FakeEngine:
         self.states[prompt_id] = "queued"
 
     async def follow(self, prompt_id: str):
-        yield EngineEvent("running")
+        yield EngineEvent(EventKind.RUNNING)
         self.states[prompt_id] = "running"
         for step in range(1, self.steps + 1):
             await asyncio.sleep(self.step_delay)
@@ -77,15 +79,15 @@ class FakeEngine:
                 raise EngineUnavailable(f"{self.name} stopped answering")
             if prompt_id in self.cancelled:
                 self.states[prompt_id] = "cancelled"
-                yield EngineEvent("cancelled", message="interrupted")
+                yield EngineEvent(EventKind.CANCELLED, message="interrupted")
                 return
-            yield EngineEvent("progress", value=step, max=self.steps)
+            yield EngineEvent(EventKind.PROGRESS, value=step, max=self.steps)
         if self._fail:
             self.states[prompt_id] = "failed"
-            yield EngineEvent("failed", message=self._fail.pop(0))
+            yield EngineEvent(EventKind.FAILED, message=self._fail.pop(0))
             return
         self.states[prompt_id] = "succeeded"
-        yield EngineEvent("succeeded", outputs=(self._output(prompt_id),))
+        yield EngineEvent(EventKind.SUCCEEDED, outputs=(self._output(prompt_id),))
 
     def _output(self, prompt_id: str) -> OutputFile:
         return self._outputs.setdefault(prompt_id, OutputFile(node="9", filename=f"{prompt_id[:8]}_00001_.png"))
@@ -93,7 +95,7 @@ class FakeEngine:
     async def status(self, prompt_id: str) -> PromptStatus:
         state = self.states.get(prompt_id, "unknown")
         outputs = (self._output(prompt_id),) if state == "succeeded" else ()
-        return PromptStatus(state=state, outputs=outputs)
+        return PromptStatus(state=PromptState(state), outputs=outputs)
 
     async def fetch(self, output: OutputFile) -> bytes:
         if self.missing_files:

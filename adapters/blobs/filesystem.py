@@ -6,7 +6,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import AsyncIterator, BinaryIO
+from typing import IO, AsyncIterator
 
 from ports.blobs import check_blob_key
 from ports.space import StorageFull, out_of_space
@@ -85,7 +85,7 @@ class FilesystemBlobStore:
                                   "writes resume by themselves once there is room.") from error
             raise
 
-    def _open_partial(self) -> BinaryIO:
+    def _open_partial(self) -> IO[bytes]:
         return tempfile.NamedTemporaryFile(dir=self.root / PARTIAL, delete=False)
 
     def _write(self, target: Path, data: bytes) -> None:
@@ -98,7 +98,7 @@ class FilesystemBlobStore:
             raise
 
     @staticmethod
-    def _commit(file: BinaryIO, target: Path) -> None:
+    def _commit(file: IO[bytes], target: Path) -> None:
         file.flush()
         os.fsync(file.fileno())
         file.close()
@@ -114,7 +114,7 @@ class FilesystemBlobStore:
         return sorted(found)
 
 
-def _discard(file: BinaryIO) -> None:
+def _discard(file: IO[bytes]) -> None:
     try:
         file.close()
     except OSError:  # a full disk refuses the last flush too; the partial file goes all the same

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain.settings import settable_params
-from domain.templates import Catalogue
-from domain.workflows.collections import MAX_LINK_DAYS
-
 from adapters.chat import builtins, collections, training
 from adapters.chat.options import Option, from_param
 from adapters.chat.registry import Builtin, Registry, Sub
+from domain.settings import settable_params
+from domain.templates import Catalogue
+from domain.workflows.collections import MAX_LINK_DAYS
 
 MAX_TRAIN_IMAGES = 10  # images one typed /train add takes
 
@@ -91,7 +90,8 @@ BUILTINS = Registry((
                     (replace(_dataset, positional=True),), settings=_training),
                 Sub("status", "Your trainings", training.status),
                 Sub("cancel", "Cancel your training; its points come back", training.cancel),
-                Sub("delete", "Delete a dataset", training.delete, (replace(_dataset, required=True, positional=True),)),
+                Sub("delete", "Delete a dataset", training.delete,
+                    (replace(_dataset, required=True, positional=True),)),
             )),
     Builtin("link", "A one-time code to join this account on another platform or the web", private=True,
             default="code", implicit="redeem", subs=(

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from domain.errors import NotFound
-
 from adapters.chat.messages import ChatRequest, Reply
+from domain.errors import NotFound
 
 COMMAND = "collections"
 
@@ -14,7 +13,9 @@ async def listing(kit, user, request: ChatRequest) -> list[Reply]:
     found = await kit.station.collections.list(user.id)
     lines = [f"{c.name} · {len(c.items)} items · {c.visibility}" + ("" if c.owner == user.id else " · shared with you")
              for c in found]
-    return [Reply("📚 Your collections:\n" + "\n".join(lines) if lines else "No collections yet. /collections create NAME")]
+    if not lines:
+        return [Reply("No collections yet. /collections create NAME")]
+    return [Reply("📚 Your collections:\n" + "\n".join(lines))]
 
 
 async def create(kit, user, request: ChatRequest) -> list[Reply]:

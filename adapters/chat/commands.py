@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
+from adapters.chat import training
+from adapters.chat.builtin_commands import BUILTINS
+from adapters.chat.grammar import parse_builtin
+from adapters.chat.messages import ButtonAction, ChatRequest, Reply
 from domain.catalogue import parse_arguments
 from domain.errors import DomainError
 from domain.jobs import Job
 from domain.reply import ReplyTo
 from domain.workflows.station import Station
 from ports.media import MediaRejected
-
-from adapters.chat import training
-from adapters.chat.builtin_commands import BUILTINS
-from adapters.chat.grammar import parse_builtin
-from adapters.chat.messages import ChatRequest, Reply
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +29,16 @@ class ChatCommands:
             builtin = self.registry.get(request.command.lower())
             if builtin is None:
                 return await self._tool(user, request)
-            if not builtin.subs:
-                return await builtin.handler(self, user, request)
+            if builtin.handler is not None:
+                return list(await builtin.handler(self, user, request))
             if request.subcommand is None:
                 sub, parsed = parse_builtin(builtin, request.text or "")
                 request.options = {**parsed, **request.options}
             else:
                 sub = builtin.sub(request.subcommand)
-                if sub is None:
-                    raise DomainError(f"Unknown /{builtin.name} subcommand. Use: {builtin.usage()}")
-            return await sub.handler(self, user, request)
+            if sub is None:
+                raise DomainError(f"Unknown /{builtin.name} subcommand. Use: {builtin.usage()}")
+            return list(await sub.handler(self, user, request))
         except (DomainError, MediaRejected) as error:
             return [Reply(str(error), error=True)]
 
@@ -47,7 +47,7 @@ class ChatCommands:
         try:
             user = await self.station.accounts.user_for(request.identity, request.display_name)
             verb, _, argument = request.command.partition(":")
-            handler = BUTTONS.get(verb)
+            handler = BUTTONS.get(ButtonAction(verb)) if verb in ButtonAction.__members__.values() else None
             if handler is None or not argument:
                 return [Reply("This button has expired.", error=True)]
             return await handler(self, user.id, argument, request.origin)
@@ -83,7 +83,7 @@ class ChatCommands:
         return []
 
 
-def _follow_up(action: str):
+def _follow_up(action: str) -> "ButtonHandler":
     async def run(kit: ChatCommands, user_id: str, job_id: str, origin: ReplyTo) -> list[Reply]:
         await kit.station.follow_ups.run(user_id, job_id, action, origin)
         return []
@@ -105,5 +105,9 @@ async def _full_size(kit: ChatCommands, user_id: str, job_id: str, origin: Reply
     return [Reply("Full resolution", image=data, image_name=f"{job.tool}_{job.id[:8]}.png", as_document=True)]
 
 
-BUTTONS = {"r": _follow_up("reroll"), "v": _follow_up("vary"), "u": _follow_up("upscale"), "s": _save,
-           "f": _full_size, "tc": training.confirm_button, "tx": training.discard_button}
+ButtonHandler = Callable[[ChatCommands, str, str, ReplyTo], Awaitable[list[Reply]]]
+BUTTONS: dict[ButtonAction, ButtonHandler] = {
+    ButtonAction.REROLL: _follow_up("reroll"), ButtonAction.VARY: _follow_up("vary"),
+    ButtonAction.UPSCALE: _follow_up("upscale"), ButtonAction.SAVE: _save, ButtonAction.FULL_SIZE: _full_size,
+    ButtonAction.CONFIRM_TRAINING: training.confirm_button, ButtonAction.DISCARD_TRAINING: training.discard_button,
+}

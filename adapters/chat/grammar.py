@@ -1,10 +1,9 @@
 """Read chat text after a built-in command into a subcommand and the same named options typed platforms send."""
 from __future__ import annotations
 
+from adapters.chat.registry import Builtin, Sub
 from domain.catalogue import parse_arguments
 from domain.errors import DomainError
-
-from adapters.chat.registry import Builtin, Sub
 
 
 def parse_builtin(command: Builtin, text: str) -> tuple[Sub | None, dict]:

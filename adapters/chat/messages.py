@@ -2,14 +2,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from domain.reply import ReplyTo
+
+
+class ButtonAction(StrEnum):
+    """The verb of a button's action "verb:argument" (short: Telegram allows 64 bytes in all)."""
+
+    REROLL = "r"
+    VARY = "v"
+    UPSCALE = "u"
+    SAVE = "s"
+    FULL_SIZE = "f"
+    CONFIRM_TRAINING = "tc"
+    DISCARD_TRAINING = "tx"
 
 
 @dataclass(frozen=True)
 class Button:
     label: str
     action: str  # "verb:argument", at most 64 bytes (Telegram's callback_data limit)
+
+    @classmethod
+    def of(cls, label: str, verb: ButtonAction, argument: str) -> Button:
+        return cls(label, f"{verb.value}:{argument}")
 
 
 @dataclass(frozen=True)

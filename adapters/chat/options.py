@@ -42,7 +42,7 @@ def from_param(spec: ParamSpec, required: bool | None = None) -> Option:
     low, high = spec.min, spec.max
     if spec.type == "seed":
         low, high = 0, SEED_MAX
-    complete = spec.type if spec.type in _COMPLETED else None
+    complete: str | None = spec.type.value if spec.type in _COMPLETED else None
     if spec.type == "choice" and len(spec.choices) > MAX_CHOICES:
         complete = "choice"
     return Option(

@@ -5,9 +5,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from domain.templates import Catalogue
-
 from adapters.chat.options import Option
+from domain.catalogue import ToolKind
+from domain.templates import Catalogue
 
 # (the chat kit, the user, the request) -> the replies
 Handler = Callable[[Any, Any, Any], Awaitable[list]]
@@ -69,5 +69,5 @@ class Registry:
     def menu(self, catalogue: Catalogue) -> list[tuple[str, str]]:
         """(command, description) for every built-in and every image template, as menus show them."""
         tools = [(t.name, (t.spec.description or t.spec.title)[:100]) for t in catalogue.templates()
-                 if t.spec.kind != "training"]
+                 if t.spec.kind != ToolKind.TRAINING]
         return [(b.name, b.description) for b in self.shown()] + tools

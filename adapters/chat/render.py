@@ -1,10 +1,11 @@
 """How job notices read in a chat: status lines, progress bars, result captions and their buttons."""
 from __future__ import annotations
 
-from domain.jobs import Job
-from ports.notifier import Notice
+from typing import assert_never
 
-from adapters.chat.messages import Button, Reply
+from adapters.chat.messages import Button, ButtonAction, Reply
+from domain.jobs import Job
+from ports.notifier import Notice, NoticeKind
 
 CAPTION_LIMIT = 1000
 
@@ -15,11 +16,11 @@ def progress_bar(percent: float, width: int = 12) -> str:
 
 
 def result_buttons(job: Job) -> tuple[Button, ...]:
-    if job.kind == "training":
+    if job.long:
         return ()
-    return (Button("🎲 Reroll", f"r:{job.id}"), Button("✨ Vary", f"v:{job.id}"),
-            Button("🔍 Upscale", f"u:{job.id}"), Button("💾 Save", f"s:{job.id}"),
-            Button("📄 Full size", f"f:{job.id}"))
+    return (Button.of("🎲 Reroll", ButtonAction.REROLL, job.id), Button.of("✨ Vary", ButtonAction.VARY, job.id),
+            Button.of("🔍 Upscale", ButtonAction.UPSCALE, job.id), Button.of("💾 Save", ButtonAction.SAVE, job.id),
+            Button.of("📄 Full size", ButtonAction.FULL_SIZE, job.id))
 
 
 def caption(job: Job) -> str:
@@ -34,23 +35,24 @@ def caption(job: Job) -> str:
 
 
 def render_notice(notice: Notice) -> Reply:
-    job = notice.job
-    kind = notice.kind
-    if kind == "queued":
+    job, kind = notice.job, notice.kind
+    if job is None or kind is NoticeKind.TEXT:
+        return Reply(notice.text)
+    if kind is NoticeKind.QUEUED:
         where = f"you are #{notice.position} in line" if notice.position else "starting now"
         return Reply(f"⏳ /{job.tool} queued: {where}. Cost {job.price} points. /cancel to stop it.")
-    if kind == "progress":
+    if kind is NoticeKind.PROGRESS:
         p = job.progress
         steps = f" · step {p.step}/{p.total}" if p.total else ""
         return Reply(f"🎨 /{job.tool} running {progress_bar(p.percent)} {p.percent:.0f}%{steps}"
                      + (f" · {p.message}" if p.message and p.message != "done" else ""))
-    if kind == "succeeded":
-        if job.kind == "training":
+    if kind is NoticeKind.SUCCEEDED:
+        if job.long:
             name = job.params.get("model_name", "your model")
             return Reply(f"✅ Training finished: model '{name}' is ready. Use it with /txt2img … lora={name}")
         return Reply(caption(job), buttons=result_buttons(job))
-    if kind in ("failed", "cancelled"):
+    if kind is NoticeKind.FAILED or kind is NoticeKind.CANCELLED:
         refund = f" Your {job.price} points were refunded." if job.refunded else ""
-        verb = "failed" if kind == "failed" else "was cancelled"
-        return Reply(f"❌ /{job.tool} {verb}: {job.error or kind}.{refund}")
-    return Reply(notice.text)
+        verb = "failed" if kind is NoticeKind.FAILED else "was cancelled"
+        return Reply(f"❌ /{job.tool} {verb}: {job.error or kind.value}.{refund}")
+    assert_never(kind)

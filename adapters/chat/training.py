@@ -1,9 +1,8 @@
 """The /train subcommands: datasets filled from photos and albums, a quote with Confirm, status, cancel."""
 from __future__ import annotations
 
+from adapters.chat.messages import Button, ButtonAction, ChatRequest, Reply
 from domain.errors import DomainError
-
-from adapters.chat.messages import Button, ChatRequest, Reply
 
 
 async def create(kit, user, request: ChatRequest) -> list[Reply]:
@@ -77,7 +76,8 @@ async def submit(kit, user, request: ChatRequest) -> list[Reply]:
     run = await kit.station.training.draft(user.id, name, {k: v for k, v in request.options.items() if k != "dataset"})
     balance = await kit.station.points.balance(user.id)
     return [Reply(f"🧠 Train '{name}' for {run.params.get('steps')} steps: {run.price} points (you have {balance}).",
-                  buttons=(Button("✅ Confirm", f"tc:{run.id}"), Button("✖ Cancel", f"tx:{run.id}")))]
+                  buttons=(Button.of("✅ Confirm", ButtonAction.CONFIRM_TRAINING, run.id),
+                           Button.of("✖ Cancel", ButtonAction.DISCARD_TRAINING, run.id)))]
 
 
 async def status(kit, user, request: ChatRequest) -> list[Reply]:

@@ -15,7 +15,15 @@ from adapters.comfyui.http import ComfyUIHttp
 from adapters.comfyui.object_info import ObjectInfo
 from adapters.comfyui.socket import ComfyUISocket
 from domain.errors import EngineRejected
-from ports.engine import EngineEvent, EngineUnavailable, OutputFile, PromptStatus, UploadFile, WorkerHealth
+from ports.engine import (
+    EngineEvent,
+    EngineUnavailable,
+    OutputFile,
+    PromptState,
+    PromptStatus,
+    UploadFile,
+    WorkerHealth,
+)
 
 _NOT_FILES = ("text/html", "application/json")  # what a broken proxy or garbage answer sends instead of a file
 
@@ -88,7 +96,9 @@ class ComfyUIEngine:
             if state is not None:
                 return PromptStatus(state)
             history = await self._http.get_json(path)
-        return entry_status(prompt_id, history[prompt_id]) if prompt_id in history else PromptStatus("unknown")
+        if prompt_id not in history:
+            return PromptStatus(PromptState.UNKNOWN)
+        return entry_status(prompt_id, history[prompt_id])
 
     async def fetch(self, output: OutputFile) -> bytes:
         params = {"filename": output.filename, "subfolder": output.subfolder, "type": output.type}

@@ -24,7 +24,7 @@ def rejection_message(body: dict) -> str:
 
 
 def _input_error(class_type: str, error: dict) -> str:
-    extra = error.get("extra_info") if isinstance(error.get("extra_info"), dict) else {}
+    extra: dict = error["extra_info"] if isinstance(error.get("extra_info"), dict) else {}
     name = extra.get("input_name") or error.get("details") or "input"
     kind, message, details = error.get("type"), str(error.get("message") or ""), str(error.get("details") or "")
     if kind == "required_input_missing":

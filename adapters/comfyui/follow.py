@@ -7,7 +7,7 @@ from typing import AsyncIterator, Awaitable, Callable
 
 from adapters.comfyui.history import failure_message, interruption_message
 from adapters.comfyui.socket import CONNECTED, DROPPED, ComfyUISocket
-from ports.engine import EngineEvent, EngineUnavailable, PromptStatus
+from ports.engine import EngineEvent, EngineUnavailable, EventKind, PromptState, PromptStatus
 
 IDLE_POLLS = 5  # while the socket is up but silent, confirm by HTTP every this many poll intervals
 LOST_AFTER = 2  # consecutive "unknown" answers before a prompt counts as lost
@@ -20,7 +20,7 @@ class PromptFollower:
         self.name, self.prompt_id, self.socket = name, prompt_id, socket
         self._status, self._was_cancelled = status, was_cancelled
         self.poll_interval, self.timeout = poll_interval, timeout
-        self._said: set[str] = set()  # "queued" and "running" are told once each
+        self._said: set[EventKind] = set()  # "queued" and "running" are told once each
         self._unknown = 0
         self._failing_since: float | None = None
 
@@ -51,15 +51,15 @@ class PromptFollower:
 
     def _from_message(self, kind: str, data: dict) -> list[EngineEvent]:
         if kind == "execution_error":
-            return [EngineEvent("failed", message=failure_message(data))]
+            return [EngineEvent(EventKind.FAILED, message=failure_message(data))]
         if kind == "execution_interrupted":
-            return [EngineEvent("cancelled", message=interruption_message(data))]
+            return [EngineEvent(EventKind.CANCELLED, message=interruption_message(data))]
         if kind == "execution_start" or (kind == "executing" and data.get("node") is not None):
-            return self._once("running")
+            return self._once(EventKind.RUNNING)
         if kind == "progress":
-            progress = EngineEvent("progress", value=_int(data.get("value")), max=_int(data.get("max")),
+            progress = EngineEvent(EventKind.PROGRESS, value=_int(data.get("value")), max=_int(data.get("max")),
                                    message=f"node {data.get('node')}")
-            return self._once("running") + [progress]
+            return self._once(EventKind.RUNNING) + [progress]
         return []
 
     async def _poll(self) -> list[EngineEvent]:
@@ -75,18 +75,19 @@ class PromptFollower:
                                         f"while running {self.prompt_id}: {str(error) or 'no answer'}") from None
             return []
         self._failing_since = None
-        self._unknown = self._unknown + 1 if status.state == "unknown" else 0
-        if status.state in ("queued", "running"):
-            return self._once(status.state)
-        if status.state != "unknown":
-            return [EngineEvent(status.state, message=status.message, outputs=status.outputs)]
+        self._unknown = self._unknown + 1 if status.state == PromptState.UNKNOWN else 0
+        if status.state in (PromptState.QUEUED, PromptState.RUNNING):
+            return self._once(EventKind(status.state))
+        if status.state != PromptState.UNKNOWN:
+            return [EngineEvent(EventKind(status.state), message=status.message, outputs=status.outputs)]
         if self._unknown < LOST_AFTER:
             return []
         if self._was_cancelled(self.prompt_id):
-            return [EngineEvent("cancelled", message="removed from the queue")]
-        return [EngineEvent("failed", message=f"ComfyUI at {self.name} no longer knows this prompt (restarted?)")]
+            return [EngineEvent(EventKind.CANCELLED, message="removed from the queue")]
+        return [EngineEvent(EventKind.FAILED,
+                            message=f"ComfyUI at {self.name} no longer knows this prompt (restarted?)")]
 
-    def _once(self, kind: str) -> list[EngineEvent]:
+    def _once(self, kind: EventKind) -> list[EngineEvent]:
         if kind in self._said:
             return []
         self._said.add(kind)

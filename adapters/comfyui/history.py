@@ -1,7 +1,7 @@
 """ComfyUI's /history and /queue answers read into PromptStatus and OutputFile; wrong shapes are refused."""
 from __future__ import annotations
 
-from ports.engine import EngineUnavailable, OutputFile, PromptStatus
+from ports.engine import EngineUnavailable, OutputFile, PromptState, PromptStatus
 
 
 def entry_status(prompt_id: str, entry: object) -> PromptStatus:
@@ -10,15 +10,15 @@ def entry_status(prompt_id: str, entry: object) -> PromptStatus:
         raise EngineUnavailable(f"ComfyUI's history entry for {prompt_id} is not shaped as expected")
     status = entry.get("status", {})
     if status.get("status_str", "success") == "success":
-        return PromptStatus("succeeded", outputs=outputs_of(prompt_id, entry.get("outputs", {})))
+        return PromptStatus(PromptState.SUCCEEDED, outputs=outputs_of(prompt_id, entry.get("outputs", {})))
     messages = status.get("messages") if isinstance(status.get("messages"), list) else []
     for message in reversed(messages):
         if isinstance(message, list) and len(message) == 2 and isinstance(message[1], dict):
             if message[0] == "execution_error":
-                return PromptStatus("failed", message=failure_message(message[1]))
+                return PromptStatus(PromptState.FAILED, message=failure_message(message[1]))
             if message[0] == "execution_interrupted":
-                return PromptStatus("cancelled", message=interruption_message(message[1]))
-    return PromptStatus("failed", message="ComfyUI reported an error without details")
+                return PromptStatus(PromptState.CANCELLED, message=interruption_message(message[1]))
+    return PromptStatus(PromptState.FAILED, message="ComfyUI reported an error without details")
 
 
 def outputs_of(prompt_id: str, outputs: object) -> tuple[OutputFile, ...]:
@@ -36,10 +36,10 @@ def outputs_of(prompt_id: str, outputs: object) -> tuple[OutputFile, ...]:
     return tuple(files)
 
 
-def queue_state(prompt_id: str, queue: dict) -> str | None:
+def queue_state(prompt_id: str, queue: dict) -> PromptState | None:
     """Where the prompt is in a GET /queue answer: "running", "queued" or None."""
     running, pending = _queue_lists(queue)
-    for items, state in ((running, "running"), (pending, "queued")):
+    for items, state in ((running, PromptState.RUNNING), (pending, PromptState.QUEUED)):
         if any(isinstance(item, list) and len(item) > 1 and item[1] == prompt_id for item in items):
             return state
     return None

@@ -4,9 +4,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from domain.workflows.station import Station
-
 from adapters.chat.options import MAX_CHOICES, Option
+from domain.workflows.station import Station
 
 
 class Completer:
@@ -19,7 +18,7 @@ class Completer:
                 return _matching([(c, c) for c in option.choices], current)
             return among
         return {"lora": self.loras, "checkpoint": self.checkpoints, "collection": self.collections,
-                "dataset": self.datasets}[option.complete]
+                "dataset": self.datasets}[option.complete or ""]
 
     async def loras(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """The user's own models first, then those shared with them or public, then the worker's files."""

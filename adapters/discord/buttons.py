@@ -1,12 +1,16 @@
 """Persistent buttons: the custom_id carries the chat kit's action, so a click works after any restart."""
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import discord
 
-from adapters.chat.messages import Button
+from adapters.chat.messages import Button, ButtonAction
 
 PREFIX = "st:"
-_STYLES = {"tc": discord.ButtonStyle.success, "tx": discord.ButtonStyle.danger}
+_STYLES = {ButtonAction.CONFIRM_TRAINING.value: discord.ButtonStyle.success,
+           ButtonAction.DISCARD_TRAINING.value: discord.ButtonStyle.danger}
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?:st:)?(?P<action>.*)"):
@@ -18,11 +22,12 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?:st:)
         self.action = action
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match) -> ActionButton:
-        return cls(match["action"], item.label)
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ActionButton:
+        return cls(match["action"], getattr(item, "label", None))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.interactions.press(interaction, self.action)
+        await getattr(interaction.client, "interactions").press(interaction, self.action)  # the StationClient's
 
 
 def view_of(buttons: tuple[Button, ...]) -> discord.ui.View | None:

@@ -6,17 +6,16 @@ import logging
 
 import discord
 
-from ports.media import MediaProcessor
-
 from adapters.chat.commands import ChatCommands
+from adapters.discord.address import InteractionTokens
 from adapters.discord.autocomplete import Completer
 from adapters.discord.buttons import ActionButton
 from adapters.discord.commands import build_commands
-from adapters.discord.address import InteractionTokens
 from adapters.discord.interactions import Interactions
 from adapters.discord.notifier import DiscordNotifier
 from adapters.discord.render import Renderer
 from adapters.discord.tree import StationTree
+from ports.media import MediaProcessor
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 30.0
@@ -29,7 +28,8 @@ class StationClient(discord.Client):
         super().__init__(intents=discord.Intents(guilds=True))
         self.kit, self.guild_ids = kit, guild_ids
         render, tokens = Renderer(kit, media, web_url), InteractionTokens()
-        self.interactions = Interactions(kit, render, max_upload_bytes, tokens)  # ActionButton reaches it via the client
+        # ActionButton reaches the interactions through the client
+        self.interactions = Interactions(kit, render, max_upload_bytes, tokens)
         self.notifier = DiscordNotifier(self, render, self.interactions.open, tokens)
         self.tree = StationTree(self, self.interactions)
 
@@ -70,8 +70,9 @@ class DiscordBot:
         ready = asyncio.ensure_future(self.notifier.ready.wait())
         await asyncio.wait({ready, self._task}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
         ready.cancel()
-        if self._task.done() and not self._task.cancelled() and self._task.exception():
-            raise self._task.exception()
+        failure = self._task.exception() if self._task.done() and not self._task.cancelled() else None
+        if failure is not None:
+            raise failure
         if not self.notifier.ready.is_set():
             log.warning("discord: not connected after %gs; still trying in the background", START_TIMEOUT)
 

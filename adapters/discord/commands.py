@@ -10,12 +10,11 @@ from typing import Awaitable, Callable
 import discord
 from discord import app_commands
 
-from domain.templates import Catalogue
-
 from adapters.chat.options import Option, from_param
 from adapters.chat.registry import Registry
 from adapters.discord.autocomplete import Completer
 from adapters.discord.options import annotation, handed_on
+from domain.templates import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -75,16 +74,17 @@ def slash(name: str, description: str, options: tuple[Option, ...], run, complet
     for option in options:
         if not _OPTION_NAME.fullmatch(option.name):
             raise ValueError(f"option name '{option.name}' is not 1-32 lower-case letters, digits or _")
-    options = sorted(options, key=lambda o: not o.required)
-    if len(options) > MAX_OPTIONS:
-        log.warning("/%s has %d options; Discord shows the first %d", name, len(options), MAX_OPTIONS)
-        options = options[:MAX_OPTIONS]
+    ordered = sorted(options, key=lambda o: not o.required)
+    if len(ordered) > MAX_OPTIONS:
+        log.warning("/%s has %d options; Discord shows the first %d", name, len(ordered), MAX_OPTIONS)
+        ordered = ordered[:MAX_OPTIONS]
+    options = tuple(ordered)
 
     async def invoke(interaction: discord.Interaction, **values) -> None:
         given = [o for o in options if values.get(o.name) is not None]
         await run(interaction, {o.name: handed_on(o, values[o.name]) for o in given})
 
-    invoke.__signature__ = inspect.Signature(
+    invoke.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # discord.py reads the options from it
         [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
         + [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation(o),
                              default=inspect.Parameter.empty if o.required else None) for o in options])

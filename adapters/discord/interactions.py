@@ -9,11 +9,11 @@ from typing import Awaitable, Callable
 import discord
 
 from adapters.chat.commands import ChatCommands
-from domain.reply import ReplyTo
 from adapters.chat.messages import ChatRequest, Reply
 from adapters.discord.address import DiscordAddress, InteractionTokens
 from adapters.discord.exchange import Exchange
 from adapters.discord.render import DEFAULT_LIMIT, Renderer, size
+from domain.reply import ReplyTo
 
 log = logging.getLogger(__name__)
 

@@ -6,17 +6,15 @@ import logging
 
 import discord
 
-from domain.reply import ReplyTo
-from ports.notifier import Notice
-
 from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.discord.address import DiscordAddress, InteractionTokens
 from adapters.discord.exchange import Exchange
 from adapters.discord.render import DEFAULT_LIMIT, Outgoing, Renderer
+from domain.reply import ReplyTo
+from ports.notifier import STATUS_KINDS, Notice
 
 log = logging.getLogger(__name__)
 
-STATUS_KINDS = ("queued", "progress")
 READY_TIMEOUT = 60.0
 ACK_TIMEOUT = 10.0
 CLOSE_TIMEOUT = 10.0
@@ -77,7 +75,7 @@ class DiscordNotifier:
             return False
         webhook = discord.Webhook.partial(int(origin.application_id), token, client=self.client)
         try:
-            await webhook.edit_message("@original", **out.edit())
+            await webhook.edit_message("@original", **out.edit())  # type: ignore[call-overload]  # "@original" is Discord's own id for the response
             return True
         except discord.HTTPException as error:
             log.info("editing the response to interaction %s failed: HTTP %s code %s",

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 
 import discord
 
-from domain.jobs import Job
-from ports.media import MediaProcessor
-from ports.notifier import Notice
-
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Button, Reply
 from adapters.chat.render import render_notice, result_buttons
 from adapters.discord.buttons import view_of
+from domain.jobs import Job
+from ports.media import MediaProcessor
+from ports.notifier import Notice, NoticeKind
 
 MIB = 1024 * 1024
 DEFAULT_LIMIT = 10 * MIB
@@ -63,7 +62,7 @@ class Renderer:
 
     async def final(self, notice: Notice, limit: int) -> Outgoing:
         job = notice.job
-        if notice.kind != "succeeded" or job.kind == "training":
+        if job is None or notice.kind is not NoticeKind.SUCCEEDED or job.long:
             return Outgoing(render_notice(notice).text)
         embed = self._embed(job)
         out = Outgoing(embed=embed, buttons=result_buttons(job))

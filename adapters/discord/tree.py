@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -42,7 +43,8 @@ def _malformed(interaction: discord.Interaction) -> str | None:
     command = interaction.command
     if not isinstance(command, app_commands.Command):
         return None
-    options = (interaction.data or {}).get("options", [])
+    data: dict[str, Any] = dict(interaction.data or {})
+    options: list[dict[str, Any]] = data.get("options", [])
     while options and options[0].get("type") in _NESTED:
         options = options[0].get("options", [])
     given = {option.get("name") for option in options}

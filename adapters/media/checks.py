@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import warnings
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -59,7 +59,7 @@ def decode(image: Image.Image, max_pixels: int) -> Image.Image:
 
 
 @contextmanager
-def _refusing_bad_data(max_pixels: int, bomb_warnings: str) -> Iterator[None]:
+def _refusing_bad_data(max_pixels: int, bomb_warnings: Literal["error", "ignore"]) -> Iterator[None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter(bomb_warnings, Image.DecompressionBombWarning)

@@ -18,7 +18,7 @@ class PillowMedia:
     def inspect(self, data: bytes) -> ImageInfo:
         """Describe the image from its header alone."""
         with checks.open_header(data, self.max_pixels) as image:
-            return ImageInfo(image.width, image.height, image.format, len(data))
+            return ImageInfo(image.width, image.height, image.format or "", len(data))
 
     def clean(self, data: bytes) -> CleanImage:
         checks.refuse_oversized(data, self.max_bytes)

@@ -20,7 +20,7 @@ class Albums:
         self._timers: dict[tuple[int, str], asyncio.Task] = {}
 
     def add(self, message: Message) -> None:
-        key = (message.chat_id, message.media_group_id)
+        key = (message.chat_id, message.media_group_id or "")
         self._groups.setdefault(key, []).append(message)
         self._deadlines[key] = time.monotonic() + self.hold
         if key not in self._timers:

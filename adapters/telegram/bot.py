@@ -38,7 +38,8 @@ class TelegramBot:
         self.handlers = UpdateHandlers(commands, self.sender, ImageDownloads(self.app.bot, max_download))
         self.app.add_handler(TypeHandler(Update, self.handlers.on_update))
         self.app.add_error_handler(_log_error)
-        self.webhook = TelegramWebhook(self.app, webhooks, webhook_url, webhook_secret) if webhook_url else None
+        self.webhook = TelegramWebhook(self.app, webhooks or WebhookRoutes(), webhook_url, webhook_secret or "") \
+            if webhook_url else None
 
     async def start(self) -> None:
         try:
@@ -47,7 +48,7 @@ class TelegramBot:
             await self.app.start()
             if self.webhook:
                 await self.webhook.start(ALLOWED_UPDATES)
-            else:
+            elif self.app.updater is not None:
                 await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         except BaseException:
             await self.stop()
@@ -60,7 +61,7 @@ class TelegramBot:
         """Stop fetching, finish the updates and notices under way, then close the connection."""
         if self.webhook:
             await self.webhook.stop()
-        if self.app.updater.running:
+        if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         await self.handlers.close()
         if self.app.running:

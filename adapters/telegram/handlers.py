@@ -93,7 +93,7 @@ class UpdateHandlers:
     async def _press(self, query: CallbackQuery) -> None:
         """A button: answered at once; a double click does the work once."""
         message, user = query.message, query.from_user
-        if message is None:
+        if not isinstance(message, Message):  # gone, or too old for Telegram to show the bot
             await self._alert(query, "This button has expired.")
             return
         key, now = (user.id, query.data or ""), time.monotonic()

@@ -12,16 +12,14 @@ from telegram.error import TelegramError
 from adapters.chat.messages import Reply
 from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.chat.render import render_notice
-from adapters.telegram.send import Sender
 from adapters.telegram.address import TelegramAddress
+from adapters.telegram.send import Sender
 from domain.jobs import Job
 from domain.reply import ReplyTo
-from ports.notifier import Notice
+from ports.notifier import FINAL_KINDS, STATUS_KINDS, Notice, NoticeKind
 
 log = logging.getLogger(__name__)
 
-STATUS_KINDS = ("queued", "progress")
-FINAL_KINDS = ("succeeded", "failed", "cancelled")
 EDIT_INTERVAL = 1.0  # Telegram allows about one message per second in a chat...
 GROUP_EDIT_INTERVAL = 3.0  # ...and 20 a minute in a group
 CLOSE_TIMEOUT = 10.0
@@ -92,7 +90,9 @@ class TelegramNotifier:
         status = self._statuses.pop(key, None)
         self._work.forget(key)
         chat_id, job, reply = origin.chat_id, notice.job, render_notice(notice)
-        if notice.kind == "succeeded":
+        if job is None:
+            return
+        if notice.kind is NoticeKind.SUCCEEDED:
             image = await self.result_image(job)
             if image is not None:
                 reply = replace(reply, image=image, image_name=f"{job.tool}_{job.id[:8]}.png")

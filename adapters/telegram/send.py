@@ -58,21 +58,21 @@ class Sender:
                                 reply_parameters=common["reply_parameters"])
             return await self.call(chat_id, self.bot.send_message, text=last, **common)
         caption = reply.text if len(reply.text) <= CAPTION_MAX else None
-        sent = await self._image(reply, caption, common)
+        sent = await self._image(reply, reply.image, caption, common)
         if caption is None:
             await self.send(chat_id, Reply(reply.text), reply_to)
         return sent
 
-    async def _image(self, reply: Reply, caption: str | None, common: dict) -> Message:
+    async def _image(self, reply: Reply, image: bytes, caption: str | None, common: dict) -> Message:
         chat_id = common["chat_id"]
-        if not reply.as_document and self.fits_photo(reply.image):
+        if not reply.as_document and self.fits_photo(image):
             try:
                 return await self.call(chat_id, self.bot.send_photo, caption=caption,
-                                       photo=InputFile(reply.image, filename=reply.image_name), **common)
+                                       photo=InputFile(image, filename=reply.image_name), **common)
             except BadRequest as error:
                 log.info("telegram refused a photo (%s); sending it as a document", error.message)
         return await self.call(chat_id, self.bot.send_document, caption=caption,
-                               document=InputFile(reply.image, filename=reply.image_name), **common)
+                               document=InputFile(image, filename=reply.image_name), **common)
 
     def fits_photo(self, data: bytes) -> bool:
         """At most 10 MB, width + height at most 10000, sides at most 20:1."""

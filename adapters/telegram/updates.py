@@ -71,6 +71,8 @@ def request(message: Message, command: str, text: str | None, images: list[bytes
             ) -> ChatRequest:
     """The chat-kit request for a message; the sender (not the group) is the one who pays."""
     user = message.from_user
+    if user is None:
+        raise ValueError("a message without a sender is not a request")  # handlers answer those before
     return ChatRequest(identity=identity(user), display_name=display_name(user), command=command, text=text,
                        options=dict(options or {}), images=images,
                        origin=origin(message, user), public=public(message),

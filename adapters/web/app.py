@@ -45,7 +45,7 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
         SESSION_REFRESH_EACH_REQUEST=False,  # a session lasts 30 days from sign-in; no cookie on every answer
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1), JSON_SORT_KEYS=False,
     )
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Quart's default provider has it
     app.extensions["stationthis"] = Web(station=station, settings=config, notifier=notifier or WebNotifier(),
                                         tokens=TokenSigner(config.secret_key, config.token_days),
                                         webhooks=WebhookRoutes() if webhooks is None else webhooks)

@@ -6,7 +6,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 from adapters.web.context import web
 from adapters.web.media import send
 from adapters.web.people import names
-from adapters.web.sessions import current_user, current_user_id, login_required
+from adapters.web.sessions import current_user_id, login_required, signed_in_user
 from domain.blobs import is_image
 from domain.collections import Collection
 from domain.errors import NotFound
@@ -17,7 +17,7 @@ blueprint = Blueprint("collections", __name__)
 @blueprint.get("/collections/")
 @login_required
 async def listing():
-    user = await current_user()
+    user = await signed_in_user()
     found = await web().station.collections.list(user.id)
     return await render_template("collections.html", collections=found,
                                  people=await names({c.owner for c in found}))
@@ -26,7 +26,7 @@ async def listing():
 @blueprint.post("/collections/")
 @login_required
 async def create():
-    collection = await web().station.collections.create((await current_user()).id,
+    collection = await web().station.collections.create((await signed_in_user()).id,
                                                         (await request.form).get("name", ""))
     return redirect(f"/collections/{collection.id}")
 
@@ -34,7 +34,7 @@ async def create():
 @blueprint.get("/collections/<collection_id>")
 @login_required
 async def view(collection_id: str):
-    user = await current_user()
+    user = await signed_in_user()
     collection = await web().station.collections.find(user.id, collection_id)
     return await _render(collection, user.id, f"/collections/{collection.id}/items")
 
@@ -59,7 +59,7 @@ async def linked_item(token: str, number: int):
 @login_required
 async def add_from_elsewhere():
     """From a result's or a model's page: put it into the collection picked in the form, then go back."""
-    user, form = await current_user(), await request.form
+    user, form = await signed_in_user(), await request.form
     collection = await web().station.collections.add(user.id, form.get("collection_id", ""),
                                                      form.get("kind", "image"), form.get("ref", ""))
     await flash(f"Added to '{collection.name}'.", "info")
@@ -71,8 +71,8 @@ async def add_from_elsewhere():
 # in order after the user and the collection. The domain parses and checks every value.
 ACTIONS = {
     "add": ("add", ("kind", "ref")), "remove": ("remove", ("number",)), "share": ("share", ("identity", "access")),
-    "unshare": ("unshare", ("user_id",)), "link": ("link", ("days",)), "visibility": ("set_visibility", ("visibility",)),
-    "delete": ("delete", ()),
+    "unshare": ("unshare", ("user_id",)), "link": ("link", ("days",)),
+    "visibility": ("set_visibility", ("visibility",)), "delete": ("delete", ()),
 }
 
 
@@ -83,7 +83,7 @@ async def change(collection_id: str, action: str):
     if action not in ACTIONS:
         raise NotFound(f"Collections have no '{action}'.")
     method, fields = ACTIONS[action]
-    user, form = await current_user(), await request.form
+    user, form = await signed_in_user(), await request.form
     await getattr(web().station.collections, method)(user.id, collection_id, *(form.get(f, "") for f in fields))
     return redirect("/collections/" if action == "delete" else f"/collections/{collection_id}")
 
@@ -91,6 +91,7 @@ async def change(collection_id: str, action: str):
 async def _render(collection: Collection, viewer: str | None, items_url: str):
     station = web().station
     people = await names(set(collection.shared_with) | {collection.owner})
+    public_url = web().settings.public_url or request.host_url.rstrip("/")
     return await render_template("collection.html", collection=collection, viewer=viewer, items_url=items_url,
                                  models=await station.collections.models_in(collection), people=people,
-                                 is_image=is_image, public_url=web().settings.public_url or request.host_url.rstrip("/"))
+                                 is_image=is_image, public_url=public_url)

@@ -72,7 +72,7 @@ def install(app: Quart) -> None:
     @app.errorhandler(DomainError)
     async def domain_error(error: DomainError):
         status, code = next((s, c) for kind, s, c in STATUS if isinstance(error, kind))
-        extra = {"field": error.name} if isinstance(error, InvalidParameter) else {}
+        extra: dict[str, object] = {"field": error.name} if isinstance(error, InvalidParameter) else {}
         if isinstance(error, InsufficientPoints):
             extra = {"balance": error.balance, "price": error.price}
         if isinstance(error, DatasetNotReady):

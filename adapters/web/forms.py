@@ -1,7 +1,9 @@
 """Forms from the catalogue: one field per template parameter, and the raw values a form sends back."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from domain.catalogue import ParamSpec
 
@@ -26,11 +28,11 @@ class Field:
     advanced: bool = False
 
 
-def field_for(spec: ParamSpec, value: object, models: list[str] = (), checkpoints: list[str] = ()) -> Field:
+def field_for(spec: ParamSpec, value: object, models: Sequence[str] = (), checkpoints: Sequence[str] = ()) -> Field:
     words = spec.name.split("_")
     label = " ".join(ACRONYMS.get(w, w) for w in words)
     label = label[0].upper() + label[1:]
-    common = {"name": spec.name, "label": label, "value": "" if value is None else value,
+    common: dict[str, Any] = {"name": spec.name, "label": label, "value": "" if value is None else value,
               "required": spec.required, "help": spec.description}
     if spec.type == "text":
         return Field(widget="textarea" if spec.required else "text", advanced=not spec.required, **common)
@@ -51,8 +53,8 @@ def field_for(spec: ParamSpec, value: object, models: list[str] = (), checkpoint
     return Field(widget="text", **common)
 
 
-def fields_for(params: tuple[ParamSpec, ...], values: dict, models: list[str] = (),
-               checkpoints: list[str] = ()) -> list[Field]:
+def fields_for(params: tuple[ParamSpec, ...], values: dict, models: Sequence[str] = (),
+               checkpoints: Sequence[str] = ()) -> list[Field]:
     return [field_for(p, values.get(p.name, p.default), models, checkpoints)
             for p in params if p.type not in HIDDEN_TYPES]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from quart import Blueprint, render_template, request
 
 from adapters.web.context import web
-from adapters.web.sessions import current_user, login_required
+from adapters.web.sessions import login_required, signed_in_user
 from domain.blobs import first_image
 from domain.jobs import JobState
 from domain.workflows.jobs import JobFilter
@@ -23,7 +23,7 @@ def page_number() -> int:
 @blueprint.get("/gallery")
 @login_required
 async def gallery():
-    user, page = await current_user(), page_number()
+    user, page = await signed_in_user(), page_number()
     jobs = await web().station.jobs.page(user.id, JobFilter(JobState.SUCCEEDED.value, PAGE_SIZE + 1,
                                                             (page - 1) * PAGE_SIZE))
     cards = [(job, first_image(job.outputs)) for job in jobs[:PAGE_SIZE]]

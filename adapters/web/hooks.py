@@ -13,5 +13,5 @@ async def hook(name: str):
     handler = web().webhooks.get(name)
     if handler is None:
         return Response("", status=404)
-    body = await request.get_data()  # above MAX_CONTENT_LENGTH this answers 413
-    return Response("", status=await handler(request.headers, body))
+    body = await request.get_data(as_text=False)  # above MAX_CONTENT_LENGTH this answers 413
+    return Response("", status=await handler(dict(request.headers), body if isinstance(body, bytes) else body.encode()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from quart import Blueprint, flash, redirect, render_template
 
 from adapters.web.context import origin, web
-from adapters.web.sessions import current_user, login_required
+from adapters.web.sessions import login_required, signed_in_user
 from domain.blobs import is_image
 
 blueprint = Blueprint("jobs", __name__)
@@ -14,10 +14,10 @@ LABELS = {"reroll": "Again, new seed", "vary": "Variation", "upscale": "Upscale"
 @blueprint.get("/jobs/<job_id>")
 @login_required
 async def page(job_id: str):
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     job = await station.jobs.get(user.id, job_id)
     runs = [run for run, _ in await station.training.runs(user.id) if run.job_id == job.id] \
-        if job.kind == "training" else []
+        if job.long else []
     collections = [c for c in await station.collections.list(user.id) if c.can_edit(user.id)]
     return await render_template(
         "job.html", job=job, position=station.jobs.position(job),
@@ -30,7 +30,7 @@ async def page(job_id: str):
 @blueprint.post("/jobs/<job_id>/cancel")
 @login_required
 async def cancel(job_id: str):
-    job = await web().station.jobs.cancel((await current_user()).id, job_id)
+    job = await web().station.jobs.cancel((await signed_in_user()).id, job_id)
     await flash("That job had already finished." if job.terminal else "Cancelling: any points paid come back.", "info")
     return redirect(f"/jobs/{job.id}")
 
@@ -38,6 +38,6 @@ async def cancel(job_id: str):
 @blueprint.post("/jobs/<job_id>/<action>")
 @login_required
 async def follow_up(job_id: str, action: str):
-    user = await current_user()
+    user = await signed_in_user()
     job = await web().station.follow_ups.run(user.id, job_id, action, origin(user.id))
     return redirect(f"/jobs/{job.id}")

@@ -9,10 +9,10 @@ from adapters.web.context import origin, web
 from adapters.web.errors import status_of
 from adapters.web.forms import fields_for, raw_values
 from adapters.web.present import media_url
-from adapters.web.sessions import current_user, login_required
+from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
 from domain.blobs import is_image
-from domain.catalogue import ToolSpec
+from domain.catalogue import ToolKind, ToolSpec
 from domain.errors import DomainError, NotFound
 from ports.media import MediaRejected
 
@@ -23,7 +23,7 @@ UPLOAD_SUFFIX = "__file"
 @blueprint.get("/make")
 @login_required
 async def tools():
-    specs = [t.spec for t in web().station.catalogue.templates() if t.spec.kind != "training"]
+    specs = [t.spec for t in web().station.catalogue.templates() if t.spec.kind != ToolKind.TRAINING]
     return await render_template("make_index.html", tools=specs)
 
 
@@ -37,7 +37,7 @@ async def form(tool: str):
 @blueprint.post("/make/<tool>")
 @login_required
 async def submit(tool: str):
-    spec, station, user = _tool(tool), web().station, await current_user()
+    spec, station, user = _tool(tool), web().station, await signed_in_user()
     form = await request.form
     raw = raw_values(spec.params, form)
     quote = None
@@ -56,7 +56,7 @@ async def submit(tool: str):
 
 def _tool(name: str) -> ToolSpec:
     spec = web().station.catalogue.get(name).spec
-    if spec.kind == "training":
+    if spec.kind == ToolKind.TRAINING:
         raise NotFound(f"/{spec.name} trains a model: use the training studio.")
     return spec
 
@@ -65,7 +65,7 @@ async def _uploaded_image(spec: ToolSpec, user_id: str) -> dict:
     """A picture sent with the form itself (browsers without JavaScript), kept as the user's input."""
     param = spec.image_param
     upload = (await request.files).get(f"{param.name}{UPLOAD_SUFFIX}") if param else None
-    if upload is None or not upload.filename:
+    if param is None or upload is None or not upload.filename:
         return {}
     return {param.name: await web().station.media.store_input(user_id, read_upload(upload))}
 
@@ -76,7 +76,7 @@ def _request_key(user_id: str, nonce: str | None) -> str | None:
 
 
 async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     shown = {name: value for name, (value, _) in (await station.settings.show(user.id)).items()}
     types = {p.type for p in spec.params}
     models = [m.name for m in await station.models.visible(user.id)] if "lora" in types else []

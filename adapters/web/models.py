@@ -6,7 +6,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 from adapters.web.context import web
 from adapters.web.media import send
 from adapters.web.people import names
-from adapters.web.sessions import current_user, current_user_id, login_required
+from adapters.web.sessions import current_user_id, login_required, signed_in_user
 
 blueprint = Blueprint("models", __name__, url_prefix="/models")
 
@@ -14,7 +14,7 @@ blueprint = Blueprint("models", __name__, url_prefix="/models")
 @blueprint.get("/")
 @login_required
 async def listing():
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     visible = await station.models.visible(user.id)
     mine = [m for m in visible if m.owner == user.id]
     shared = [m for m in visible if m.owner != user.id and user.id in m.shared_with]
@@ -29,7 +29,7 @@ async def listing():
 @blueprint.post("/<model_id>/share")
 @login_required
 async def share(model_id: str):
-    user = await current_user()
+    user = await signed_in_user()
     model = await web().station.models.share(user.id, model_id, (await request.form).get("identity", ""))
     await flash(f"'{model.name}' is now shared.", "info")
     return redirect("/models/")
@@ -38,7 +38,7 @@ async def share(model_id: str):
 @blueprint.post("/<model_id>/unshare")
 @login_required
 async def unshare(model_id: str):
-    user = await current_user()
+    user = await signed_in_user()
     await web().station.models.unshare(user.id, model_id, (await request.form).get("user_id", ""))
     return redirect("/models/")
 
@@ -46,7 +46,7 @@ async def unshare(model_id: str):
 @blueprint.post("/<model_id>/visibility")
 @login_required
 async def visibility(model_id: str):
-    user = await current_user()
+    user = await signed_in_user()
     await web().station.models.set_visibility(user.id, model_id, (await request.form).get("visibility", ""))
     return redirect("/models/")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from quart import Blueprint, render_template, request
 
 from adapters.web.context import web
-from adapters.web.sessions import current_user, login_required
+from adapters.web.sessions import login_required, signed_in_user
 
 blueprint = Blueprint("points", __name__)
 PAGE_SIZE = 25
@@ -20,7 +20,7 @@ def before_arg() -> float | None:
 @blueprint.get("/points")
 @login_required
 async def points():
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     entries = await station.points.history(user.id, limit=PAGE_SIZE, before=before_arg())
     return await render_template("points.html", balance=await station.points.balance(user.id), entries=entries,
                                  older=entries[-1].created_at if len(entries) == PAGE_SIZE else None)

@@ -8,6 +8,7 @@ from domain.jobs import Job
 from domain.ledger import LedgerEntry
 from domain.training import Dataset, Model, TrainingRun
 
+
 def media_url(key: str) -> str:
     return f"/media/{key}"
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from quart import g, redirect, request, session
+from werkzeug.exceptions import Unauthorized
 
 from adapters.web.context import web
 from domain.identity import User
@@ -47,6 +48,21 @@ def current_user_id() -> str | None:
 def authenticated_by_bearer() -> bool:
     current_user_id()
     return g.auth == "bearer"
+
+
+def signed_in_id() -> str:
+    """The user's id where signing in is required (the API's guard and `login_required` make sure of it)."""
+    user_id = current_user_id()
+    if user_id is None:
+        raise Unauthorized()
+    return user_id
+
+
+async def signed_in_user() -> User:
+    user = await current_user()
+    if user is None:
+        raise Unauthorized()
+    return user
 
 
 async def current_user() -> User | None:

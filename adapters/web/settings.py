@@ -5,7 +5,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import web
 from adapters.web.forms import field_for
-from adapters.web.sessions import current_user, login_required
+from adapters.web.sessions import login_required, signed_in_user
 from domain.settings import settable_params
 
 blueprint = Blueprint("settings", __name__)
@@ -20,7 +20,7 @@ async def page():
 @blueprint.post("/settings")
 @login_required
 async def change():
-    user, station = await current_user(), web().station
+    user, station = await signed_in_user(), web().station
     form, shown = await request.form, await station.settings.show(user.id)
     changes = {name: form[name].strip() for name, (value, _) in shown.items()
                if form.get(name, "").strip() not in ("", _text(value))}
@@ -34,7 +34,7 @@ async def change():
 @login_required
 async def reset():
     name = (await request.form).get("name")
-    await web().station.settings.reset((await current_user()).id, [name] if name else None)
+    await web().station.settings.reset((await signed_in_user()).id, [name] if name else None)
     await flash(f"{name} is back to its default." if name else "Every setting is back to its default.", "info")
     return redirect("/settings")
 
@@ -42,18 +42,18 @@ async def reset():
 @blueprint.post("/settings/link-code")
 @login_required
 async def link_code():
-    code = await web().station.accounts.issue_link_code((await current_user()).id)
+    code = await web().station.accounts.issue_link_code((await signed_in_user()).id)
     return await _render(link_code=code.code)
 
 
 @blueprint.post("/settings/token")
 @login_required
 async def token():
-    return await _render(token=web().tokens.issue((await current_user()).id))
+    return await _render(token=web().tokens.issue((await signed_in_user()).id))
 
 
 async def _render(link_code: str | None = None, token: str | None = None):
-    user, station = await current_user(), web().station
+    user, station = await signed_in_user(), web().station
     shown = await station.settings.show(user.id)
     specs = settable_params(station.catalogue.tools())
     rows = [(field_for(specs[name][0], value), chosen) for name, (value, chosen) in shown.items()]

@@ -5,7 +5,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import origin, web
 from adapters.web.forms import fields_for, raw_values
-from adapters.web.sessions import current_user, login_required
+from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
 from domain.errors import DatasetNotReady, DomainError
 from ports.media import MediaRejected
@@ -16,7 +16,7 @@ blueprint = Blueprint("training", __name__, url_prefix="/training")
 @blueprint.get("/")
 @login_required
 async def studio():
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     return await render_template("training.html", datasets=await station.training.datasets(user.id),
                                  runs=await station.training.runs(user.id))
 
@@ -24,14 +24,14 @@ async def studio():
 @blueprint.post("/datasets")
 @login_required
 async def create():
-    dataset = await web().station.training.create((await current_user()).id, (await request.form).get("name", ""))
+    dataset = await web().station.training.create((await signed_in_user()).id, (await request.form).get("name", ""))
     return redirect(f"/training/datasets/{dataset.name}")
 
 
 @blueprint.get("/datasets/<name>")
 @login_required
 async def dataset(name: str):
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     found = await station.training.dataset(user.id, name)
     try:
         quote, problems = await station.training.quote(user.id, found.name), []
@@ -48,7 +48,7 @@ async def dataset(name: str):
 @blueprint.post("/datasets/<name>/images")
 @login_required
 async def upload(name: str):
-    user, training = await current_user(), web().station.training
+    user, training = await signed_in_user(), web().station.training
     await training.dataset(user.id, name)
     uploads = [f for f in (await request.files).getlist("images") if f.filename]
     if not uploads:
@@ -64,7 +64,7 @@ async def upload(name: str):
 @blueprint.post("/datasets/<name>/captions")
 @login_required
 async def captions(name: str):
-    user, training = await current_user(), web().station.training
+    user, training = await signed_in_user(), web().station.training
     found, form = await training.dataset(user.id, name), await request.form
     for number, image in enumerate(found.images, start=1):
         text = form.get(f"caption_{number}")
@@ -77,7 +77,7 @@ async def captions(name: str):
 @blueprint.post("/datasets/<name>/images/<int:number>/remove")
 @login_required
 async def remove(name: str, number: int):
-    await web().station.training.remove_image((await current_user()).id, name, number)
+    await web().station.training.remove_image((await signed_in_user()).id, name, number)
     return redirect(f"/training/datasets/{name}")
 
 
@@ -85,14 +85,14 @@ async def remove(name: str, number: int):
 @login_required
 async def trigger(name: str):
     word = (await request.form).get("trigger", "").strip()
-    await web().station.training.trigger((await current_user()).id, name, word)
+    await web().station.training.trigger((await signed_in_user()).id, name, word)
     return redirect(f"/training/datasets/{name}")
 
 
 @blueprint.post("/datasets/<name>/delete")
 @login_required
 async def delete(name: str):
-    await web().station.training.delete((await current_user()).id, name)
+    await web().station.training.delete((await signed_in_user()).id, name)
     await flash(f"Dataset '{name}' deleted.", "info")
     return redirect("/training/")
 
@@ -100,7 +100,7 @@ async def delete(name: str):
 @blueprint.post("/datasets/<name>/draft")
 @login_required
 async def draft(name: str):
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     template = station.catalogue.get(station.training.template_name())
     run = await station.training.draft(user.id, name, raw_values(template.spec.params, await request.form))
     return redirect(f"/training/runs/{run.id}")
@@ -109,7 +109,7 @@ async def draft(name: str):
 @blueprint.get("/runs/<run_id>")
 @login_required
 async def run_page(run_id: str):
-    station, user = web().station, await current_user()
+    station, user = web().station, await signed_in_user()
     run, job = await station.training.run(user.id, run_id)
     model, found = await station.training.outcome(user.id, run)
     return await render_template("run.html", run=run, job=job, model=model, dataset=found,
@@ -119,7 +119,7 @@ async def run_page(run_id: str):
 @blueprint.post("/runs/<run_id>/confirm")
 @login_required
 async def confirm(run_id: str):
-    user = await current_user()
+    user = await signed_in_user()
     run = await web().station.training.confirm(user.id, run_id, origin(user.id))
     return redirect(f"/training/runs/{run.id}")
 
@@ -127,14 +127,14 @@ async def confirm(run_id: str):
 @blueprint.post("/runs/<run_id>/discard")
 @login_required
 async def discard(run_id: str):
-    run = await web().station.training.discard((await current_user()).id, run_id)
+    run = await web().station.training.discard((await signed_in_user()).id, run_id)
     return redirect(f"/training/runs/{run.id}")
 
 
 @blueprint.post("/runs/<run_id>/cancel")
 @login_required
 async def cancel(run_id: str):
-    await web().station.training.cancel((await current_user()).id, run_id)
+    await web().station.training.cancel((await signed_in_user()).id, run_id)
     await flash("Cancelling the training: the points come back.", "info")
     return redirect(f"/training/runs/{run_id}")
 

@@ -49,22 +49,25 @@ class Accounts:
     async def sign_in(self, code_text: str) -> User:
         """The account behind a one-time code, which is used up (web sign-in)."""
         code = await self.storage.link_codes.consume(normalise_link_code(code_text), self.clock.now())
-        if code is None:
-            raise InvalidLinkCode()
-        return await self.storage.users.get(code.user_id)
+        return (await self._issuer(code))[1]
 
     async def redeem(self, identity: str, code_text: str) -> User:
         """Join `identity` to the account that issued the code; its points move along, once."""
         identity = parse_identity(identity)
         code = await self.storage.link_codes.consume(normalise_link_code(code_text), self.clock.now())
-        if code is None:
-            raise InvalidLinkCode()
-        target = await self.storage.users.get(code.user_id)
+        used, target = await self._issuer(code)
         previous = await self.storage.users.by_identity(identity)
         if previous is not None and previous.id != target.id:
-            await self._move_points(previous.id, target.id, code.code)
+            await self._move_points(previous.id, target.id, used.code)
         await self.storage.users.attach(identity, target.id)
         return target
+
+    async def _issuer(self, code: LinkCode | None) -> tuple[LinkCode, User]:
+        """A code just used up and the user who issued it; InvalidLinkCode for a code that was not usable."""
+        user = await self.storage.users.get(code.user_id) if code is not None else None
+        if code is None or user is None:
+            raise InvalidLinkCode()
+        return code, user
 
     async def _move_points(self, source: str, target: str, code: str) -> None:
         amount = await self.storage.ledger.balance(source)

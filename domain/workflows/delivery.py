@@ -13,12 +13,14 @@ from domain.workflows.points import Points
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
 from ports.clock import Clock
-from ports.engine import EngineEvent, EngineUnavailable, ImageEngine, OutputFile
-from ports.notifier import Notice, Notifier
+from ports.engine import EngineEvent, EngineUnavailable, EventKind, ImageEngine, OutputFile
+from ports.notifier import Notice, NoticeKind, Notifier
 from ports.storage import Storage
 
 log = logging.getLogger(__name__)
-_ENDINGS = {"succeeded": JobState.SUCCEEDED, "failed": JobState.FAILED, "cancelled": JobState.CANCELLED}
+_ENDINGS = {EventKind.FAILED: JobState.FAILED, EventKind.CANCELLED: JobState.CANCELLED}
+_TOLD = {JobState.SUCCEEDED: NoticeKind.SUCCEEDED, JobState.FAILED: NoticeKind.FAILED,
+         JobState.CANCELLED: NoticeKind.CANCELLED}
 
 
 class Finisher(Protocol):
@@ -36,7 +38,7 @@ class Delivery:
         self.catalogue, self.points, self.clock = catalogue, points, clock
         self.finishers: dict[str, Finisher] = {}
 
-    async def tell(self, job: Job, kind: str, position: int | None = None, text: str = "") -> None:
+    async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
         try:
             await self.notifier.notify(job.origin, Notice(kind=kind, job=job, position=position, text=text))
         except Exception:  # a broken chat must never break the job
@@ -46,10 +48,10 @@ class Delivery:
         finisher = self.finishers.get(job.kind)
         if finisher is not None:
             await finisher.started(job)
-        await self.tell(job, "progress")
+        await self.tell(job, NoticeKind.PROGRESS)
 
     async def finish(self, job: Job, engine: ImageEngine, event: EngineEvent) -> Job:
-        if event.kind != "succeeded":
+        if event.kind != EventKind.SUCCEEDED:
             return await self.end(job, _ENDINGS[event.kind], event.message or event.kind)
         try:
             outputs = await self._collect(job, engine, event.outputs)
@@ -65,7 +67,7 @@ class Delivery:
         job = await self.storage.jobs.save(job.to(JobState.SUCCEEDED, self.clock.now()))
         if finisher is not None:
             await finisher.ended(job)
-        await self.tell(job, "succeeded")
+        await self.tell(job, NoticeKind.SUCCEEDED)
         return job
 
     async def end(self, job: Job, state: JobState, reason: str) -> Job:
@@ -77,7 +79,7 @@ class Delivery:
         finisher = self.finishers.get(job.kind)
         if finisher is not None:
             await finisher.ended(job)
-        await self.tell(job, state.value)
+        await self.tell(job, _TOLD[state])
         return job
 
     async def _collect(self, job: Job, engine: ImageEngine, outputs: tuple[OutputFile, ...]) -> tuple[str, ...]:

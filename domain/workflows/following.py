@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from domain.jobs import Job, JobState, Progress
-from ports.engine import EngineEvent, EngineUnavailable
+from ports.engine import EngineEvent, EngineUnavailable, EventKind
+from ports.notifier import NoticeKind
 
 if TYPE_CHECKING:
     from domain.workflows.runner import JobRunner, Worker
@@ -14,9 +16,10 @@ if TYPE_CHECKING:
 async def follow(runner: "JobRunner", job: Job, worker: "Worker") -> None:
     """Turn the worker's events into job states, throttled progress and a final delivery."""
     storage, clock, delivery, interval = runner.storage, runner.clock, runner.delivery, runner.config.progress_interval
-    events: asyncio.Queue = asyncio.Queue()
+    events: asyncio.Queue[EngineEvent | EngineUnavailable] = asyncio.Queue()
     pump = runner.spawn(_pump(worker.engine.follow(job.id), events))
     last_told, started = 0.0, None
+    event: EngineEvent | EngineUnavailable | None
     try:
         while True:
             try:
@@ -36,7 +39,7 @@ async def follow(runner: "JobRunner", job: Job, worker: "Worker") -> None:
                 last_told = started = clock.now()
             if event.kind == "progress" and clock.now() - last_told >= interval:
                 job = await storage.jobs.save(job.with_progress(_progress(event), clock.now()))
-                await delivery.tell(job, "progress")
+                await delivery.tell(job, NoticeKind.PROGRESS)
                 last_told = clock.now()
     except EngineUnavailable as error:
         await runner.lost_worker(worker, job, error)
@@ -44,7 +47,7 @@ async def follow(runner: "JobRunner", job: Job, worker: "Worker") -> None:
         pump.cancel()
 
 
-async def _pump(source, events: asyncio.Queue) -> None:
+async def _pump(source: AsyncIterator[EngineEvent], events: asyncio.Queue[EngineEvent | EngineUnavailable]) -> None:
     """Read the engine's events in their own task, so a quiet worker never blocks estimated progress."""
     try:
         async for event in source:
@@ -62,7 +65,7 @@ def _estimated_progress(job: Job, started: float | None, now: float, seconds_per
     if job.kind != "training" or started is None or not steps:
         return None
     done = int((now - started) / seconds_per_step)
-    return EngineEvent("progress", value=min(done, steps - 1), max=steps, message="training (estimated)")
+    return EngineEvent(EventKind.PROGRESS, value=min(done, steps - 1), max=steps, message="training (estimated)")
 
 
 def _progress(event: EngineEvent) -> Progress:

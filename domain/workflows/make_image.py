@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from domain.blobs import BlobArea, BlobKey
 from domain.errors import DomainError, EngineRejected, InsufficientPoints, InvalidParameter, NotFound
-from domain.jobs import Job, JobState
+from domain.jobs import Job, JobKind, JobState
 from domain.reply import ReplyTo
 from domain.templates import Catalogue, Template
 from domain.workflows.points import Points
@@ -20,7 +21,7 @@ from ports.storage import Storage
 @dataclass(frozen=True)
 class Quote:
     tool: str
-    values: dict
+    values: dict[str, Any]
     price: int
     balance: int
 
@@ -40,7 +41,7 @@ class MakeImage:
         self.storage, self.blobs, self.catalogue, self.points = storage, blobs, catalogue, points
         self.runner, self.clock, self.ids = runner, clock, ids
 
-    async def quote(self, user_id: str, tool: str, raw: dict) -> Quote:
+    async def quote(self, user_id: str, tool: str, raw: dict[str, Any]) -> Quote:
         """Validated values (settings and defaults filled in, a seed chosen) and their price."""
         template = self.catalogue.get(tool)
         if template.spec.kind == "training":
@@ -53,14 +54,15 @@ class MakeImage:
         return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
                      balance=await self.points.balance(user_id))
 
-    async def submit(self, user_id: str, tool: str, raw: dict, origin: ReplyTo, request_key: str | None = None,
-                     parent_id: str | None = None, action: str | None = None) -> Job:
+    async def submit(self, user_id: str, tool: str, raw: dict[str, Any], origin: ReplyTo,
+                     request_key: str | None = None, parent_id: str | None = None, action: str | None = None) -> Job:
         """Store, charge, queue. A request key seen before returns that job and charges nothing."""
         quote = await self.quote(user_id, tool, raw)
         return await self.submit_quote(user_id, quote, origin, request_key, parent_id, action=action)
 
     async def submit_quote(self, user_id: str, quote: Quote, origin: ReplyTo, request_key: str | None = None,
-                           parent_id: str | None = None, kind: str = "image", action: str | None = None) -> Job:
+                           parent_id: str | None = None, kind: JobKind = JobKind.IMAGE,
+                           action: str | None = None) -> Job:
         template = self.catalogue.get(quote.tool)
         job_id = job_id_for(request_key) if request_key else self.ids.new_id()
         existing = await self.storage.jobs.get(job_id)
@@ -75,7 +77,7 @@ class MakeImage:
                   price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
                   origin=origin, parent_id=parent_id, action=action)
         if not await self.storage.jobs.add(job):
-            return await self.storage.jobs.get(job_id)
+            return await self.own_job(user_id, job_id)  # the same request, stored a moment ago
         await self.runner.claim(job.id)
         try:
             await self.points.charge(job)
@@ -85,7 +87,7 @@ class MakeImage:
         job = await self.storage.jobs.save(job.to(JobState.CHARGED, self.clock.now(), paid=job.price > 0))
         return await self.runner.enqueue(job)
 
-    async def _check_references(self, user_id: str, template: Template, values: dict) -> None:
+    async def _check_references(self, user_id: str, template: Template, values: dict[str, Any]) -> None:
         for spec in template.spec.params:
             value = values.get(spec.name)
             if not value:
@@ -122,7 +124,7 @@ class MakeImage:
                 return name  # cannot ask now; the worker itself will refuse an unknown file, with a refund
         raise InvalidParameter(param, f"there is no model named '{name}' that you can use. See /models.")
 
-    async def _check_engine(self, template: Template, values: dict) -> None:
+    async def _check_engine(self, template: Template, values: dict[str, Any]) -> None:
         """Ask a worker whether it would take the graph, so a doomed job costs nothing."""
         for engine in self.runner.healthy_engines()[:1]:
             try:

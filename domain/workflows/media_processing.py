@@ -1,6 +1,8 @@
 """Media processing: take an image a user sent or made and run an image-taking template on it."""
 from __future__ import annotations
 
+from typing import Any
+
 from domain.blobs import BlobKey, first_image
 from domain.errors import DomainError
 from domain.jobs import Job
@@ -25,7 +27,7 @@ class MediaProcessing:
         await self.blobs.put(str(key), clean.data, key.content_type)
         return str(key)
 
-    async def run(self, user_id: str, tool: str, image_key: str, raw: dict, origin: ReplyTo,
+    async def run(self, user_id: str, tool: str, image_key: str, raw: dict[str, Any], origin: ReplyTo,
                   request_key: str | None = None, parent_id: str | None = None, action: str | None = None) -> Job:
         spec = self.catalogue.get(tool).spec.image_param
         if spec is None:

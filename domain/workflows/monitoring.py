@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from domain.workflows.workers import Workers, WorkerState
+from domain.workflows.worker_info import Workers, WorkerState
 from ports.space import StorageFull
 from ports.storage import Storage
 

@@ -5,12 +5,12 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from domain.jobs import JobState
+from domain.jobs import Job, JobState
 from domain.ledger import charge_key
-from ports.engine import EngineEvent, EngineUnavailable
+from ports.engine import EngineEvent, EngineUnavailable, EventKind, PromptState
 
 if TYPE_CHECKING:
-    from domain.workflows.runner import JobRunner
+    from domain.workflows.runner import JobRunner, Worker
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ async def reconcile(runner: "JobRunner") -> dict[str, int]:
     return counts
 
 
-async def _resume_on_worker(runner: "JobRunner", job) -> str:
+async def _resume_on_worker(runner: "JobRunner", job: Job) -> str:
     worker = runner.worker(job.worker)
     if worker is None:
         await runner.delivery.end(job, JobState.FAILED, "its worker is no longer configured")
@@ -51,19 +51,19 @@ async def _resume_on_worker(runner: "JobRunner", job) -> str:
     except EngineUnavailable as error:
         await runner.delivery.end(job, JobState.FAILED, f"its worker did not answer after a restart ({error})")
         return "failed"
-    if status.state in ("queued", "running"):
+    if status.state in (PromptState.QUEUED, PromptState.RUNNING):
         worker.running.add(job.id)
         runner.spawn(_follow_then_free(runner, job, worker))
         return "followed"
-    if status.state == "unknown":
+    if status.state == PromptState.UNKNOWN:
         await runner.delivery.end(job, JobState.FAILED, "the worker lost it (restarted?)")
         return "failed"
-    await runner.delivery.finish(job, worker.engine, EngineEvent(status.state, message=status.message,
+    await runner.delivery.finish(job, worker.engine, EngineEvent(EventKind(status.state), message=status.message,
                                                                  outputs=status.outputs))
-    return "delivered" if status.state == "succeeded" else "failed"
+    return "delivered" if status.state == PromptState.SUCCEEDED else "failed"
 
 
-async def _follow_then_free(runner: "JobRunner", job, worker) -> None:
+async def _follow_then_free(runner: "JobRunner", job: Job, worker: "Worker") -> None:
     try:
         await runner.follow(job, worker)
     finally:

@@ -1,6 +1,9 @@
 """Turn a stored job into what a worker needs: the rendered graph and the files to upload first."""
 from __future__ import annotations
 
+from typing import Any
+
+from domain.errors import DomainError
 from domain.jobs import Job
 from domain.templates import Template
 from ports.blobs import BlobStore
@@ -24,7 +27,7 @@ def lora_output(template: Template, job: Job) -> OutputFile | None:
 
 
 async def build_request(job: Job, template: Template, storage: Storage, blobs: BlobStore
-                        ) -> tuple[dict, tuple[UploadFile, ...]]:
+                        ) -> tuple[dict[str, Any], tuple[UploadFile, ...]]:
     values = dict(job.params)
     uploads: list[UploadFile] = []
     for spec in template.spec.params:
@@ -36,6 +39,8 @@ async def build_request(job: Job, template: Template, storage: Storage, blobs: B
         elif spec.type == "dataset" and value:
             folder = f"st_{job.id}"
             dataset = await storage.datasets.get(value)
+            if dataset is None:
+                raise DomainError("the dataset of this training was deleted")
             for number, image in enumerate(dataset.images, start=1):
                 uploads.append(UploadFile(folder, f"{number:03d}.png", await blobs.get(image.blob)))
                 caption = f"{dataset.trigger}, {image.caption}" if dataset.trigger else image.caption

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from domain.errors import DomainError, EngineRejected
 from domain.jobs import Job, JobState
@@ -13,6 +15,7 @@ from domain.workflows.following import follow
 from domain.workflows.reconcile import reconcile
 from domain.workflows.requests import build_request
 from ports.engine import EngineUnavailable, ImageEngine
+from ports.notifier import NoticeKind
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ class RunnerConfig:
 class Worker:
     engine: ImageEngine
     healthy: bool = True
-    running: set = field(default_factory=set)
+    running: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -46,7 +49,7 @@ class JobRunner:
         self.config = config
         self.queue = FairQueue()
         self._wake = asyncio.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
@@ -62,7 +65,7 @@ class JobRunner:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
-    def spawn(self, coro) -> asyncio.Task:
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -85,7 +88,7 @@ class JobRunner:
         job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
         self.queue.push(job.id, job.user_id)
         self._wake.set()
-        await self.delivery.tell(job, "queued", position=self.position(job.id))
+        await self.delivery.tell(job, NoticeKind.QUEUED, position=self.position(job.id))
         return job
 
     def position(self, job_id: str) -> int | None:
@@ -121,6 +124,8 @@ class JobRunner:
                 if worker is None:
                     break
                 job_id = self.queue.pop()
+                if job_id is None:
+                    break
                 worker.running.add(job_id)
                 self.spawn(self._run(job_id, worker))
 
@@ -164,7 +169,10 @@ class JobRunner:
     async def lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
         worker.healthy = False
         log.warning("worker %s stopped answering: %s", worker.name, error)
-        job = await self.storage.jobs.get(job.id)
+        found = await self.storage.jobs.get(job.id)
+        if found is None:
+            return
+        job = found
         if job.state is JobState.QUEUED:
             job = await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now()))
             self.queue.push(job.id, job.user_id, front=True)

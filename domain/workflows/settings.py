@@ -1,6 +1,8 @@
 """Settings: a user's own defaults for generation parameters, checked against every tool's bounds."""
 from __future__ import annotations
 
+from typing import Any
+
 from domain.settings import settable_params, validate_settings
 from domain.templates import Catalogue
 from ports.storage import Storage
@@ -18,13 +20,13 @@ class Settings:
             shown[name] = (mine[name], True) if name in mine else (specs[0].default, False)
         return shown
 
-    async def change(self, user_id: str, raw: dict) -> dict:
+    async def change(self, user_id: str, raw: dict[str, Any]) -> dict[str, Any]:
         checked = validate_settings(raw, self.catalogue.tools())
         values = {**await self.storage.settings.get(user_id), **checked}
         await self.storage.settings.put(user_id, values)
         return values
 
-    async def reset(self, user_id: str, names: list[str] | None = None) -> dict:
+    async def reset(self, user_id: str, names: list[str] | None = None) -> dict[str, Any]:
         values = {} if not names else {k: v for k, v in (await self.storage.settings.get(user_id)).items()
                                        if k not in names}
         await self.storage.settings.put(user_id, values)

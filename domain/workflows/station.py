@@ -16,7 +16,7 @@ from domain.workflows.monitoring import Monitoring
 from domain.workflows.points import Points
 from domain.workflows.settings import Settings
 from domain.workflows.train_model import TrainModel
-from domain.workflows.workers import Workers
+from domain.workflows.worker_info import Workers
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
 """Train model: datasets built a little at a time, a quote, a charged run, and the model it makes."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 
 from domain.blobs import BlobKey
 from domain.errors import DatasetNotReady, DomainError, NotFound
-from domain.jobs import Job
+from domain.jobs import Job, JobKind
+from domain.numbers import whole_number
 from domain.reply import ReplyTo
 from domain.templates import Catalogue
-from domain.numbers import whole_number
-from domain.training import (Dataset, DatasetImage, DatasetRules, Model, RunState, TrainingRun,
-                             check_dataset_name)
+from domain.training import Dataset, DatasetImage, DatasetRules, Model, RunState, TrainingRun, check_dataset_name
 from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage, Quote
 from ports.blobs import BlobStore
@@ -90,7 +91,7 @@ class TrainModel:
         labels = [f"{n}. {i.caption or '(no caption)'}" for n, i in enumerate(dataset.images, start=1)]
         return self.media.contact_sheet(images, labels)
 
-    async def _change(self, owner: str, name: str, change) -> Dataset:
+    async def _change(self, owner: str, name: str, change: Callable[[Dataset], Dataset]) -> Dataset:
         updated = change(await self.dataset(owner, name))
         await self.storage.datasets.save(updated)
         return updated
@@ -104,7 +105,7 @@ class TrainModel:
             raise DomainError("This station has no training template.")
         return templates[0].name
 
-    async def quote(self, owner: str, name: str, raw: dict | None = None, tool: str | None = None) -> Quote:
+    async def quote(self, owner: str, name: str, raw: dict[str, Any] | None = None, tool: str | None = None) -> Quote:
         dataset = await self.dataset(owner, name)
         problems = dataset.problems(self.rules)
         if problems:
@@ -119,7 +120,8 @@ class TrainModel:
         return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
                      balance=await self.storage.ledger.balance(owner))
 
-    async def draft(self, owner: str, name: str, raw: dict | None = None, tool: str | None = None) -> TrainingRun:
+    async def draft(self, owner: str, name: str, raw: dict[str, Any] | None = None,
+                    tool: str | None = None) -> TrainingRun:
         """A quoted, unpaid run the owner confirms (or discards) later; the charge will equal this price."""
         quote = await self.quote(owner, name, raw, tool)
         dataset = await self.dataset(owner, name)
@@ -141,7 +143,7 @@ class TrainModel:
         quote = Quote(tool=run.tool, values=run.params, price=run.price,
                       balance=await self.storage.ledger.balance(owner))
         job = await self.make_image.submit_quote(owner, quote, origin,
-                                                 request_key=f"train:{run.id}", kind="training")
+                                                 request_key=f"train:{run.id}", kind=JobKind.TRAINING)
         run = run.to(RunState.SUBMITTED, job_id=job.id)
         await self.storage.runs.save(run)
         return run

@@ -33,11 +33,14 @@ class TrainingFinisher:
         if run is None:
             raise DomainError("the training run of this job was not recorded")
         dataset = await self.storage.datasets.get(run.dataset_id)
+        saved = lora_output(self.catalogue.get(job.tool), job)
+        if saved is None:
+            raise DomainError("this training template names no LoRA file")
         size = 0
         async for chunk in self.blobs.stream(job.outputs[0]):
             size += len(chunk)
         model = Model(id=self.ids.new_id(), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
-                      blob=job.outputs[0], filename=lora_output(self.catalogue.get(job.tool), job).filename,
+                      blob=job.outputs[0], filename=saved.filename,
                       trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
                       size=size)
         await self.storage.models.add(model)

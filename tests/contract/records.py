@@ -7,8 +7,8 @@ from dataclasses import MISSING, fields
 from domain.collections import Collection, CollectionItem
 from domain.jobs import Job, JobState, Progress
 from domain.ledger import EntryKind, LedgerEntry
-from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
 from domain.reply import ReplyTo
+from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
 
 _ids = itertools.count(1)
 

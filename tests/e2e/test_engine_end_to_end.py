@@ -7,9 +7,9 @@ import pytest
 
 from bootstrap.config import load_config
 from bootstrap.container import build_container
+from domain.reply import ReplyTo
 from tests.fakes import RecordingNotifier
 from tests.standins.comfyui import ComfyUIStandin
-from domain.reply import ReplyTo
 
 ORIGIN = ReplyTo("test")
 

@@ -3,8 +3,8 @@ import pytest
 
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import ChatRequest
-from tests.fakes import png
 from domain.reply import ReplyTo
+from tests.fakes import png
 
 ORIGIN = ReplyTo("test")
 

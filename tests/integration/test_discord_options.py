@@ -4,11 +4,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from domain.reply import ReplyTo
 from tests.bounded import bounded
 from tests.e2e.test_discord_flows import answered, grant
 from tests.fakes import FakeEngine, png
 from tests.integration.test_discord_bad_input import GUILD_ID, bot, verbatim
-from domain.reply import ReplyTo
 
 
 async def account(app, user: dict):

@@ -3,8 +3,8 @@ from dataclasses import replace
 
 from domain.jobs import Job, JobState
 from domain.ledger import EntryKind
-from tests.fakes import FakeEngine
 from domain.reply import ReplyTo
+from tests.fakes import FakeEngine
 
 ORIGIN = ReplyTo("test")
 

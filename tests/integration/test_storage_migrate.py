@@ -31,9 +31,9 @@ from bootstrap.migrate_summary import Summary
 from domain.identity import User
 from domain.jobs import TERMINAL, JobState
 from domain.ledger import EntryKind, LedgerEntry
+from domain.reply import ReplyTo
 from tests.contract.backend_mongo import STAND_IN_URL, run_inline
 from tests.fakes import FakeEngine, RecordingNotifier, png
-from domain.reply import ReplyTo
 
 STATIONTHIS = str(Path(sys.executable).with_name("stationthis"))
 ORIGIN = ReplyTo("test")

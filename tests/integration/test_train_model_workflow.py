@@ -2,9 +2,9 @@
 import pytest
 
 from domain.errors import DatasetNotReady, InsufficientPoints
+from domain.reply import ReplyTo
 from domain.training import RunState
 from tests.fakes import png
-from domain.reply import ReplyTo
 
 ORIGIN = ReplyTo("test")
 

@@ -4,9 +4,9 @@ import asyncio
 from bootstrap.config import load_config
 from bootstrap.container import build_container
 from domain.jobs import Job, JobState
+from domain.reply import ReplyTo
 from tests.conftest import env_for
 from tests.fakes import FakeEngine, RecordingNotifier
-from domain.reply import ReplyTo
 
 
 async def tracker(tmp_path, name, engine):

@@ -2,11 +2,11 @@
 they can see but not change them), and nothing changes or is charged."""
 from __future__ import annotations
 
-from domain.reply import ReplyTo
 from dataclasses import dataclass
 
 import pytest
 
+from domain.reply import ReplyTo
 from domain.training import RunState
 from tests.fakes import png
 from tests.integration.web_helpers import (

@@ -1,8 +1,8 @@
 """Links the bots hand out lead to real pages of the web interface."""
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import ChatRequest
-from tests.integration.web_helpers import web_app  # noqa: F401  (provides the `web` fixture)
 from domain.reply import ReplyTo
+from tests.integration.web_helpers import web_app  # noqa: F401  (provides the `web` fixture)
 
 
 async def test_a_collection_link_from_a_chat_opens_the_shared_collection_for_anyone(web):

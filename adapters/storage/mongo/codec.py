@@ -15,7 +15,6 @@ from domain.ledger import EntryKind, LedgerEntry
 from domain.reply import ReplyTo
 from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
 
-
 # `seq` records insertion order, to break ties between records created at the same moment.
 NEWEST = [("created_at", DESCENDING), ("seq", DESCENDING)]
 OLDEST = [("created_at", ASCENDING), ("seq", ASCENDING)]

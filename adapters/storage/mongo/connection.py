@@ -6,8 +6,13 @@ from typing import Any, Awaitable, Callable, TypeVar
 from urllib.parse import unquote
 
 from pymongo.database import Database
-from pymongo.errors import (AutoReconnect, ConfigurationError, ConnectionFailure, OperationFailure,
-                            ServerSelectionTimeoutError)
+from pymongo.errors import (
+    AutoReconnect,
+    ConfigurationError,
+    ConnectionFailure,
+    OperationFailure,
+    ServerSelectionTimeoutError,
+)
 
 from ports.space import StorageFull
 

@@ -1,7 +1,8 @@
 """Every index the store relies on, created idempotently when it opens (ids, codes and users use `_id`)."""
 from __future__ import annotations
 
-from pymongo import ASCENDING as UP, IndexModel
+from pymongo import ASCENDING as UP
+from pymongo import IndexModel
 from pymongo.database import Database
 
 from adapters.storage.mongo.codec import NEWEST, OLDEST

@@ -10,6 +10,7 @@ from adapters.storage.mongo.connection import MongoConnection
 from domain.errors import ConcurrentUpdate
 from domain.jobs import TERMINAL, Job, JobState
 
+
 class MongoJobRepository:
     """The lease (`lease_owner`, `lease_until`) is stored beside the job and never touched by `save`."""
 

@@ -69,4 +69,4 @@ def _add(conn: sqlite3.Connection, user: User, identity: str) -> User:
 def _consume(conn: sqlite3.Connection, code: str, now: float) -> LinkCode | None:
     rows = conn.execute("UPDATE link_codes SET used = 1 WHERE code = ? AND used = 0 AND expires_at > ? "
                         "RETURNING code, user_id, expires_at", (code, now)).fetchall()
-    return LinkCode(*rows[0], used=True) if rows else None
+    return LinkCode(rows[0][0], rows[0][1], rows[0][2], used=True) if rows else None

@@ -7,19 +7,20 @@ import types
 import typing
 from enum import Enum
 from functools import cache
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, cast
 
 T = TypeVar("T")
 
 
 def dump(value: Any) -> str:
     """JSON for a dataclass (nested ones too) or plain data; str enums are written as their value."""
-    plain = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+    plain = dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value
     return json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
 
 
 def load(cls: type[T], text: str) -> T:
-    return _builder(cls)(json.loads(text))
+    built: T = _builder(cast(Any, cls))(json.loads(text))
+    return built
 
 
 @cache
@@ -34,7 +35,7 @@ def _builder(hint: Any) -> Callable[[Any], Any]:
         return lambda v: None if v is None else tuple(item(each) for each in v)
     if hasattr(hint, "from_record"):  # a value type that reads its older stored shapes itself
         return lambda v: None if v is None else hint.from_record(v)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         fields = {name: _builder(field) for name, field in typing.get_type_hints(hint).items()}
         return lambda v: None if v is None else hint(**{name: fields[name](each) for name, each in v.items()})
     if isinstance(hint, type) and issubclass(hint, Enum):

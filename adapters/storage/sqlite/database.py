@@ -30,36 +30,45 @@ class SqliteDatabase:
         self.space = SpaceWatch(path)
 
     async def open(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
+        self._loop = loop = asyncio.get_running_loop()
+        self._executor = executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
         try:
-            self._conn = await self._loop.run_in_executor(self._executor, self._connect)
+            self._conn = await loop.run_in_executor(executor, self._connect)
         except (sqlite3.Error, OSError) as error:
-            self._executor.shutdown()
+            executor.shutdown()
             raise self.space.opening_error(error) from error
 
     async def close(self) -> None:
         if self._conn is None:
             return
         conn, self._conn = self._conn, None
-        await self._loop.run_in_executor(self._executor, conn.close)
-        self._executor.shutdown()
+        loop, executor = self._thread()
+        await loop.run_in_executor(executor, conn.close)
+        executor.shutdown()
 
     async def run(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """fn(connection, *args, **kwargs) on the store's thread, outside any write transaction."""
         conn = self._open_connection()
-        return await self._loop.run_in_executor(self._executor, partial(fn, conn, *args, **kwargs))
+        loop, executor = self._thread()
+        return await loop.run_in_executor(executor, partial(fn, conn, *args, **kwargs))
 
     async def write(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """fn(connection, *args, **kwargs) in the next durable batch; its result once committed."""
         conn = self._open_connection()
-        future = self._loop.create_future()
+        loop, executor = self._thread()
+        future = loop.create_future()
         with self._lock:
             self._pending.append((lambda connection: fn(connection, *args, **kwargs), future))
             start, self._drain_scheduled = not self._drain_scheduled, True
         if start:
-            self._executor.submit(self._drain, conn)
+            executor.submit(self._drain, conn)
         return await future
+
+    def _thread(self) -> tuple[asyncio.AbstractEventLoop, ThreadPoolExecutor]:
+        """The event loop it answers on and its one thread, while the store is open."""
+        if self._loop is None or self._executor is None:
+            raise RuntimeError(f"The SQLite store at {self.path} is not open.")
+        return self._loop, self._executor
 
     def _open_connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -91,7 +100,7 @@ class SqliteDatabase:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
         finally:
-            self._loop.call_soon_threadsafe(_settle, self.space.noted(outcomes))
+            self._thread()[0].call_soon_threadsafe(_settle, self.space.noted(outcomes))
 
     @staticmethod
     def _attempt(conn: sqlite3.Connection, call: Call) -> tuple[Any, Exception | None]:

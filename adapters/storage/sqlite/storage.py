@@ -8,8 +8,7 @@ from adapters.storage.sqlite.jobs import SqliteJobRepository
 from adapters.storage.sqlite.ledger import SqliteLedgerRepository
 from adapters.storage.sqlite.migrations import migrate
 from adapters.storage.sqlite.settings import SqliteSettingsRepository
-from adapters.storage.sqlite.training import (SqliteDatasetRepository, SqliteModelRepository,
-                                              SqliteTrainingRunRepository)
+from adapters.storage.sqlite.training import SqliteDatasetRepository, SqliteModelRepository, SqliteTrainingRunRepository
 
 
 class SqliteStorage:

@@ -7,14 +7,14 @@ from adapters.web import present
 from adapters.web.api.body import json_body, mapping, query_int
 from adapters.web.context import web
 from adapters.web.errors import BadRequest
-from adapters.web.sessions import current_user_id
+from adapters.web.sessions import signed_in_id
 
 blueprint = Blueprint("account", __name__)
 
 
 @blueprint.get("/me")
 async def me():
-    user_id, accounts = current_user_id(), web().station.accounts
+    user_id, accounts = signed_in_id(), web().station.accounts
     user = await accounts.get(user_id)
     return jsonify({"id": user_id, "display_name": user.display_name if user else "",
                     "identities": await accounts.identities(user_id),
@@ -23,7 +23,7 @@ async def me():
 
 @blueprint.get("/points")
 async def points():
-    user_id, station = current_user_id(), web().station
+    user_id, station = signed_in_id(), web().station
     limit = query_int("limit", 25, 1, 200)
     try:
         before = float(request.args["before"]) if "before" in request.args else None
@@ -36,24 +36,24 @@ async def points():
 
 @blueprint.get("/settings")
 async def settings():
-    shown = await web().station.settings.show(current_user_id())
+    shown = await web().station.settings.show(signed_in_id())
     return jsonify({"settings": {name: {"value": value, "chosen": chosen} for name, (value, chosen) in shown.items()}})
 
 
 @blueprint.patch("/settings")
 async def change():
-    await web().station.settings.change(current_user_id(), mapping(await json_body(), "values"))
+    await web().station.settings.change(signed_in_id(), mapping(await json_body(), "values"))
     return await settings()
 
 
 @blueprint.delete("/settings")
 async def reset():
     names = request.args.getlist("name")
-    await web().station.settings.reset(current_user_id(), names or None)
+    await web().station.settings.reset(signed_in_id(), names or None)
     return await settings()
 
 
 @blueprint.post("/link-code")
 async def link_code():
-    code = await web().station.accounts.issue_link_code(current_user_id())
+    code = await web().station.accounts.issue_link_code(signed_in_id())
     return jsonify({"code": code.code, "expires_at": code.expires_at}), 201

@@ -9,7 +9,7 @@ from adapters.web import present
 from adapters.web.api.body import json_body, mapping, query_int, text
 from adapters.web.context import origin, web
 from adapters.web.errors import BadRequest
-from adapters.web.sessions import current_user_id
+from adapters.web.sessions import signed_in_id
 from adapters.web.uploads import read_upload
 from domain.workflows.jobs import JobFilter
 
@@ -31,14 +31,14 @@ async def tool(tool: str):
 @blueprint.post("/tools/<tool>/quote")
 async def quote(tool: str):
     params = mapping(await json_body(), "params")
-    found = await web().station.make_image.quote(current_user_id(), tool, params)
+    found = await web().station.make_image.quote(signed_in_id(), tool, params)
     return jsonify({"tool": found.tool, "values": found.values, "price": found.price, "balance": found.balance,
                     "affordable": found.affordable})
 
 
 @blueprint.post("/tools/<tool>/jobs")
 async def submit(tool: str):
-    body, user_id = await json_body(), current_user_id()
+    body, user_id = await json_body(), signed_in_id()
     params, key = mapping(body, "params"), text(body, "request_key", required=False)
     station = web().station
     job = await station.make_image.submit(user_id, tool, params, origin(user_id),
@@ -49,7 +49,7 @@ async def submit(tool: str):
 @blueprint.get("/jobs")
 async def listing():
     limit, offset = query_int("limit", 20, 1, 100), query_int("offset", 0, 0, 10_000_000)
-    jobs = await web().station.jobs.page(current_user_id(), JobFilter(request.args.get("state"), limit + 1, offset))
+    jobs = await web().station.jobs.page(signed_in_id(), JobFilter(request.args.get("state"), limit + 1, offset))
     return jsonify({"jobs": [present.job(j) for j in jobs[:limit]],
                     "next_offset": offset + limit if len(jobs) > limit else None})
 
@@ -57,20 +57,20 @@ async def listing():
 @blueprint.get("/jobs/<job_id>")
 async def job(job_id: str):
     jobs = web().station.jobs
-    found = await jobs.get(current_user_id(), job_id)
+    found = await jobs.get(signed_in_id(), job_id)
     return jsonify(present.job(found, jobs.position(found)))
 
 
 @blueprint.post("/jobs/<job_id>/cancel")
 async def cancel(job_id: str):
     jobs = web().station.jobs
-    await jobs.cancel(current_user_id(), job_id)
-    return jsonify(present.job(await jobs.get(current_user_id(), job_id)))
+    await jobs.cancel(signed_in_id(), job_id)
+    return jsonify(present.job(await jobs.get(signed_in_id(), job_id)))
 
 
 @blueprint.post("/jobs/<job_id>/<action>")
 async def follow_up(job_id: str, action: str):
-    station, user_id = web().station, current_user_id()
+    station, user_id = web().station, signed_in_id()
     made = await station.follow_ups.run(user_id, job_id, action, origin(user_id))
     return jsonify(present.job(made, station.jobs.position(made))), 201
 
@@ -78,7 +78,7 @@ async def follow_up(job_id: str, action: str):
 @blueprint.get("/jobs/<job_id>/events")
 async def events(job_id: str):
     """Server-Sent Events: the job as JSON whenever it changes, until it ends."""
-    jobs, notifier, user_id = web().station.jobs, web().notifier, current_user_id()
+    jobs, notifier, user_id = web().station.jobs, web().notifier, signed_in_id()
     first = await jobs.get(user_id, job_id)
 
     async def stream():
@@ -108,5 +108,5 @@ async def upload():
     image = files.get("image")
     if image is None or not image.filename:
         raise BadRequest("image", "attach a picture as the multipart field 'image'.")
-    key = await web().station.media.store_input(current_user_id(), read_upload(image))
+    key = await web().station.media.store_input(signed_in_id(), read_upload(image))
     return jsonify({"key": key, "url": present.media_url(key)}), 201

@@ -14,7 +14,7 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def obj(required: tuple[str, ...] = (), **properties) -> dict:
+def obj(required: tuple[str, ...] = (), /, **properties) -> dict:
     return {"type": "object", "properties": properties, **({"required": list(required)} if required else {})}
 
 
