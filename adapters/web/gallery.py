@@ -7,6 +7,7 @@ from adapters.web.context import web
 from adapters.web.sessions import login_required, signed_in_user
 from domain.blobs import first_image
 from domain.jobs import JobState
+from domain.numbers import parse_whole
 from domain.workflows.jobs import JobFilter
 
 blueprint = Blueprint("gallery", __name__)
@@ -15,8 +16,8 @@ PAGE_SIZE = 24
 
 def page_number() -> int:
     try:
-        return max(1, min(int(request.args.get("page", "1")), 100_000))
-    except ValueError:
+        return max(1, min(parse_whole(request.args.get("page", "1")), 100_000))
+    except (TypeError, ValueError):
         return 1
 
 

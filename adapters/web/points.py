@@ -5,6 +5,7 @@ from quart import Blueprint, render_template, request
 
 from adapters.web.context import web
 from adapters.web.sessions import login_required, signed_in_user
+from domain.numbers import parse_number
 
 blueprint = Blueprint("points", __name__)
 PAGE_SIZE = 25
@@ -12,8 +13,8 @@ PAGE_SIZE = 25
 
 def before_arg() -> float | None:
     try:
-        return float(request.args["before"])
-    except (KeyError, ValueError):
+        return parse_number(request.args["before"])
+    except (KeyError, TypeError, ValueError):
         return None
 
 

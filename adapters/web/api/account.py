@@ -4,9 +4,8 @@ from __future__ import annotations
 from quart import Blueprint, jsonify, request
 
 from adapters.web import present
-from adapters.web.api.body import json_body, mapping, query_int
+from adapters.web.api.body import json_body, mapping, query_int, query_number
 from adapters.web.context import web
-from adapters.web.errors import BadRequest
 from adapters.web.sessions import signed_in_id
 
 blueprint = Blueprint("account", __name__)
@@ -25,10 +24,7 @@ async def me():
 async def points():
     user_id, station = signed_in_id(), web().station
     limit = query_int("limit", 25, 1, 200)
-    try:
-        before = float(request.args["before"]) if "before" in request.args else None
-    except ValueError:
-        raise BadRequest("before", "must be a time in seconds since the epoch.") from None
+    before = query_number("before", "a time in seconds since the epoch")
     entries = await station.points.history(user_id, limit=limit, before=before)
     return jsonify({"balance": await station.points.balance(user_id), "entries": [present.entry(e) for e in entries],
                     "next_before": entries[-1].created_at if len(entries) == limit else None})

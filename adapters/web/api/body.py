@@ -6,6 +6,7 @@ import json
 from quart import request
 
 from adapters.web.errors import BadRequest
+from domain.numbers import parse_number, parse_whole
 
 
 async def json_body() -> dict:
@@ -40,10 +41,20 @@ def mapping(body: dict, name: str) -> dict:
 
 
 def number(body: dict, name: str, default: float) -> float:
+    """A JSON number (its bounds are the domain's to check)."""
     value = body.get(name, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadRequest(name, f"must be a number, not {type(value).__name__}.")
     return value
+
+
+def query_number(name: str, what: str) -> float | None:
+    """An optional number in the query string, or a 400 naming it."""
+    raw = request.args.get(name)
+    try:
+        return None if raw is None else parse_number(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(name, f"must be {what}.") from None
 
 
 def query_int(name: str, default: int, low: int, high: int) -> int:
@@ -51,8 +62,8 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     try:
-        value = int(raw)
-    except ValueError:
+        value = parse_whole(raw)
+    except (TypeError, ValueError):
         raise BadRequest(name, f"must be a whole number from {low} to {high}, got '{raw}'.") from None
     if not low <= value <= high:
         raise BadRequest(name, f"must be a whole number from {low} to {high}, got {value}.")
