@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import overload
 from urllib.parse import urlparse
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -21,6 +22,11 @@ class EnvReader:
     def __init__(self, env: dict):
         self.env = env
         self.read: set[str] = set()
+
+    @overload
+    def text(self, name: str) -> str | None: ...
+    @overload
+    def text(self, name: str, default: str) -> str: ...
 
     def text(self, name: str, default: str | None = None) -> str | None:
         self.read.add(name)
@@ -64,7 +70,7 @@ class EnvReader:
         return value in YES
 
     def url(self, name: str, default: str | None = None) -> str | None:
-        value = self.text(name, default)
+        value = self.text(name) or default
         if value is not None:
             http_url(name, value)
         return value

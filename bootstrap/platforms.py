@@ -11,7 +11,6 @@ from bootstrap.discord import discord_bot
 from bootstrap.telegram import telegram_bot, telegram_bot_name
 from bootstrap.web import web_interface
 
-
 PLATFORM_TITLES = {"web": "web interface", "telegram": "Telegram bot", "discord": "Discord bot"}
 
 
