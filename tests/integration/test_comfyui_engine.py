@@ -197,7 +197,8 @@ async def test_following_a_prompt_that_already_finished_reports_its_end(engine, 
     assert [e.kind for e in await run(engine, "p-early")] == ["succeeded"]
 
 
-async def test_one_socket_serves_several_followers_at_once(engine, templates):
+async def test_one_socket_serves_several_followers_at_once(engine, comfy, templates):
+    comfy.step_delay = 0.05  # slow enough that every follower is listening before its prompt runs
     for number in range(3):
         await engine.submit(f"p-many{number}", txt2img(templates, seed=number), ())
     results = await asyncio.gather(*(run(engine, f"p-many{n}") for n in range(3)))
