@@ -39,6 +39,8 @@ class Config:
     progress_interval: float = 3.0
     comfyui_timeout: float = 30.0
     slots_per_worker: int = 2
+    queue_timeout: float = 600.0
+    refuse_without_worker: bool = False
     max_upload_bytes: int = 20_000_000
     max_pixels: int = 50_000_000
     extra: dict = field(default_factory=dict)
@@ -95,6 +97,8 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         progress_interval=read.seconds("STATIONTHIS_PROGRESS_INTERVAL", 3),
         comfyui_timeout=read.seconds("COMFYUI_TIMEOUT", 30, zero_allowed=False),
         slots_per_worker=read.whole("STATIONTHIS_SLOTS_PER_WORKER", 2, 1, 16),
+        queue_timeout=read.seconds("STATIONTHIS_QUEUE_TIMEOUT", 600, zero_allowed=False),
+        refuse_without_worker=read.choice("STATIONTHIS_WHEN_NO_WORKER", "accept", ("accept", "refuse")) == "refuse",
         max_upload_bytes=read.whole("STATIONTHIS_MAX_UPLOAD_BYTES", 20_000_000, 1024, 2**31),
         unknown_settings=read.unknown(),
     )

@@ -14,22 +14,26 @@ from domain.templates import Catalogue
 from domain.training import DatasetRules
 from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
+from domain.workflows.admission import Admission
 from domain.workflows.collections import Collections
 from domain.workflows.delivery import Delivery
 from domain.workflows.follow_ups import FollowUps
+from domain.workflows.following import Following
 from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage
 from domain.workflows.media_processing import MediaProcessing
 from domain.workflows.models import Models
 from domain.workflows.monitoring import Monitoring
 from domain.workflows.points import Points
-from domain.workflows.runner import JobRunner, RunnerConfig
+from domain.workflows.reconcile import Reconciler
+from domain.workflows.runner import JobRunner
 from domain.workflows.settings import Settings
 from domain.workflows.sharing import Sharing
 from domain.workflows.station import Station
 from domain.workflows.train_model import TrainModel
 from domain.workflows.training_finisher import TrainingFinisher
 from domain.workflows.worker_info import Workers
+from domain.workflows.workers import RunnerConfig, WorkerPool
 
 
 def _sqlite_storage(path):
@@ -103,23 +107,34 @@ class UseCases(containers.DeclarativeContainer):
     config: providers.Dependency[Any] = providers.Dependency()
     infra = providers.DependenciesContainer()
     points = providers.Singleton(Points, infra.storage, infra.clock, infra.ids)
-    delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
-                                   points, infra.clock)
-    runner_config = providers.Singleton(RunnerConfig, slots_per_worker=config.provided.slots_per_worker,
-                                        progress_interval=config.provided.progress_interval,
-                                        instance=config.provided.instance)
-    runner = providers.Singleton(JobRunner, delivery, infra.engines, runner_config)
-    accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
-    make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.catalogue, points, runner,
-                                     infra.clock, infra.ids)
-    jobs = providers.Singleton(Jobs, infra.storage, make_image, runner)
-    media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.catalogue, make_image, infra.ids)
     sharing = providers.Singleton(Sharing, infra.storage)
     collections = providers.Singleton(Collections, infra.storage, sharing, infra.clock, infra.ids)
+    finishers = providers.Dict(
+        training=providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
+                                     infra.clock),
+    )
+    delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
+                                   points, infra.clock, finishers)
+    runner_config = providers.Singleton(RunnerConfig, slots_per_worker=config.provided.slots_per_worker,
+                                        progress_interval=config.provided.progress_interval,
+                                        instance=config.provided.instance,
+                                        queue_timeout=config.provided.queue_timeout,
+                                        refuse_without_worker=config.provided.refuse_without_worker)
+    admission = providers.Singleton(Admission, infra.storage, points, infra.clock, runner_config)
+    pool = providers.Singleton(WorkerPool, infra.engines, runner_config)
+    following = providers.Singleton(Following, infra.storage, infra.clock, delivery, infra.catalogue, pool,
+                                    runner_config)
+    reconciler = providers.Singleton(Reconciler, infra.storage, infra.clock, delivery, admission, pool,
+                                     runner_config)
+    runner = providers.Singleton(JobRunner, infra.storage, infra.blobs, infra.catalogue, infra.clock, delivery,
+                                 admission, pool, following, reconciler, runner_config)
+    accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
+    make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.media, infra.catalogue, points,
+                                     admission, runner, infra.clock, infra.ids)
+    jobs = providers.Singleton(Jobs, infra.storage, make_image, runner)
+    media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.catalogue, make_image, infra.ids)
     training = providers.Singleton(TrainModel, infra.storage, infra.blobs, infra.media, infra.catalogue, make_image,
                                    jobs, infra.clock, infra.ids, providers.Singleton(DatasetRules))
-    training_finisher = providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
-                                            infra.clock, infra.ids)
     models = providers.Singleton(Models, infra.storage, sharing, infra.clock)
     settings = providers.Singleton(Settings, infra.storage, infra.catalogue)
     follow_ups = providers.Singleton(FollowUps, infra.catalogue, make_image, media)
@@ -144,6 +159,4 @@ def build_container(config, **overrides) -> Application:
     container = Application(config=config)
     for name, value in overrides.items():
         getattr(container.infra, name).override(providers.Object(value))
-    use_cases = container.use_cases
-    use_cases.delivery().finishers["training"] = use_cases.training_finisher()
     return container

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.catalogue import PARAM_TYPES, ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import DomainError, UnknownTool
+from domain.limits import Limits, limits_from_manifest
 from domain.pricing import PriceRule
 
 KINDS = tuple(k.value for k in ToolKind)
@@ -44,6 +45,7 @@ class Template:
     outputs: tuple[str, ...]
     bypass: dict[str, Bypass] = field(default_factory=dict)
     lora_file: LoraFile | None = None
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def name(self) -> str:
@@ -125,6 +127,7 @@ def template_from_documents(name: str, manifest: dict[str, Any], workflow: dict[
     return Template(
         spec=spec, workflow=workflow, targets=targets, outputs=tuple(str(o) for o in manifest.get("outputs", [])),
         bypass=bypass, lora_file=LoraFile(str(lora["node"]), lora["steps_param"]) if lora else None,
+        limits=limits_from_manifest(manifest.get("limits", {}), kind, names, name),
     )
 
 

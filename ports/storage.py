@@ -39,19 +39,33 @@ class LedgerRepository(Protocol):
         """(user id, stored balance, sum of entries) for every user where the two differ."""
     async def totals(self) -> dict[str, int]:
         """Points moved so far by kind (grant, charge, refund, adjustment), as positive sums."""
+    async def of_jobs(self) -> list[LedgerEntry]:
+        """Every entry that names a job (charges and refunds), oldest first (for the audit)."""
 
 
 class JobRepository(Protocol):
-    async def add(self, job: Job) -> bool:
-        """Store a new job; False (and nothing stored) if a job with that id exists."""
+    """A job's money moves with its state: a charge is stored with the new job, a refund with its end."""
+
+    async def add(self, job: Job, charge: LedgerEntry | None = None) -> bool:
+        """Store a new job and post its charge as one: False (nothing stored or charged) if a job with that
+        id exists; InsufficientPoints (nothing stored) if the balance cannot cover it. Where the two cannot
+        be one write (MongoDB) the job waits in `requested`, hidden from its owner, until the charge stands;
+        adding it again finishes (or, without the points, removes) a job a crash left there."""
     async def get(self, job_id: str) -> Job | None: ...
-    async def save(self, job: Job) -> Job:
+    async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
         """Store `job` if the stored version equals job.version; returns it with version + 1.
-        Raises ConcurrentUpdate otherwise."""
+        Raises ConcurrentUpdate otherwise. With `refund` (and job.refunded set), the refund is posted
+        with it: in one transaction (SQLite), or after the job is stored still owing it, so that a crash
+        in between leaves a job that `unsettled()` lists (MongoDB)."""
     async def unfinished(self) -> list[Job]:
         """Every job not in a terminal state, oldest first."""
+    async def unsettled(self) -> list[Job]:
+        """Every failed or cancelled job that was paid for and not yet refunded, oldest first."""
+    async def all(self) -> list[Job]:
+        """Every job, oldest first (for the audit)."""
     async def of_user(self, user_id: str, limit: int = 20, offset: int = 0,
-                      state: JobState | None = None) -> list[Job]: ...
+                      state: JobState | None = None) -> list[Job]:
+        """The user's jobs, newest first; never one still waiting for its charge."""
     async def count_by_state(self) -> dict[str, int]: ...
     async def claim(self, job_id: str, owner: str, until: float, now: float) -> bool:
         """Take the right to act on a job until `until`; False while another owner holds it."""

@@ -1,4 +1,4 @@
-"""Delivery: fetch a finished job's outputs into blobs, end jobs, refund once, tell the owner."""
+"""Delivery: fetch a finished job's outputs into blobs, end jobs with their refund, tell the owner."""
 from __future__ import annotations
 
 import logging
@@ -24,7 +24,8 @@ _TOLD = {JobState.SUCCEEDED: NoticeKind.SUCCEEDED, JobState.FAILED: NoticeKind.F
 
 
 class Finisher(Protocol):
-    """Kind-specific follow-up (training registers a model). `succeeding` may raise to fail the job."""
+    """Kind-specific follow-up (training registers a model). Each step may be repeated after a crash;
+    `succeeding` may raise DomainError to fail the job."""
 
     async def started(self, job: Job) -> None: ...
     async def succeeding(self, job: Job) -> None: ...
@@ -33,10 +34,10 @@ class Finisher(Protocol):
 
 class Delivery:
     def __init__(self, storage: Storage, blobs: BlobStore, notifier: Notifier, catalogue: Catalogue,
-                 points: Points, clock: Clock):
+                 points: Points, clock: Clock, finishers: dict[str, Finisher]):
         self.storage, self.blobs, self.notifier = storage, blobs, notifier
         self.catalogue, self.points, self.clock = catalogue, points, clock
-        self.finishers: dict[str, Finisher] = {}
+        self.finishers = finishers
 
     async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
         try:
@@ -56,7 +57,8 @@ class Delivery:
         try:
             outputs = await self._collect(job, engine, event.outputs)
         except (EngineUnavailable, DomainError, KeyError) as error:
-            return await self.end(job, JobState.FAILED, f"the result could not be fetched: {error}")
+            log.warning("job %s: fetching its result failed: %s", job.id, error)
+            return await self.end(job, JobState.FAILED, "the result could not be fetched from the worker")
         job = replace(job, outputs=outputs, progress=Progress(100.0, job.progress.total, job.progress.total, "done"))
         finisher = self.finishers.get(job.kind)
         try:
@@ -65,22 +67,36 @@ class Delivery:
         except DomainError as error:
             return await self.end(job, JobState.FAILED, str(error))
         job = await self.storage.jobs.save(job.to(JobState.SUCCEEDED, self.clock.now()))
+        log.info("job %s succeeded in %.1f s with %d outputs", job.id, self._age(job), len(job.outputs))
         if finisher is not None:
             await finisher.ended(job)
         await self.tell(job, NoticeKind.SUCCEEDED)
         return job
 
     async def end(self, job: Job, state: JobState, reason: str) -> Job:
-        """Fail or cancel a job; if it was paid for, refund it exactly once and say so."""
-        job = await self.storage.jobs.save(job.to(state, self.clock.now(), error=reason[:500]))
-        if job.owes_refund:
-            await self.points.refund(job, f"{state.value}: {reason}")
-            job = await self.storage.jobs.save(replace(job, refunded=True))
+        """Fail or cancel a job; if it was paid for, its refund is stored with the new state."""
+        refund = await self.points.refund_entry(job, f"{state.value}: {reason}") if job.paid else None
+        ended = job.to(state, self.clock.now(), error=reason[:500], refunded=job.refunded or refund is not None)
+        job = await self.storage.jobs.save(ended, refund)
+        log.info("job %s %s after %.1f s: %s", job.id, state.value, self._age(job), reason[:200])
+        if refund is not None:
+            log.info("job %s refunded %d points", job.id, refund.amount)
         finisher = self.finishers.get(job.kind)
         if finisher is not None:
             await finisher.ended(job)
         await self.tell(job, _TOLD[state])
         return job
+
+    async def settle(self, job: Job) -> Job:
+        """Post the refund an ended job still owes (a crash came between the two); its key makes it once."""
+        refund = await self.points.refund_entry(job, f"{job.state.value}: {job.error or ''}")
+        job = await self.storage.jobs.save(replace(job, refunded=True), refund)
+        log.info("job %s refunded %d points after a restart", job.id, refund.amount if refund else 0)
+        await self.tell(job, _TOLD[job.state])
+        return job
+
+    def _age(self, job: Job) -> float:
+        return max(0.0, self.clock.now() - job.created_at)
 
     async def _collect(self, job: Job, engine: ImageEngine, outputs: tuple[OutputFile, ...]) -> tuple[str, ...]:
         template = self.catalogue.get(job.tool)

@@ -1,53 +1,83 @@
-"""Following one job on its worker: events become states, throttled progress and one final delivery."""
+"""Following one job on its worker: events become states, throttled progress, a time limit, one delivery."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+import logging
 
 from domain.jobs import Job, JobState, Progress
+from domain.limits import duration
+from domain.templates import Catalogue
+from domain.workflows.delivery import Delivery
+from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
+from ports.clock import Clock
 from ports.engine import EngineEvent, EngineUnavailable, EventKind
 from ports.notifier import NoticeKind
+from ports.storage import Storage
 
-if TYPE_CHECKING:
-    from domain.workflows.runner import JobRunner, Worker
-
-
-async def follow(runner: "JobRunner", job: Job, worker: "Worker") -> None:
-    """Turn the worker's events into job states, throttled progress and a final delivery."""
-    storage, clock, delivery, interval = runner.storage, runner.clock, runner.delivery, runner.config.progress_interval
-    events: asyncio.Queue[EngineEvent | EngineUnavailable] = asyncio.Queue()
-    pump = runner.spawn(_pump(worker.engine.follow(job.id), events))
-    last_told, started = 0.0, None
-    event: EngineEvent | EngineUnavailable | None
-    try:
-        while True:
-            try:
-                event = await asyncio.wait_for(events.get(), interval)
-            except asyncio.TimeoutError:
-                event = _estimated_progress(job, started, clock.now(), runner.config.seconds_per_training_step)
-                if event is None:
-                    continue
-            if isinstance(event, Exception):
-                raise event
-            if event.final:
-                await delivery.finish(job, worker.engine, event)
-                return
-            if job.state is JobState.QUEUED and event.kind in ("running", "progress"):
-                job = await storage.jobs.save(job.to(JobState.RUNNING, clock.now()))
-                await delivery.started(job)
-                last_told = started = clock.now()
-            if event.kind == "progress" and clock.now() - last_told >= interval:
-                job = await storage.jobs.save(job.with_progress(_progress(event), clock.now()))
-                await delivery.tell(job, NoticeKind.PROGRESS)
-                last_told = clock.now()
-    except EngineUnavailable as error:
-        await runner.lost_worker(worker, job, error)
-    finally:
-        pump.cancel()
+log = logging.getLogger(__name__)
 
 
-async def _pump(source: AsyncIterator[EngineEvent], events: asyncio.Queue[EngineEvent | EngineUnavailable]) -> None:
+class Following:
+    def __init__(self, storage: Storage, clock: Clock, delivery: Delivery, catalogue: Catalogue, pool: WorkerPool,
+                 config: RunnerConfig):
+        self.storage, self.clock, self.delivery, self.catalogue = storage, clock, delivery, catalogue
+        self.pool, self.config = pool, config
+
+    async def follow(self, job: Job, worker: Worker) -> None:
+        """Until the job ends or its time limit passes. Raises EngineUnavailable when the worker stops answering."""
+        interval, clock = self.config.progress_interval, self.clock
+        limit = self._limit(job)
+        events: asyncio.Queue = asyncio.Queue()
+        pump = asyncio.get_running_loop().create_task(_pump(worker.engine.follow(job.id), events))
+        last_told = heard = begun = clock.now()
+        started = begun if job.state is JobState.RUNNING else None
+        try:
+            while True:
+                if clock.now() - begun >= limit:
+                    await self._time_out(job, worker, limit, quiet=clock.now() - heard >= limit)
+                    return
+                try:
+                    event = await asyncio.wait_for(events.get(), min(interval, begun + limit - clock.now()))
+                except asyncio.TimeoutError:
+                    event = _estimated_progress(job, started, clock.now(), self.config.seconds_per_training_step)
+                    if event is None:
+                        continue
+                else:
+                    heard = clock.now()
+                if isinstance(event, Exception):
+                    raise event
+                if event.final:
+                    await self.delivery.finish(job, worker.engine, event)
+                    return
+                if job.state is JobState.QUEUED and event.kind in (EventKind.RUNNING, EventKind.PROGRESS):
+                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now()))
+                    log.info("job %s started on %s", job.id, worker.name)
+                    await self.delivery.started(job)
+                    last_told = started = clock.now()
+                if event.kind == EventKind.PROGRESS and clock.now() - last_told >= interval:
+                    job = await self.storage.jobs.save(job.with_progress(_progress(event), clock.now()))
+                    await self.delivery.tell(job, NoticeKind.PROGRESS)
+                    last_told = clock.now()
+        finally:
+            pump.cancel()
+
+    def _limit(self, job: Job) -> float:
+        return self.catalogue.get(job.tool).limits.timeout_s if job.tool in self.catalogue else float("inf")
+
+    async def _time_out(self, job: Job, worker: Worker, limit: float, quiet: bool) -> None:
+        """Interrupt it on its worker, fail and refund it; a worker that said nothing all along is stalled."""
+        try:
+            await worker.engine.cancel(job.id)
+        except EngineUnavailable as error:
+            log.warning("job %s: interrupting it on %s failed: %s", job.id, worker.name, error)
+        if quiet:
+            self.pool.stall(worker)
+        job = await self.storage.jobs.get(job.id)
+        if job is not None and not job.terminal:
+            await self.delivery.end(job, JobState.FAILED, f"it ran past its time limit of {duration(limit)}")
+
+
+async def _pump(source, events: asyncio.Queue) -> None:
     """Read the engine's events in their own task, so a quiet worker never blocks estimated progress."""
     try:
         async for event in source:
@@ -71,3 +101,4 @@ def _estimated_progress(job: Job, started: float | None, now: float, seconds_per
 def _progress(event: EngineEvent) -> Progress:
     percent = 100.0 * event.value / event.max if event.max else 0.0
     return Progress(percent=round(percent, 1), step=event.value, total=event.max, message=event.message)
+

@@ -10,11 +10,13 @@ from domain.errors import DomainError, EngineRejected, InsufficientPoints, Inval
 from domain.jobs import Job, JobKind, JobState
 from domain.reply import ReplyTo
 from domain.templates import Catalogue, Template
+from domain.workflows.admission import Admission
 from domain.workflows.points import Points
 from domain.workflows.runner import JobRunner
 from ports.blobs import BlobStore
 from ports.clock import Clock, Ids
 from ports.engine import EngineUnavailable
+from ports.media import MediaProcessor, MediaRejected
 from ports.storage import Storage
 
 
@@ -36,10 +38,10 @@ def job_id_for(request_key: str) -> str:
 
 
 class MakeImage:
-    def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, points: Points,
-                 runner: JobRunner, clock: Clock, ids: Ids):
-        self.storage, self.blobs, self.catalogue, self.points = storage, blobs, catalogue, points
-        self.runner, self.clock, self.ids = runner, clock, ids
+    def __init__(self, storage: Storage, blobs: BlobStore, media: MediaProcessor, catalogue: Catalogue,
+                 points: Points, admission: Admission, runner: JobRunner, clock: Clock, ids: Ids):
+        self.storage, self.blobs, self.media, self.catalogue, self.points = storage, blobs, media, catalogue, points
+        self.admission, self.runner, self.clock, self.ids = admission, runner, clock, ids
 
     async def quote(self, user_id: str, tool: str, raw: dict[str, Any]) -> Quote:
         """Validated values (settings and defaults filled in, a seed chosen) and their price."""
@@ -51,6 +53,7 @@ class MakeImage:
             if spec.type == "seed" and values.get(spec.name) is None:
                 values[spec.name] = self.ids.seed()
         await self._check_references(user_id, template, values)
+        await self._check_size(template, values)
         return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
                      balance=await self.points.balance(user_id))
 
@@ -66,26 +69,23 @@ class MakeImage:
         template = self.catalogue.get(quote.tool)
         job_id = job_id_for(request_key) if request_key else self.ids.new_id()
         existing = await self.storage.jobs.get(job_id)
-        if existing is not None:
-            return existing
+        if existing is not None and existing.state is not JobState.REQUESTED:
+            return existing  # a double click, or a retry of a request that went through
         balance = await self.points.balance(user_id)
         if balance < quote.price:
             raise InsufficientPoints(balance=balance, price=quote.price)
+        if self.runner.config.refuse_without_worker and not self.runner.healthy_engines():
+            raise DomainError(f"No worker can run /{template.name} right now. Nothing was charged; "
+                              "try again in a few minutes.")
         await self._check_engine(template, quote.values)
         now = self.clock.now()
         job = Job(id=job_id, user_id=user_id, tool=template.name, kind=kind, params=quote.values,
                   price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
                   origin=origin, parent_id=parent_id, action=action)
-        if not await self.storage.jobs.add(job):
+        admitted = await self.admission.admit(job)  # with its charge, or not at all
+        if admitted is None:
             return await self.own_job(user_id, job_id)  # the same request, stored a moment ago
-        await self.runner.claim(job.id)
-        try:
-            await self.points.charge(job)
-        except InsufficientPoints:
-            await self.storage.jobs.save(job.to(JobState.FAILED, self.clock.now(), error="not enough points"))
-            raise
-        job = await self.storage.jobs.save(job.to(JobState.CHARGED, self.clock.now(), paid=job.price > 0))
-        return await self.runner.enqueue(job)
+        return await self.runner.enqueue(admitted)
 
     async def _check_references(self, user_id: str, template: Template, values: dict[str, Any]) -> None:
         for spec in template.spec.params:
@@ -96,6 +96,19 @@ class MakeImage:
                 raise InvalidParameter(spec.name, "needs an image you sent or made; attach or reply to one.")
             if spec.type == "lora":
                 values[spec.name] = await self._lora_file(user_id, spec.name, value)
+
+    async def _check_size(self, template: Template, values: dict) -> None:
+        """Input pictures and the picture to be made stay within the template's pixel limit."""
+        limits, input_size = template.limits, None
+        for spec in template.spec.params:
+            if spec.type == "image" and values.get(spec.name):
+                try:
+                    info = self.media.inspect(await self.blobs.get(values[spec.name]))
+                except MediaRejected as error:
+                    raise InvalidParameter(spec.name, str(error)) from None
+                limits.check_input(template.name, spec.name, info.width, info.height)
+                input_size = input_size or (info.width, info.height)
+        limits.check_output(template.name, values, input_size)
 
     async def _owns_image(self, user_id: str, key: str) -> bool:
         """An image the user sent (an input of theirs) or made (one of their results)."""

@@ -26,24 +26,24 @@ class Points:
     async def adjust(self, user_id: str, amount: int, reason: str, key: str | None = None) -> Posted:
         return await self._post(user_id, EntryKind.ADJUSTMENT, amount, key or f"adjust:{self.ids.new_id()}", reason)
 
-    async def charge(self, job: Job) -> Posted | None:
-        """Take the quoted price for `job`; replaying it changes nothing. Raises InsufficientPoints."""
+    def charge_entry(self, job: Job) -> LedgerEntry | None:
+        """The entry that takes the quoted price for `job`, stored with the job itself; None if it is free."""
         if job.price == 0:
             return None
-        return await self._post(job.user_id, EntryKind.CHARGE, -job.price, charge_key(job.id),
-                                f"/{job.tool}", job_id=job.id)
+        return self._entry(job.user_id, EntryKind.CHARGE, -job.price, charge_key(job.id), f"/{job.tool}", job.id)
 
-    async def refund(self, job: Job, reason: str) -> Posted | None:
-        """Return what `job` was charged, at most once; None if nothing was charged."""
+    async def refund_entry(self, job: Job, reason: str) -> LedgerEntry | None:
+        """The entry that returns what `job` was charged, under its one refund key; None if nothing was."""
         charge = await self.storage.ledger.by_key(charge_key(job.id))
         if charge is None or charge.amount == 0:
             return None
-        return await self._post(job.user_id, EntryKind.REFUND, -charge.amount, refund_key(job.id),
-                                reason[:200], job_id=job.id, refund_of=charge.id)
+        return self._entry(job.user_id, EntryKind.REFUND, -charge.amount, refund_key(job.id), reason[:200],
+                           job.id, refund_of=charge.id)
 
-    async def _post(self, user_id: str, kind: EntryKind, amount: int, key: str, reason: str,
-                    job_id: str | None = None, refund_of: str | None = None) -> Posted:
-        return await self.storage.ledger.post(LedgerEntry(
-            id=self.ids.new_id(), user_id=user_id, kind=kind, amount=amount, key=key, reason=reason,
-            created_at=self.clock.now(), job_id=job_id, refund_of=refund_of,
-        ))
+    async def _post(self, user_id: str, kind: EntryKind, amount: int, key: str, reason: str) -> Posted:
+        return await self.storage.ledger.post(self._entry(user_id, kind, amount, key, reason))
+
+    def _entry(self, user_id: str, kind: EntryKind, amount: int, key: str, reason: str,
+               job_id: str | None = None, refund_of: str | None = None) -> LedgerEntry:
+        return LedgerEntry(id=self.ids.new_id(), user_id=user_id, kind=kind, amount=amount, key=key, reason=reason,
+                           created_at=self.clock.now(), job_id=job_id, refund_of=refund_of)

@@ -1,71 +1,89 @@
-"""Restart safety: every unfinished job is matched with its worker, finished or failed exactly once."""
+"""Restart safety: every job whose work or money is unsettled is resumed, delivered, or failed and refunded once."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
 
 from domain.jobs import Job, JobState
-from domain.ledger import charge_key
+from domain.workflows.admission import Admission
+from domain.workflows.delivery import Delivery
+from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
+from ports.clock import Clock
 from ports.engine import EngineEvent, EngineUnavailable, EventKind, PromptState
-
-if TYPE_CHECKING:
-    from domain.workflows.runner import JobRunner, Worker
+from ports.notifier import NoticeKind
+from ports.storage import Storage
 
 log = logging.getLogger(__name__)
 
 
-async def reconcile(runner: "JobRunner") -> dict[str, int]:
-    """Resume what can be resumed; fail and refund what was lost. Nothing is ever submitted twice."""
-    storage, delivery, clock = runner.storage, runner.delivery, runner.clock
-    counts = {"requeued": 0, "followed": 0, "delivered": 0, "failed": 0}
-    for job in await storage.jobs.unfinished():
-        fresh = job.state is JobState.REQUESTED and clock.now() - job.updated_at < runner.config.lease_seconds / 4
-        if fresh or job.id in runner.held() or not await runner.claim(job.id):
-            continue  # being created right now, or another live instance holds it
+@dataclass
+class Resumption:
+    """What the runner takes on again: jobs to put in line, and jobs to follow on their worker."""
+
+    queue: list[Job] = field(default_factory=list)
+    follow: list[tuple[Job, Worker]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("refunded", "requeued", "followed", "delivered", "failed", "dropped"), 0))
+
+
+class Reconciler:
+    def __init__(self, storage: Storage, clock: Clock, delivery: Delivery, admission: Admission, pool: WorkerPool,
+                 config: RunnerConfig):
+        self.storage, self.clock, self.delivery, self.admission = storage, clock, delivery, admission
+        self.pool, self.config = pool, config
+
+    async def reconcile(self, held: set[str]) -> Resumption:
+        """Settle owed refunds, then take back every unfinished job no live instance holds. Nothing is
+        ever submitted twice: a job its worker has is followed there, or delivered from there."""
+        found = Resumption()
+        for job in await self.storage.jobs.unsettled():
+            if job.id not in held and await self.admission.claim(job.id):
+                await self.delivery.settle(job)
+                found.counts["refunded"] += 1
+        for job in await self.storage.jobs.unfinished():
+            fresh = job.state is JobState.REQUESTED and self.clock.now() - job.updated_at < self.config.lease_seconds / 4
+            if fresh or job.id in held or not await self.admission.claim(job.id):
+                continue  # being created right now, or another live instance holds it
+            await self._take_back(job, found)
+        if any(found.counts.values()):
+            log.info("reconciled jobs: %s", found.counts)
+        return found
+
+    async def _take_back(self, job: Job, found: Resumption) -> None:
         if job.state is JobState.REQUESTED:
-            if await storage.ledger.by_key(charge_key(job.id)) is not None:
-                job = replace(job, paid=True)
-            await delivery.end(job, JobState.FAILED, "interrupted before it was queued")
-            counts["failed"] += 1
-        elif job.state is JobState.CHARGED:
-            await runner.enqueue(job)
-            counts["requeued"] += 1
-        elif job.worker is None:
-            runner.queue.push(job.id, job.user_id)
-            counts["requeued"] += 1
+            job = await self.admission.finish(job)
+            found.counts["requeued" if job else "dropped"] += 1
+            if job is not None:
+                found.queue.append(job)
+        elif job.state is JobState.CHARGED or job.worker is None:
+            found.queue.append(job)
+            found.counts["requeued"] += 1
         else:
-            counts[await _resume_on_worker(runner, job)] += 1
-    if any(counts.values()):
-        log.info("reconciled unfinished jobs: %s", counts)
-    return counts
+            found.counts[await self._resume_on_worker(job, found)] += 1
 
-
-async def _resume_on_worker(runner: "JobRunner", job: Job) -> str:
-    worker = runner.worker(job.worker)
-    if worker is None:
-        await runner.delivery.end(job, JobState.FAILED, "its worker is no longer configured")
-        return "failed"
-    try:
-        status = await worker.engine.status(job.id)
-    except EngineUnavailable as error:
-        await runner.delivery.end(job, JobState.FAILED, f"its worker did not answer after a restart ({error})")
-        return "failed"
-    if status.state in (PromptState.QUEUED, PromptState.RUNNING):
-        worker.running.add(job.id)
-        runner.spawn(_follow_then_free(runner, job, worker))
-        return "followed"
-    if status.state == PromptState.UNKNOWN:
-        await runner.delivery.end(job, JobState.FAILED, "the worker lost it (restarted?)")
-        return "failed"
-    await runner.delivery.finish(job, worker.engine, EngineEvent(EventKind(status.state), message=status.message,
-                                                                 outputs=status.outputs))
-    return "delivered" if status.state == PromptState.SUCCEEDED else "failed"
-
-
-async def _follow_then_free(runner: "JobRunner", job: Job, worker: "Worker") -> None:
-    try:
-        await runner.follow(job, worker)
-    finally:
-        worker.running.discard(job.id)
-        runner.wake()
+    async def _resume_on_worker(self, job: Job, found: Resumption) -> str:
+        worker = self.pool.worker(job.worker)
+        if worker is None:
+            await self.delivery.end(job, JobState.FAILED, "its worker is no longer in service")
+            return "failed"
+        try:
+            status = await worker.engine.status(job.id)
+        except EngineUnavailable as error:
+            log.warning("job %s: its worker %s did not answer after a restart: %s", job.id, worker.name, error)
+            await self.delivery.end(job, JobState.FAILED, "its worker did not answer after a restart")
+            return "failed"
+        if status.state in (PromptState.QUEUED, PromptState.RUNNING):
+            worker.running.add(job.id)
+            found.follow.append((job, worker))
+            return "followed"
+        if status.state == PromptState.UNKNOWN and job.state is JobState.QUEUED:
+            # Never sent (the process stopped between choosing the worker and posting), or lost before
+            # it began: sending it now cannot run it twice.
+            found.queue.append(await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now())))
+            return "requeued"
+        if status.state == PromptState.UNKNOWN:
+            await self.delivery.end(job, JobState.FAILED, "its worker lost it (the worker restarted)")
+            return "failed"
+        await self.delivery.finish(job, worker.engine, EngineEvent(EventKind(status.state), message=status.message,
+                                                                   outputs=status.outputs))
+        return "delivered" if status.state == PromptState.SUCCEEDED else "failed"

@@ -3,61 +3,47 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
 from domain.errors import DomainError, EngineRejected
 from domain.jobs import Job, JobState
+from domain.limits import duration
 from domain.scheduling import FairQueue
+from domain.templates import Catalogue
+from domain.workflows.admission import Admission
 from domain.workflows.delivery import Delivery
-from domain.workflows.following import follow
-from domain.workflows.reconcile import reconcile
+from domain.workflows.following import Following
+from domain.workflows.reconcile import Reconciler
 from domain.workflows.requests import build_request
+from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
+from ports.blobs import BlobStore
+from ports.clock import Clock
 from ports.engine import EngineUnavailable, ImageEngine
 from ports.notifier import NoticeKind
+from ports.storage import Storage
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RunnerConfig:
-    slots_per_worker: int = 2
-    progress_interval: float = 3.0
-    health_interval: float = 5.0
-    seconds_per_training_step: float = 1.0
-    instance: str = "stationthis"  # who holds a job's lease; a restarted instance takes its jobs back at once
-    lease_seconds: float = 120.0
-
-
-@dataclass(eq=False)
-class Worker:
-    engine: ImageEngine
-    healthy: bool = True
-    running: set[str] = field(default_factory=set)
-
-    @property
-    def name(self) -> str:
-        return self.engine.name
-
-
 class JobRunner:
-    def __init__(self, delivery: Delivery, engines: list[ImageEngine], config: RunnerConfig):
-        self.delivery = delivery
-        self.storage, self.clock = delivery.storage, delivery.clock
-        self.workers = [Worker(e) for e in engines]
-        self.config = config
+    def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, clock: Clock, delivery: Delivery,
+                 admission: Admission, pool: WorkerPool, following: Following, reconciler: Reconciler,
+                 config: RunnerConfig):
+        self.storage, self.blobs, self.catalogue, self.clock = storage, blobs, catalogue, clock
+        self.delivery, self.admission, self.pool = delivery, admission, pool
+        self.following, self.reconciler, self.config = following, reconciler, config
         self.queue = FairQueue()
         self._wake = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task] = set()
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
         await self.check_health()
-        await reconcile(self)
+        await self.reconcile()
         self.spawn(self._dispatch_loop())
-        self.spawn(self._health_loop())
-        self.spawn(self._lease_loop())
+        self.spawn(self._every(self.config.health_interval, self.check_health))
+        self.spawn(self._every(self.config.lease_seconds / 4, self._renew_leases))
+        self.spawn(self._every(min(5.0, self.config.queue_timeout / 4), self._expire_queued))
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -65,54 +51,64 @@ class JobRunner:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
-    def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def spawn(self, coro) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
     # -- what use cases call ---------------------------------------------------
-    async def claim(self, job_id: str) -> bool:
-        """Hold the job for this instance (renewable); False while another live instance holds it."""
-        now = self.clock.now()
-        return await self.storage.jobs.claim(job_id, self.config.instance, now + self.config.lease_seconds, now)
+    @property
+    def workers(self) -> list[Worker]:
+        return self.pool.workers
+
+    def healthy_engines(self) -> list[ImageEngine]:
+        return self.pool.healthy_engines()
+
+    async def check_health(self) -> None:
+        await self.pool.check_health()
+        self._wake.set()
 
     def held(self) -> set[str]:
         """The jobs this instance is queueing or following right now."""
-        return self.queue.ids().union(*(w.running for w in self.workers))
+        return self.queue.ids() | self.pool.running()
 
     async def enqueue(self, job: Job) -> Job:
         """Put a charged job in line and tell its owner where it stands."""
-        if not await self.claim(job.id):
+        if not await self.admission.claim(job.id):
             return job
-        job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
+        if job.state is JobState.CHARGED:
+            job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
         self.queue.push(job.id, job.user_id)
         self._wake.set()
         await self.delivery.tell(job, NoticeKind.QUEUED, position=self.position(job.id))
+        if not self.pool.healthy_engines():
+            await self.delivery.tell(job, NoticeKind.TEXT, text=f"No worker can run /{job.tool} right now; your job waits "
+                                     f"up to {duration(self.config.queue_timeout)} and your points come back "
+                                     "if none returns.")
         return job
 
     def position(self, job_id: str) -> int | None:
         """1-based place in line, 0 once a worker has it, None if unknown here."""
         if job_id in self.queue:
             return self.queue.position(job_id)
-        return 0 if any(job_id in w.running for w in self.workers) else None
+        return 0 if job_id in self.pool.running() else None
 
     async def cancel(self, job: Job, reason: str = "cancelled") -> None:
         if self.queue.remove(job.id):
             await self.delivery.end(job, JobState.CANCELLED, reason)
             return
-        worker = self.worker(job.worker)
+        worker = self.pool.worker(job.worker)
         if worker is not None and not job.terminal:
             await worker.engine.cancel(job.id)
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def worker(self, name: str | None) -> Worker | None:
-        return next((w for w in self.workers if w.name == name), None)
-
-    def healthy_engines(self) -> list[ImageEngine]:
-        return [w.engine for w in self.workers if w.healthy]
+    async def reconcile(self) -> dict[str, int]:
+        resumed = await self.reconciler.reconcile(self.held())
+        for job in resumed.queue:
+            await self.enqueue(job)
+        for job, worker in resumed.follow:
+            self.spawn(self._follow_then_free(job, worker))
+        return resumed.counts
 
     # -- dispatch --------------------------------------------------------------
     async def _dispatch_loop(self) -> None:
@@ -120,85 +116,85 @@ class JobRunner:
             await self._wake.wait()
             self._wake.clear()
             while len(self.queue):
-                worker = self._least_loaded()
+                worker = self.pool.least_loaded()
                 if worker is None:
                     break
                 job_id = self.queue.pop()
-                if job_id is None:
-                    break
                 worker.running.add(job_id)
                 self.spawn(self._run(job_id, worker))
-
-    def _least_loaded(self) -> Worker | None:
-        free = [w for w in self.workers if w.healthy and len(w.running) < self.config.slots_per_worker]
-        return min(free, key=lambda w: len(w.running)) if free else None
 
     async def _run(self, job_id: str, worker: Worker) -> None:
         try:
             job = await self.storage.jobs.get(job_id)
-            if job is None or job.state is not JobState.QUEUED:
-                return
-            try:
-                template = self.delivery.catalogue.get(job.tool)
-                graph, uploads = await build_request(job, template, self.storage, self.delivery.blobs)
-            except (DomainError, KeyError) as error:
-                await self.delivery.end(job, JobState.FAILED, f"could not prepare the job: {error}")
-                return
-            job = await self.storage.jobs.save(replace(job, worker=worker.name, updated_at=self.clock.now()))
-            try:
-                await worker.engine.submit(job.id, graph, uploads)
-            except EngineRejected as error:
-                await self.delivery.end(job, JobState.FAILED, str(error))
-                return
-            except EngineUnavailable as error:
-                await self.lost_worker(worker, job, error)
-                return
-            await self.follow(job, worker)
+            if job is not None and job.state is JobState.QUEUED:
+                await self._dispatch(job, worker)
         except Exception:  # a bug must not kill the dispatcher; the job is failed and refunded
             log.exception("job %s crashed in the runner", job_id)
             job = await self.storage.jobs.get(job_id)
             if job is not None and not job.terminal:
-                await self.delivery.end(job, JobState.FAILED, "internal error")
+                await self.delivery.end(job, JobState.FAILED, "an internal error stopped it")
         finally:
             worker.running.discard(job_id)
             self._wake.set()
 
-    async def follow(self, job: Job, worker: Worker) -> None:
-        await follow(self, job, worker)
+    async def _dispatch(self, job: Job, worker: Worker) -> None:
+        try:
+            graph, uploads = await build_request(job, self.catalogue.get(job.tool), self.storage, self.blobs)
+        except (DomainError, KeyError) as error:
+            await self.delivery.end(job, JobState.FAILED, f"could not prepare the job: {error}")
+            return
+        job = await self.storage.jobs.save(replace(job, worker=worker.name, updated_at=self.clock.now()))
+        try:
+            await worker.engine.submit(job.id, graph, uploads)
+        except EngineRejected as error:
+            await self.delivery.end(job, JobState.FAILED, str(error))
+            return
+        except EngineUnavailable as error:
+            await self._lost_worker(worker, job, error)
+            return
+        await self._follow(job, worker)
 
-    async def lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
+    async def _follow(self, job: Job, worker: Worker) -> None:
+        try:
+            await self.following.follow(job, worker)
+        except EngineUnavailable as error:
+            await self._lost_worker(worker, job, error)
+
+    async def _follow_then_free(self, job: Job, worker: Worker) -> None:
+        try:
+            await self._follow(job, worker)
+        finally:
+            worker.running.discard(job.id)
+            self._wake.set()
+
+    async def _lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
         worker.healthy = False
         log.warning("worker %s stopped answering: %s", worker.name, error)
-        found = await self.storage.jobs.get(job.id)
-        if found is None:
-            return
-        job = found
+        job = await self.storage.jobs.get(job.id)
         if job.state is JobState.QUEUED:
             job = await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now()))
             self.queue.push(job.id, job.user_id, front=True)
             self._wake.set()
         elif not job.terminal:
-            await self.delivery.end(job, JobState.FAILED, f"the worker stopped answering ({error})")
+            await self.delivery.end(job, JobState.FAILED, "its worker stopped answering")
 
-    # -- health ----------------------------------------------------------------
-    async def check_health(self) -> None:
-        for worker in self.workers:
-            try:
-                worker.healthy = (await worker.engine.health()).ok
-            except EngineUnavailable:
-                worker.healthy = False
-        self._wake.set()
-
-    async def _health_loop(self) -> None:
+    # -- upkeep ----------------------------------------------------------------
+    async def _every(self, seconds: float, step) -> None:
         while True:
-            await self.clock.sleep(self.config.health_interval)
-            await self.check_health()
+            await self.clock.sleep(seconds)
+            await step()
 
-    async def _lease_loop(self) -> None:
+    async def _renew_leases(self) -> None:
         """Renew what this instance holds; adopt jobs whose instance died and let its lease lapse."""
-        while True:
-            await self.clock.sleep(self.config.lease_seconds / 4)
-            for job_id in self.held():
-                await self.claim(job_id)
-            await reconcile(self)
+        for job_id in self.held():
+            await self.admission.claim(job_id)
+        await self.reconcile()
 
+    async def _expire_queued(self) -> None:
+        """Fail and refund jobs that waited in line past the queue timeout (no worker came back for them)."""
+        for job_id in list(self.queue.ids()):
+            job = await self.storage.jobs.get(job_id)
+            if job is not None and self.clock.now() - job.created_at >= self.config.queue_timeout \
+                    and self.queue.remove(job_id):
+                await self.delivery.end(job, JobState.FAILED,
+                                        f"no worker could take it within {duration(self.config.queue_timeout)}")

@@ -1,6 +1,8 @@
 """The runner's follow-up for training jobs: the run's state, and the trained LoRA registered as a model."""
 from __future__ import annotations
 
+import hashlib
+
 from domain.errors import DomainError
 from domain.jobs import Job, JobState
 from domain.templates import Catalogue
@@ -8,17 +10,25 @@ from domain.training import Model, RunState
 from domain.workflows.collections import Collections
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
-from ports.clock import Clock, Ids
+from ports.clock import Clock
 from ports.storage import Storage
 
 _RUN_ENDINGS = {JobState.FAILED: RunState.FAILED, JobState.CANCELLED: RunState.CANCELLED}
 
 
+def model_id_for(job: Job) -> str:
+    """A training job makes at most one model, whatever is repeated after a crash."""
+    return hashlib.sha256(f"model:{job.id}".encode()).hexdigest()[:32]
+
+
 class TrainingFinisher:
+    """Every step can run again after a crash: the model's id comes from its job, adding to a collection
+    is a no-op the second time, and a run already completed stays completed."""
+
     def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, collections: Collections,
-                 clock: Clock, ids: Ids):
+                 clock: Clock):
         self.storage, self.blobs, self.catalogue, self.collections = storage, blobs, catalogue, collections
-        self.clock, self.ids = clock, ids
+        self.clock = clock
 
     async def started(self, job: Job) -> None:
         run = await self.storage.runs.by_job(job.id)
@@ -27,23 +37,14 @@ class TrainingFinisher:
 
     async def succeeding(self, job: Job) -> None:
         """Register the trained LoRA for its owner; a training without a model fails and is refunded."""
-        if not job.outputs or not await self.blobs.exists(job.outputs[0]):
-            raise DomainError("training finished without a model file")
         run = await self.storage.runs.by_job(job.id)
         if run is None:
             raise DomainError("the training run of this job was not recorded")
-        dataset = await self.storage.datasets.get(run.dataset_id)
-        saved = lora_output(self.catalogue.get(job.tool), job)
-        if saved is None:
-            raise DomainError("this training template names no LoRA file")
-        size = 0
-        async for chunk in self.blobs.stream(job.outputs[0]):
-            size += len(chunk)
-        model = Model(id=self.ids.new_id(), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
-                      blob=job.outputs[0], filename=saved.filename,
-                      trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
-                      size=size)
-        await self.storage.models.add(model)
+        if run.state is RunState.COMPLETED:
+            return
+        if not job.outputs or not await self.blobs.exists(job.outputs[0]):
+            raise DomainError("training finished without a model file")
+        model = await self.storage.models.get(model_id_for(job)) or await self._register(job, run)
         await self.collections.add_to_default(job.user_id, "model", model.id)
         await self.storage.runs.save(run.to(RunState.COMPLETED, model_id=model.id))
 
@@ -51,6 +52,18 @@ class TrainingFinisher:
         run = await self.storage.runs.by_job(job.id)
         if run is not None and not run.terminal and job.state in _RUN_ENDINGS:
             await self.storage.runs.save(run.to(_RUN_ENDINGS[job.state], error=job.error))
+
+    async def _register(self, job: Job, run) -> Model:
+        dataset = await self.storage.datasets.get(run.dataset_id)
+        size = 0
+        async for chunk in self.blobs.stream(job.outputs[0]):
+            size += len(chunk)
+        model = Model(id=model_id_for(job), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
+                      blob=job.outputs[0], filename=lora_output(self.catalogue.get(job.tool), job).filename,
+                      trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
+                      size=size)
+        await self.storage.models.add(model)
+        return model
 
     async def _free_name(self, owner: str, wanted: str) -> str:
         taken = {m.name for m in await self.storage.models.visible_to(owner) if m.owner == owner}

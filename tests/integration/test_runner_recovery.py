@@ -41,47 +41,42 @@ async def _stored_job(harness, user, state, worker, paid=True) -> Job:
     job = Job(id=f"job{state.value}{worker is None}", user_id=user.id, tool="txt2img", kind="image",
               params=quote.values, price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
               origin=ORIGIN)
-    await harness.storage.jobs.add(job)
-    await station.points.charge(job)
-    job = await harness.storage.jobs.save(job.to(JobState.CHARGED, now, paid=paid))
+    job = job.to(JobState.CHARGED, now, paid=paid)
+    await harness.storage.jobs.add(job, station.points.charge_entry(job))
     if state is not JobState.CHARGED:
         job = await harness.storage.jobs.save(job.to(JobState.QUEUED, now))
         job = await harness.storage.jobs.save(replace(job, worker=worker))
+    if state is JobState.RUNNING:
+        job = await harness.storage.jobs.save(job.to(JobState.RUNNING, now))
     return job
 
 
 async def test_after_a_restart_a_job_finished_on_its_worker_is_delivered_once(harness):
-    from domain.workflows.reconcile import reconcile
-
     user = await harness.user(points=100)
     job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)
     harness.engines[0].states[job.id] = "succeeded"
-    counts = await reconcile(harness.runner)
+    counts = await harness.runner.reconcile()
     assert counts["delivered"] == 1
     await harness.notifier.wait_for(job.id, "succeeded")
     assert harness.notifier.kinds(job.id).count("succeeded") == 1
-    assert (await reconcile(harness.runner))["delivered"] == 0
+    assert (await harness.runner.reconcile())["delivered"] == 0
     assert harness.engines[0].submitted == []
 
 
 async def test_after_a_restart_a_job_the_worker_lost_is_failed_and_refunded_once(harness):
-    from domain.workflows.reconcile import reconcile
-
     user = await harness.user(points=100)
-    job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)
-    await reconcile(harness.runner)
+    job = await _stored_job(harness, user, JobState.RUNNING, harness.engines[0].name)
+    await harness.runner.reconcile()
     notice = await harness.notifier.wait_for(job.id, "failed")
     assert notice.job.refunded
-    await reconcile(harness.runner)
+    await harness.runner.reconcile()
     refunds = [e for e in await harness.station.points.history(user.id) if e.kind is EntryKind.REFUND]
     assert len(refunds) == 1 and await harness.station.points.balance(user.id) == 100
 
 
 async def test_after_a_restart_a_charged_job_never_sent_is_queued_and_runs(harness):
-    from domain.workflows.reconcile import reconcile
-
     user = await harness.user(points=100)
     job = await _stored_job(harness, user, JobState.CHARGED, None)
-    await reconcile(harness.runner)
+    await harness.runner.reconcile()
     await harness.notifier.wait_for(job.id, "succeeded")
     assert [p for p, _, _ in harness.engines[0].submitted].count(job.id) == 1

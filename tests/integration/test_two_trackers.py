@@ -29,9 +29,9 @@ async def test_two_trackers_starting_together_submit_and_deliver_each_job_once(t
         quote = await station.make_image.quote(user.id, "txt2img", {"prompt": f"fox {n}"})
         job = Job(id=f"orphan{n}", user_id=user.id, tool="txt2img", kind="image", params=quote.values,
                   price=quote.price, state=JobState.REQUESTED, created_at=1, updated_at=1, origin=ReplyTo())
-        await a.infra.storage().jobs.add(job)
-        await station.points.charge(job)
-        jobs.append(await a.infra.storage().jobs.save(job.to(JobState.CHARGED, 1, paid=True)))
+        job = job.to(JobState.CHARGED, 1, paid=True)
+        await a.infra.storage().jobs.add(job, station.points.charge_entry(job))
+        jobs.append(job)
     runners = [a.use_cases.runner(), b.use_cases.runner()]
     await asyncio.gather(*(r.start() for r in runners))
     try:

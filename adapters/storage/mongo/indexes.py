@@ -23,6 +23,9 @@ INDEXES = {
         IndexModel([("worker", UP), ("state", UP)], name="by_worker"),
         IndexModel([("user_id", UP), *NEWEST], name="of_user"),
         IndexModel([("user_id", UP), ("state", UP), *NEWEST], name="of_user_by_state"),
+        # Partial: paid jobs not refunded; by state, so ended ones still owing a refund are found at once.
+        IndexModel([("state", UP), *OLDEST], name="unsettled",
+                   partialFilterExpression={"paid": True, "refunded": False}),
     ],
     "datasets": [IndexModel([("owner", UP), ("name", UP)], name="by_owner_name"),
                  IndexModel([("owner", UP), *NEWEST], name="of_user")],

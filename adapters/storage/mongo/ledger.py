@@ -69,6 +69,11 @@ class MongoLedgerRepository:
         found = {row["_id"]: row["sum"] for row in rows}
         return {kind.value: found.get(kind.value, 0) for kind in EntryKind}
 
+    async def of_jobs(self) -> list[LedgerEntry]:
+        docs = await self.db.repeatable(lambda: list(self._ledger.find(
+            {"job_id": {"$ne": None}, **SETTLED}, sort=codec.OLDEST)))
+        return [codec.entry(doc) for doc in docs]
+
     async def repair(self) -> list[Repair]:
         """Settle every entry left pending (a crash between its two writes); a second run finds nothing."""
         docs = await self.db.repeatable(lambda: list(self._ledger.find({"pending": True}, sort=codec.OLDEST)))

@@ -28,7 +28,7 @@ class MongoStorage:
         self.users = MongoUserRepository(self.connection)
         self.link_codes = MongoLinkCodeRepository(self.connection)
         self.ledger = MongoLedgerRepository(self.connection)
-        self.jobs = MongoJobRepository(self.connection)
+        self.jobs = MongoJobRepository(self.connection, self.ledger)
         self.datasets = MongoDatasetRepository(self.connection)
         self.runs = MongoTrainingRunRepository(self.connection)
         self.models = MongoModelRepository(self.connection)

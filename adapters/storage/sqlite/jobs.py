@@ -6,35 +6,49 @@ from dataclasses import replace
 
 from adapters.storage.sqlite.database import SqliteDatabase
 from adapters.storage.sqlite.documents import NEWEST_FIRST, DocumentTable
+from adapters.storage.sqlite.ledger import post_entry
 from domain.errors import ConcurrentUpdate
 from domain.jobs import Job, JobState
+from domain.ledger import LedgerEntry, check_entry
 
 _JOBS = DocumentTable("jobs", Job, lambda job: {
     "user_id": job.user_id, "state": job.state.value, "created_at": job.created_at, "version": job.version})
-# Written exactly as in the jobs_unfinished partial index, so SQLite can use that index.
+# Written exactly as in the jobs_unfinished and jobs_unsettled partial indexes, so SQLite can use them.
 _UNFINISHED = "state NOT IN ('succeeded', 'failed', 'cancelled')"
+_UNSETTLED = ("state IN ('failed', 'cancelled') "
+              "AND json_extract(body, '$.paid') = 1 AND json_extract(body, '$.refunded') = 0")
 
 
 class SqliteJobRepository:
     def __init__(self, db: SqliteDatabase):
         self._db = db
 
-    async def add(self, job: Job) -> bool:
-        """True if stored; False if a job with this id already was (a double click)."""
-        return await self._db.write(_JOBS.insert, job)
+    async def add(self, job: Job, charge: LedgerEntry | None = None) -> bool:
+        """True if stored (with its charge, in one transaction); False if a job with this id already was."""
+        if charge is not None:
+            check_entry(charge)
+        return await self._db.write(_add, job, charge)
 
     async def get(self, job_id: str) -> Job | None:
         return await self._db.run(_JOBS.get, job_id)
 
-    async def save(self, job: Job) -> Job:
-        return await self._db.write(_save, job)
+    async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
+        if refund is not None:
+            check_entry(refund)
+        return await self._db.write(_save, job, refund)
 
     async def unfinished(self) -> list[Job]:
         return await self._db.run(_JOBS.select, _UNFINISHED, order="created_at, rowid")
 
+    async def unsettled(self) -> list[Job]:
+        return await self._db.run(_JOBS.select, _UNSETTLED, order="created_at, rowid")
+
+    async def all(self) -> list[Job]:
+        return await self._db.run(_JOBS.select, "1", order="created_at, rowid")
+
     async def of_user(self, user_id: str, limit: int = 20, offset: int = 0,
                       state: JobState | None = None) -> list[Job]:
-        where, params = ("user_id = ?", (user_id,)) if state is None else \
+        where, params = ("user_id = ? AND state != 'requested'", (user_id,)) if state is None else \
             ("user_id = ? AND state = ?", (user_id, state.value))
         return await self._db.run(_JOBS.select, where, params, NEWEST_FIRST, limit, offset)
 
@@ -46,10 +60,22 @@ class SqliteJobRepository:
         return await self._db.write(_claim, job_id, owner, until, now)
 
 
-def _save(conn: sqlite3.Connection, job: Job) -> Job:
+def _add(conn: sqlite3.Connection, job: Job, charge: LedgerEntry | None) -> bool:
+    if not _JOBS.insert(conn, job):
+        # Stores before this one wrote a job and its charge apart: finish one a crash left requested.
+        if charge is None or not _JOBS.update(conn, job, "state = 'requested'"):
+            return False
+    if charge is not None:
+        post_entry(conn, charge)  # InsufficientPoints undoes the insert with it
+    return True
+
+
+def _save(conn: sqlite3.Connection, job: Job, refund: LedgerEntry | None) -> Job:
     saved = replace(job, version=job.version + 1)
     if not _JOBS.update(conn, saved, "version = ?", (job.version,)):
         raise ConcurrentUpdate(f"Job {job.id} changed since version {job.version} was read; reload it and try again.")
+    if refund is not None:
+        post_entry(conn, refund)
     return saved
 
 

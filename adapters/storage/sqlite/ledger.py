@@ -17,7 +17,7 @@ class SqliteLedgerRepository:
 
     async def post(self, entry: LedgerEntry) -> Posted:
         check_entry(entry)
-        return await self._db.write(_post, entry)
+        return await self._db.write(post_entry, entry)
 
     async def balance(self, user_id: str) -> int:
         return await self._db.run(_balance, user_id)
@@ -40,8 +40,12 @@ class SqliteLedgerRepository:
         moved = await self._db.run(_rows, "SELECT kind, SUM(ABS(amount)) FROM ledger_entries GROUP BY kind")
         return {kind.value: 0 for kind in EntryKind} | dict(moved)
 
+    async def of_jobs(self) -> list[LedgerEntry]:
+        return await self._db.run(_select, "job_id IS NOT NULL ORDER BY created_at, rowid", ())
 
-def _post(conn: sqlite3.Connection, entry: LedgerEntry) -> Posted:
+
+def post_entry(conn: sqlite3.Connection, entry: LedgerEntry) -> Posted:
+    """Post `entry` inside the caller's transaction (a job's charge or refund is written with the job)."""
     standing = _one(conn, "key = ?", (entry.key,))
     if standing is not None:
         return Posted(standing, _balance(conn, standing.user_id), replayed=True)

@@ -56,6 +56,11 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX jobs_by_user_state ON jobs(user_id, state, created_at);
     """,
+    # 3: failed and cancelled jobs still owing their refund, found without walking the others.
+    """
+    CREATE INDEX jobs_unsettled ON jobs(created_at) WHERE state IN ('failed', 'cancelled')
+        AND json_extract(body, '$.paid') = 1 AND json_extract(body, '$.refunded') = 0;
+    """,
 ]
 
 
