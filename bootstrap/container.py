@@ -15,6 +15,7 @@ from domain.training import DatasetRules
 from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
 from domain.workflows.admission import Admission
+from domain.workflows.audit import MoneyAudit
 from domain.workflows.collections import Collections
 from domain.workflows.delivery import Delivery
 from domain.workflows.follow_ups import FollowUps
@@ -128,6 +129,7 @@ class UseCases(containers.DeclarativeContainer):
                                      runner_config)
     runner = providers.Singleton(JobRunner, infra.storage, infra.blobs, infra.catalogue, infra.clock, delivery,
                                  admission, pool, following, reconciler, runner_config)
+    audit = providers.Singleton(MoneyAudit, infra.storage, infra.blobs, delivery, admission)
     accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
     make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.media, infra.catalogue, points,
                                      admission, runner, infra.clock, infra.ids)

@@ -55,7 +55,7 @@ class JobRepository(Protocol):
     async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
         """Store `job` if the stored version equals job.version; returns it with version + 1.
         Raises ConcurrentUpdate otherwise. With `refund` (and job.refunded set), the refund is posted
-        with it: in one transaction (SQLite), or after the job is stored still owing it, so that a crash
+        with it and the job returned as finally stored (MongoDB writes it twice): in one transaction (SQLite), or after the job is stored still owing it, so that a crash
         in between leaves a job that `unsettled()` lists (MongoDB)."""
     async def unfinished(self) -> list[Job]:
         """Every job not in a terminal state, oldest first."""

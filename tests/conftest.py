@@ -36,6 +36,7 @@ class Harness:
 
     async def assert_ledger_consistent(self) -> None:
         assert await self.storage.ledger.verify() == []
+        assert [str(v) for v in await self.container.use_cases.audit().violations()] == []
 
 
 def env_for(tmp_path, **extra) -> dict:
@@ -51,6 +52,10 @@ async def harness(tmp_path):
     await container.infra.storage().open()
     runner = container.use_cases.runner()
     await runner.start()
-    yield Harness(container, engines, notifier)
+    harness = Harness(container, engines, notifier)
+    yield harness
     await runner.stop()
-    await container.infra.storage().close()
+    try:
+        await harness.assert_ledger_consistent()  # after every workflow test: balances and every job's money
+    finally:
+        await container.infra.storage().close()

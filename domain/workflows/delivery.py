@@ -56,7 +56,9 @@ class Delivery:
             return await self.end(job, _ENDINGS[event.kind], event.message or event.kind)
         try:
             outputs = await self._collect(job, engine, event.outputs)
-        except (EngineUnavailable, DomainError, KeyError) as error:
+        except DomainError as error:
+            return await self.end(job, JobState.FAILED, str(error))
+        except (EngineUnavailable, KeyError) as error:
             log.warning("job %s: fetching its result failed: %s", job.id, error)
             return await self.end(job, JobState.FAILED, "the result could not be fetched from the worker")
         job = replace(job, outputs=outputs, progress=Progress(100.0, job.progress.total, job.progress.total, "done"))

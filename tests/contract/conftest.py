@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from domain.workflows.audit import find_violations
 from tests.contract.backends import BACKENDS
 
 
@@ -33,6 +34,8 @@ async def storage(request, tmp_path):
 
 @pytest.fixture(autouse=True)
 async def balances_equal_the_sum_of_entries(storage):
-    """After every contract test, each stored balance still equals the sum of its entries."""
+    """After every contract test, each stored balance still equals the sum of its entries, and every
+    job's money agrees with its state (outputs are not checked: contract tests store no blobs)."""
     yield
     assert await storage.ledger.verify() == []
+    assert [str(v) for v in await find_violations(storage, None)] == []

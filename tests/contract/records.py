@@ -38,7 +38,7 @@ def job(user_id: str = "alice", state: JobState = JobState.REQUESTED, created_at
         origin=ReplyTo.of("telegram", chat="42", message=7),
         progress=Progress(percent=42.5, step=8, total=20, message="sampling"),
         worker="gpu-1", outputs=("results/a/0.png", "results/a/1.png"), error=None,
-        paid=True, refunded=False, parent_id="job0", version=0, action="reroll")
+        paid=False, refunded=False, parent_id="job0", version=0, action="reroll")
     return Job(**values | fields)
 
 

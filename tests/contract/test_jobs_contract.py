@@ -8,13 +8,18 @@ import pytest
 
 from domain.errors import ConcurrentUpdate
 from domain.jobs import JobState
-from tests.contract.records import defaults_left, job
+from domain.ledger import EntryKind, charge_key, refund_key
+from tests.contract.records import defaults_left, entry, job
 
 
 async def test_a_job_round_trips_with_every_field(storage):
-    added = job(error="worker restarted", refunded=True, version=3)
+    added = job(state=JobState.FAILED, error="worker restarted", paid=True, refunded=True, version=3)
     assert defaults_left(added) == []
-    await storage.jobs.add(added)
+    await storage.ledger.post(entry("alice", EntryKind.GRANT, 100))
+    charge = entry("alice", EntryKind.CHARGE, -30, charge_key(added.id), job_id=added.id)
+    await storage.jobs.add(added, charge)
+    await storage.ledger.post(entry("alice", EntryKind.REFUND, 30, refund_key(added.id), job_id=added.id,
+                                    refund_of=charge.id))
     assert await storage.jobs.get(added.id) == added
 
 

@@ -6,8 +6,9 @@ import asyncio
 import pytest
 
 from domain.errors import DomainError, InsufficientPoints, RefundRefused
+from domain.jobs import JobState
 from domain.ledger import EntryKind, charge_key, refund_key
-from tests.contract.records import defaults_left, entry
+from tests.contract.records import defaults_left, entry, job
 
 
 async def funded(storage, user_id: str, amount: int) -> None:
@@ -15,8 +16,8 @@ async def funded(storage, user_id: str, amount: int) -> None:
 
 
 async def charged(storage, user_id: str, price: int, job_id: str = "job1"):
-    return (await storage.ledger.post(entry(user_id, EntryKind.CHARGE, -price, charge_key(job_id),
-                                            job_id=job_id))).entry
+    """A charge alone (no job is stored here: the jobs contract covers a job stored with its charge)."""
+    return (await storage.ledger.post(entry(user_id, EntryKind.CHARGE, -price, charge_key(job_id)))).entry
 
 
 async def test_a_user_without_entries_has_a_zero_balance_and_no_history(storage):
@@ -34,7 +35,9 @@ async def test_posting_returns_the_entry_and_the_balance_after_it(storage):
 
 async def test_an_entry_round_trips_with_every_field(storage):
     await funded(storage, "alice", 100)
-    charge = await charged(storage, "alice", 30, "job7")
+    cancelled = job(id="job7", state=JobState.CANCELLED, paid=True, refunded=True)
+    charge = entry("alice", EntryKind.CHARGE, -30, charge_key("job7"), job_id="job7")
+    await storage.jobs.add(cancelled, charge)
     refund = entry("alice", EntryKind.REFUND, 30, refund_key("job7"), job_id="job7", refund_of=charge.id)
     assert defaults_left(refund) == []
     await storage.ledger.post(refund)
