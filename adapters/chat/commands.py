@@ -61,8 +61,8 @@ class ChatCommands:
             raise DomainError(f"Missing {name}. Usage: {self.registry.usage(command)}")
         return str(value)
 
-    async def result_image(self, job: Job) -> bytes | None:
-        return await self.station.access.result_image(job)
+    async def result_images(self, job: Job) -> list[bytes]:
+        return await self.station.access.result_images(job)
 
     async def _tool(self, user, request: ChatRequest) -> list[Reply]:
         spec = self.station.catalogue.get(request.command).spec
@@ -97,12 +97,16 @@ async def _save(kit: ChatCommands, user_id: str, job_id: str, origin: ReplyTo) -
     return [Reply(f"💾 Saved to your collection '{collection.name}'.")]
 
 
-async def _full_size(kit: ChatCommands, user_id: str, job_id: str, origin: ReplyTo) -> list[Reply]:
+async def _full_size(kit: ChatCommands, user_id: str, argument: str, origin: ReplyTo) -> list[Reply]:
+    """`job` or `job:n`: the n-th picture of a batch (the first by default) as a file."""
+    job_id, _, number = argument.partition(":")
     job = await kit.station.jobs.get(user_id, job_id)
-    data = await kit.result_image(job)
-    if data is None:
-        raise DomainError("That job has no image.")
-    return [Reply("Full resolution", image=data, image_name=f"{job.tool}_{job.id[:8]}.png", as_document=True)]
+    images = await kit.result_images(job)
+    index = int(number) - 1 if number.isdigit() else 0
+    if not 0 <= index < len(images):
+        raise DomainError("That job has no such image.")
+    return [Reply("Full resolution", image=images[index], image_name=f"{job.tool}_{job.id[:8]}_{index + 1}.png",
+                  as_document=True)]
 
 
 ButtonHandler = Callable[[ChatCommands, str, str, ReplyTo], Awaitable[list[Reply]]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from adapters.chat.messages import Button, ButtonAction, Reply
+from domain.blobs import is_image
 from domain.jobs import Job
 from ports.notifier import Notice, NoticeKind
 
@@ -18,9 +19,13 @@ def progress_bar(percent: float, width: int = 12) -> str:
 def result_buttons(job: Job) -> tuple[Button, ...]:
     if job.long:
         return ()
+    count = sum(is_image(key) for key in job.outputs)
+    full_size = tuple(Button.of(f"📄 Full size {n}", ButtonAction.FULL_SIZE, f"{job.id}:{n}")
+                      for n in range(1, count + 1)) if count > 1 else (
+        Button.of("📄 Full size", ButtonAction.FULL_SIZE, job.id),)
     return (Button.of("🎲 Reroll", ButtonAction.REROLL, job.id), Button.of("✨ Vary", ButtonAction.VARY, job.id),
             Button.of("🔍 Upscale", ButtonAction.UPSCALE, job.id), Button.of("💾 Save", ButtonAction.SAVE, job.id),
-            Button.of("📄 Full size", ButtonAction.FULL_SIZE, job.id))
+            *full_size)
 
 
 def caption(job: Job) -> str:

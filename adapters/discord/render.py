@@ -18,6 +18,7 @@ from ports.notifier import Notice, NoticeKind
 MIB = 1024 * 1024
 DEFAULT_LIMIT = 10 * MIB
 CONTENT_LIMIT = 2000
+ATTACHMENTS_MAX = 10
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Outgoing:
     content: str = ""
     embed: discord.Embed | None = None
     file: tuple[str, bytes] | None = None
+    more_files: tuple[tuple[str, bytes], ...] = ()  # the rest of a batch, attached beside `file`
     buttons: tuple[Button, ...] = ()
     ephemeral: bool = False
 
@@ -34,16 +36,20 @@ class Outgoing:
         if self.embed is not None:
             kwargs["embed"] = self.embed
         if self.file is not None:
-            kwargs["file"] = discord.File(io.BytesIO(self.file[1]), filename=self.file[0])
+            kwargs["files"] = self._files()
         if self.buttons:
             kwargs["view"] = view_of(self.buttons)
         return kwargs
 
     def edit(self) -> dict:
         """Arguments that replace everything an earlier version of the message showed."""
-        files = [discord.File(io.BytesIO(self.file[1]), filename=self.file[0])] if self.file else []
+        files = self._files() if self.file else []
         return {"content": self.content[:CONTENT_LIMIT], "embeds": [self.embed] if self.embed else [],
                 "attachments": files, "view": view_of(self.buttons)}
+
+
+    def _files(self) -> list[discord.File]:
+        return [discord.File(io.BytesIO(data), filename=name) for name, data in (self.file, *self.more_files)]
 
 
 class Renderer:
@@ -66,13 +72,18 @@ class Renderer:
             return Outgoing(render_notice(notice).text)
         embed = self._embed(job)
         out = Outgoing(embed=embed, buttons=result_buttons(job))
-        data = await self.kit.result_image(job)
-        if data is not None:
-            out.file, note = await self._fitted(data, f"{job.tool}_{job.id[:8]}.png", limit, job=job)
-            if out.file:
-                embed.set_image(url=f"attachment://{out.file[0]}")
-            if note:
-                embed.add_field(name="Full size", value=note, inline=False)
+        images = (await self.kit.result_images(job))[:ATTACHMENTS_MAX]
+        names = [f"{job.tool}_{job.id[:8]}" + (f"_{n}" if len(images) > 1 else "") + ".png"
+                 for n in range(1, len(images) + 1)]
+        fitted = [await self._fitted(data, name, limit // max(1, len(images)), job=job)
+                  for data, name in zip(images, names)]
+        files = [file for file, _ in fitted if file]
+        if files:
+            out.file, out.more_files = files[0], tuple(files[1:])
+            embed.set_image(url=f"attachment://{out.file[0]}")
+        note = next((note for _, note in fitted if note), "")
+        if note:
+            embed.add_field(name="Full size", value=note, inline=False)
         return out
 
     def _embed(self, job: Job) -> discord.Embed:

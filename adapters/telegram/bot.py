@@ -34,7 +34,7 @@ class TelegramBot:
         self.app = builder.build()
         self.commands, self.catalogue = commands, commands.station.catalogue
         self.sender = Sender(self.app.bot, media)
-        self.notifier = TelegramNotifier(self.sender, commands.result_image)
+        self.notifier = TelegramNotifier(self.sender, commands.result_images)
         self.handlers = UpdateHandlers(commands, self.sender, ImageDownloads(self.app.bot, max_download))
         self.app.add_handler(TypeHandler(Update, self.handlers.on_update))
         self.app.add_error_handler(_log_error)

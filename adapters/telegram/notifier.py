@@ -36,8 +36,8 @@ class _Status:
 class TelegramNotifier:
     """Notices are delivered in order per job, in the background: a slow or flooded chat never holds up a job."""
 
-    def __init__(self, sender: Sender, result_image: Callable[[Job], Awaitable[bytes | None]]):
-        self.sender, self.result_image = sender, result_image
+    def __init__(self, sender: Sender, result_images: Callable[[Job], Awaitable[list[bytes]]]):
+        self.sender, self.result_images = sender, result_images
         self.ready = asyncio.Event()  # set once the bot can send; notices wait for it
         self._statuses: dict[str, _Status] = {}
         self._next_edit: dict[int, float] = {}
@@ -92,10 +92,12 @@ class TelegramNotifier:
         chat_id, job, reply = origin.chat_id, notice.job, render_notice(notice)
         if job is None:
             return
-        if notice.kind is NoticeKind.SUCCEEDED:
-            image = await self.result_image(job)
-            if image is not None:
-                reply = replace(reply, image=image, image_name=f"{job.tool}_{job.id[:8]}.png")
+        images = await self.result_images(job) if notice.kind is NoticeKind.SUCCEEDED else []
+        if len(images) > 1:  # a batch: every picture as an album, then the caption and buttons after it
+            names = [f"{job.tool}_{job.id[:8]}_{n}.png" for n in range(1, len(images) + 1)]
+            await self.sender.send_album(chat_id, images, names, origin.reply_to)
+        elif images:
+            reply = replace(reply, image=images[0], image_name=f"{job.tool}_{job.id[:8]}.png")
         try:
             await self.sender.send(chat_id, reply, origin.reply_to)
         except TelegramError as error:  # e.g. a file past the server's upload limit: the words still go

@@ -7,7 +7,8 @@ import time
 import warnings
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
+from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, InputMediaDocument,
+                      InputMediaPhoto, Message, ReplyParameters)
 from telegram.error import BadRequest, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -22,6 +23,7 @@ PHOTO_MAX_RATIO = 20
 CAPTION_MAX = 1024
 TEXT_MAX = 4096
 BUTTONS_PER_ROW = 3
+ALBUM_MAX = 10
 MAX_ATTEMPTS = 20
 
 
@@ -62,6 +64,16 @@ class Sender:
         if caption is None:
             await self.send(chat_id, Reply(reply.text), reply_to)
         return sent
+
+    async def send_album(self, chat_id: int, images: list[bytes], names: list[str],
+                         reply_to: int | None = None) -> None:
+        """Up to ten pictures as one album (documents if any is past a photo's limits)."""
+        as_photos = all(self.fits_photo(image) for image in images)
+        kind = InputMediaPhoto if as_photos else InputMediaDocument
+        media = [kind(image, filename=name) for image, name in zip(images[:ALBUM_MAX], names)]
+        await self.call(chat_id, self.bot.send_media_group, chat_id=chat_id, media=media,
+                        reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                        if reply_to else None)
 
     async def _image(self, reply: Reply, image: bytes, caption: str | None, common: dict) -> Message:
         chat_id = common["chat_id"]

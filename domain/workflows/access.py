@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from domain.blobs import BlobArea, BlobKey, first_image
+from domain.blobs import BlobArea, BlobKey, is_image
 from domain.errors import NotFound
 from domain.jobs import Job
 from domain.workflows.collections import Collections
@@ -66,10 +66,9 @@ class Access:
         model = await self.models.find(user_id, model_id)
         return await self._open(model.blob, f"{model.name}.safetensors")
 
-    async def result_image(self, job: Job) -> bytes | None:
-        """The first picture a job made, for the chat it reports to (the job's owner asked for it)."""
-        key = first_image(job.outputs)
-        return await self.blobs.get(key) if key else None
+    async def result_images(self, job: Job) -> list[bytes]:
+        """Every picture a job made, in order (a batch makes several), for the chat it reports to."""
+        return [await self.blobs.get(key) for key in job.outputs if is_image(key)]
 
     async def _open(self, key: str, filename: str | None = None) -> Download:
         """Open the file and read its first chunk, so a missing one is NotFound before an answer starts."""

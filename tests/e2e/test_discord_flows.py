@@ -175,3 +175,19 @@ async def test_a_result_that_finished_while_the_bot_was_down_is_posted_in_its_ch
                 lambda: [m for m in dc.messages(dc.guild_channel_id()) if m.attachments], 20)
         assert posted[0].content == f"<@{user['id']}>" and comfy.prompts_received == 1
         assert posted[0].embeds[0]["description"] == "a fox while we sleep"
+
+
+@bounded(90)
+async def test_a_batch_of_two_is_one_message_with_both_pictures_attached_and_charged_once(tmp_path):
+    async with DiscordStandin(guild_ids=[GUILD_ID]) as dc, ComfyUIStandin(step_delay=0.02) as comfy:
+        user = dc.world.default_user
+        async with running_station(tmp_path, dc, comfy.url) as app:
+            await grant(app, user, 100)
+            rec = await dc.user_invokes("txt2img", {"prompt": "two foxes", "steps": 4, "batch_size": 2})
+            message = await dc.wait_for(with_image(rec), 30)
+            job = (await app.container.infra.storage().jobs.of_user(
+                (await app.container.use_cases.accounts().user_for(f"discord:{user['id']}")).id))[0]
+            assert await balance(app, user) == 100 - job.price
+        assert [a.data[:4] for a in message.attachments] == [b"\x89PNG"] * 2
+        assert [a.filename.rsplit("_", 1)[-1] for a in message.attachments] == ["1.png", "2.png"]
+        assert button(message, "Full size 2")

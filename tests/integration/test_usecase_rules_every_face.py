@@ -191,4 +191,4 @@ async def test_a_picture_is_recognised_by_one_rule_on_every_face(web):
     assert served.status_code == 200 and served.content_type == "image/png"
     assert "Content-Disposition" not in served.headers
     stored = await web.station.jobs.get(alice.user.id, job.id)
-    assert (await web.station.access.result_image(stored)).startswith(b"\x89PNG")
+    assert (await web.station.access.result_images(stored))[0].startswith(b"\x89PNG")
