@@ -14,6 +14,7 @@ from adapters.chat.webhooks import WebhookRoutes
 from bootstrap.config import Config
 from bootstrap.web import secret_key
 from ports.media import MediaProcessor
+from ports.notifier import StatusMessages
 
 # Loggers that print Bot API URLs, which contain the token: httpx at INFO, python-telegram-bot at DEBUG.
 log = logging.getLogger("stationthis.telegram")
@@ -43,12 +44,12 @@ def protect_logs(token: str) -> None:
 
 
 async def telegram_bot(config: Config, kit: ChatCommands, media: MediaProcessor, router: NotifierRouter,
-                       webhooks: WebhookRoutes) -> AsyncIterator[object]:
+                       webhooks: WebhookRoutes, status_messages: StatusMessages) -> AsyncIterator[object]:
     from adapters.telegram.bot import TelegramBot
 
     token = config.telegram_token or ""
     protect_logs(token)
-    bot = TelegramBot(token, kit, media, config.max_upload_bytes,
+    bot = TelegramBot(token, kit, media, config.max_upload_bytes, status_messages,
                       api_url=config.telegram_api_base_url, webhooks=webhooks,
                       webhook_url=config.telegram_webhook_url,
                       webhook_secret=webhook_secret(config) if config.telegram_webhook_url else None)

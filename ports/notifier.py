@@ -30,6 +30,15 @@ class Notice:
     position: int | None = None
 
 
+class StatusMessages(Protocol):
+    """Where each job's status message is shown (chat and message ids), kept in storage so that a restarted
+    process edits that message onward instead of starting a second one."""
+
+    async def get(self, job_id: str) -> dict | None: ...
+    async def put(self, job_id: str, where: dict) -> None: ...
+    async def drop(self, job_id: str) -> None: ...
+
+
 class Notifier(Protocol):
     async def notify(self, origin: ReplyTo, notice: Notice) -> None:
         """Deliver `notice` to `origin` (its platform picks the channel). Never raises."""

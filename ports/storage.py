@@ -8,6 +8,7 @@ from domain.identity import LinkCode, User
 from domain.jobs import Job, JobState
 from domain.ledger import LedgerEntry, Posted
 from domain.training import Dataset, Model, TrainingRun
+from ports.notifier import StatusMessages
 
 
 class UserRepository(Protocol):
@@ -133,6 +134,8 @@ class Storage(Protocol):
     def collections(self) -> CollectionRepository: ...
     @property
     def settings(self) -> SettingsRepository: ...
+    @property
+    def status_messages(self) -> StatusMessages: ...
 
     async def open(self) -> None:
         """Connect and bring the schema (or indexes) up to date; fail fast with a clear message."""

@@ -15,6 +15,7 @@ from adapters.telegram.notifier import TelegramNotifier
 from adapters.telegram.send import Sender
 from adapters.telegram.webhook import TelegramWebhook
 from ports.media import MediaProcessor
+from ports.notifier import StatusMessages
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -25,7 +26,7 @@ class TelegramBot:
     title = "Telegram bot"
 
     def __init__(self, token: str, commands: ChatCommands, media: MediaProcessor, max_download: int,
-                 api_url: str | None = None, webhooks: WebhookRoutes | None = None,
+                 status_messages: StatusMessages, api_url: str | None = None, webhooks: WebhookRoutes | None = None,
                  webhook_url: str | None = None, webhook_secret: str | None = None):
         builder = Application.builder().token(token).concurrent_updates(True)  # chats run side by side
         if api_url:
@@ -34,7 +35,7 @@ class TelegramBot:
         self.app = builder.build()
         self.commands, self.catalogue = commands, commands.station.catalogue
         self.sender = Sender(self.app.bot, media)
-        self.notifier = TelegramNotifier(self.sender, commands.result_images)
+        self.notifier = TelegramNotifier(self.sender, commands.result_images, status_messages)
         self.handlers = UpdateHandlers(commands, self.sender, ImageDownloads(self.app.bot, max_download))
         self.app.add_handler(TypeHandler(Update, self.handlers.on_update))
         self.app.add_error_handler(_log_error)

@@ -16,7 +16,7 @@ from adapters.telegram.address import TelegramAddress
 from adapters.telegram.send import Sender
 from domain.jobs import Job
 from domain.reply import ReplyTo
-from ports.notifier import FINAL_KINDS, STATUS_KINDS, Notice, NoticeKind
+from ports.notifier import FINAL_KINDS, STATUS_KINDS, Notice, NoticeKind, StatusMessages
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,13 @@ class _Status:
 
 
 class TelegramNotifier:
-    """Notices are delivered in order per job, in the background: a slow or flooded chat never holds up a job."""
+    """Notices are delivered in order per job, in the background: a slow or flooded chat never holds up a job.
+    Each status message is also recorded in `marks`, so after a restart it is edited onward (and replaced by
+    the result) rather than left frozen beside a second one."""
 
-    def __init__(self, sender: Sender, result_images: Callable[[Job], Awaitable[list[bytes]]]):
-        self.sender, self.result_images = sender, result_images
+    def __init__(self, sender: Sender, result_images: Callable[[Job], Awaitable[list[bytes]]],
+                 marks: StatusMessages):
+        self.sender, self.result_images, self.marks = sender, result_images, marks
         self.ready = asyncio.Event()  # set once the bot can send; notices wait for it
         self._statuses: dict[str, _Status] = {}
         self._next_edit: dict[int, float] = {}
@@ -72,11 +75,14 @@ class TelegramNotifier:
         status, chat_id = self._statuses.get(key), origin.chat_id
         if status is None or status.wanted == status.shown:
             return  # finished already, or a newer notice got there first
-        if status.message_id is None:  # the first notice, or the first after a restart
+        if status.message_id is None:  # the first notice here: one shown before a restart is edited onward
+            status.message_id = await self._marked(key, chat_id)
+        if status.message_id is None:
             text = status.wanted
             sent = await self.sender.send(chat_id, Reply(text), origin.reply_to)
             status.message_id, status.shown = sent.message_id, text
             self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
+            await self.marks.put(key, {"chat_id": chat_id, "message_id": sent.message_id})
             return
         delay = self._next_edit.get(chat_id, 0.0) - time.monotonic()
         if delay > 0:
@@ -106,8 +112,19 @@ class TelegramNotifier:
             log.warning("telegram refused the result of job %s: %s", job.id, error)
             await self.sender.send(chat_id, replace(reply, image=None, text=f"{reply.text}\n{UNSENDABLE}"),
                                    origin.reply_to)
-        if status is not None and status.message_id is not None:
-            await self.sender.delete(chat_id, status.message_id)
+        stale = status.message_id if status is not None and status.message_id is not None \
+            else await self._marked(key, chat_id)
+        if stale is not None:  # the result takes the place of the status message
+            await self.sender.delete(chat_id, stale)
+            await self.marks.drop(key)
+
+    async def _marked(self, key: str, chat_id: int) -> int | None:
+        try:
+            where = await self.marks.get(key)
+        except Exception:  # the store being down must not stop the message
+            log.exception("reading the status message of %s failed", key)
+            return None
+        return where["message_id"] if where and where.get("chat_id") == chat_id else None
 
 
 def _interval(chat_id: int) -> float:

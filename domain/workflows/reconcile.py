@@ -74,6 +74,10 @@ class Reconciler:
             return "failed"
         if status.state in (PromptState.QUEUED, PromptState.RUNNING):
             worker.running.add(job.id)
+            if job.state is JobState.RUNNING:  # its owner's status message is picked up again
+                resumed = replace(job.progress, message="resumed after a restart")
+                job = await self.storage.jobs.save(job.with_progress(resumed, self.clock.now()))
+                await self.delivery.tell(job, "progress")
             found.follow.append((job, worker))
             return "followed"
         if status.state == PromptState.UNKNOWN and job.state is JobState.QUEUED:

@@ -14,6 +14,7 @@ from adapters.storage.mongo.indexes import ensure_indexes
 from adapters.storage.mongo.jobs import MongoJobRepository
 from adapters.storage.mongo.ledger import MongoLedgerRepository
 from adapters.storage.mongo.settings import MongoSettingsRepository
+from adapters.storage.mongo.status_messages import MongoStatusMessageRepository
 from adapters.storage.mongo.training import MongoDatasetRepository, MongoModelRepository, MongoTrainingRunRepository
 
 
@@ -34,6 +35,7 @@ class MongoStorage:
         self.models = MongoModelRepository(self.connection)
         self.collections = MongoCollectionRepository(self.connection)
         self.settings = MongoSettingsRepository(self.connection)
+        self.status_messages = MongoStatusMessageRepository(self.connection)
 
     async def open(self) -> None:
         """Connect (failing fast, naming the host but never the password) and create the indexes."""

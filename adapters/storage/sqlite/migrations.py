@@ -61,6 +61,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX jobs_unsettled ON jobs(created_at) WHERE state IN ('failed', 'cancelled')
         AND json_extract(body, '$.paid') = 1 AND json_extract(body, '$.refunded') = 0;
     """,
+    # 4: each job's status message on its platform, so a restart edits it onward.
+    """
+    CREATE TABLE status_messages (job_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    """,
 ]
 
 

@@ -8,6 +8,7 @@ from adapters.storage.sqlite.jobs import SqliteJobRepository
 from adapters.storage.sqlite.ledger import SqliteLedgerRepository
 from adapters.storage.sqlite.migrations import migrate
 from adapters.storage.sqlite.settings import SqliteSettingsRepository
+from adapters.storage.sqlite.status_messages import SqliteStatusMessageRepository
 from adapters.storage.sqlite.training import SqliteDatasetRepository, SqliteModelRepository, SqliteTrainingRunRepository
 
 
@@ -26,6 +27,7 @@ class SqliteStorage:
         self.models = SqliteModelRepository(self._db)
         self.collections = SqliteCollectionRepository(self._db)
         self.settings = SqliteSettingsRepository(self._db)
+        self.status_messages = SqliteStatusMessageRepository(self._db)
 
     async def open(self) -> None:
         await self._db.open()
