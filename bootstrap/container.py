@@ -125,8 +125,7 @@ class UseCases(containers.DeclarativeContainer):
     pool = providers.Singleton(WorkerPool, infra.engines, runner_config)
     following = providers.Singleton(Following, infra.storage, infra.clock, delivery, infra.catalogue, pool,
                                     runner_config)
-    reconciler = providers.Singleton(Reconciler, infra.storage, infra.clock, delivery, admission, pool,
-                                     runner_config)
+    reconciler = providers.Singleton(Reconciler, infra.storage, infra.clock, delivery, admission, pool)
     runner = providers.Singleton(JobRunner, infra.storage, infra.blobs, infra.catalogue, infra.clock, delivery,
                                  admission, pool, following, reconciler, runner_config)
     audit = providers.Singleton(MoneyAudit, infra.storage, infra.blobs, delivery, admission)

@@ -37,6 +37,10 @@ class Admission:
             log.info("job %s dropped after a restart: its owner no longer has %d points", job.id, job.price)
             return None
 
+    def underway(self, job: Job) -> bool:
+        """A job waiting for its charge that another call is admitting right now; older, a crash left it."""
+        return job.state is JobState.REQUESTED and self.clock.now() - job.updated_at < self.config.lease_seconds / 4
+
     async def claim(self, job_id: str) -> bool:
         """Hold the job for this instance (renewable); False while another live instance holds it."""
         now = self.clock.now()

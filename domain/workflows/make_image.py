@@ -69,8 +69,8 @@ class MakeImage:
         template = self.catalogue.get(quote.tool)
         job_id = job_id_for(request_key) if request_key else self.ids.new_id()
         existing = await self.storage.jobs.get(job_id)
-        if existing is not None and existing.state is not JobState.REQUESTED:
-            return existing  # a double click, or a retry of a request that went through
+        if existing is not None and (existing.state is not JobState.REQUESTED or self.admission.underway(existing)):
+            return existing  # a double click, or a retry of a request that went through (or is going through)
         balance = await self.points.balance(user_id)
         if balance < quote.price:
             raise InsufficientPoints(balance=balance, price=quote.price)

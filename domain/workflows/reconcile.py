@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from domain.jobs import Job, JobState
 from domain.workflows.admission import Admission
 from domain.workflows.delivery import Delivery
-from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
+from domain.workflows.workers import Worker, WorkerPool
 from ports.clock import Clock
 from ports.engine import EngineEvent, EngineUnavailable, EventKind, PromptState
 from ports.notifier import NoticeKind
@@ -27,10 +27,8 @@ class Resumption:
 
 
 class Reconciler:
-    def __init__(self, storage: Storage, clock: Clock, delivery: Delivery, admission: Admission, pool: WorkerPool,
-                 config: RunnerConfig):
-        self.storage, self.clock, self.delivery, self.admission = storage, clock, delivery, admission
-        self.pool, self.config = pool, config
+    def __init__(self, storage: Storage, clock: Clock, delivery: Delivery, admission: Admission, pool: WorkerPool):
+        self.storage, self.clock, self.delivery, self.admission, self.pool = storage, clock, delivery, admission, pool
 
     async def reconcile(self, held: set[str]) -> Resumption:
         """Settle owed refunds, then take back every unfinished job no live instance holds. Nothing is
@@ -41,8 +39,7 @@ class Reconciler:
                 await self.delivery.settle(job)
                 found.counts["refunded"] += 1
         for job in await self.storage.jobs.unfinished():
-            fresh = job.state is JobState.REQUESTED and self.clock.now() - job.updated_at < self.config.lease_seconds / 4
-            if fresh or job.id in held or not await self.admission.claim(job.id):
+            if self.admission.underway(job) or job.id in held or not await self.admission.claim(job.id):
                 continue  # being created right now, or another live instance holds it
             await self._take_back(job, found)
         if any(found.counts.values()):

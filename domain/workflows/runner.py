@@ -33,6 +33,7 @@ class JobRunner:
         self.delivery, self.admission, self.pool = delivery, admission, pool
         self.following, self.reconciler, self.config = following, reconciler, config
         self.queue = FairQueue()
+        self._asked_at: dict[str, float] = {}  # when each job in line was asked for (for the queue timeout)
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
 
@@ -79,8 +80,7 @@ class JobRunner:
             return job
         if job.state is JobState.CHARGED:
             job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
-        self.queue.push(job.id, job.user_id)
-        self._wake.set()
+        self._push(job)
         await self.delivery.tell(job, NoticeKind.QUEUED, position=self.position(job.id))
         if not self.pool.healthy_engines():
             await self.delivery.tell(job, NoticeKind.TEXT, text=f"No worker can run /{job.tool} right now; your job waits "
@@ -154,6 +154,11 @@ class JobRunner:
             return
         await self._follow(job, worker)
 
+    def _push(self, job: Job, front: bool = False) -> None:
+        self.queue.push(job.id, job.user_id, front=front)
+        self._asked_at[job.id] = job.created_at
+        self._wake.set()
+
     async def _follow(self, job: Job, worker: Worker) -> None:
         try:
             await self.following.follow(job, worker)
@@ -172,9 +177,7 @@ class JobRunner:
         log.warning("worker %s stopped answering: %s", worker.name, error)
         job = await self.storage.jobs.get(job.id)
         if job.state is JobState.QUEUED:
-            job = await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now()))
-            self.queue.push(job.id, job.user_id, front=True)
-            self._wake.set()
+            self._push(await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now())), front=True)
         elif not job.terminal:
             await self.delivery.end(job, JobState.FAILED, "its worker stopped answering")
 
@@ -192,9 +195,11 @@ class JobRunner:
 
     async def _expire_queued(self) -> None:
         """Fail and refund jobs that waited in line past the queue timeout (no worker came back for them)."""
-        for job_id in list(self.queue.ids()):
-            job = await self.storage.jobs.get(job_id)
-            if job is not None and self.clock.now() - job.created_at >= self.config.queue_timeout \
-                    and self.queue.remove(job_id):
-                await self.delivery.end(job, JobState.FAILED,
-                                        f"no worker could take it within {duration(self.config.queue_timeout)}")
+        now, limit = self.clock.now(), self.config.queue_timeout
+        for job_id, asked_at in list(self._asked_at.items()):
+            if job_id not in self.queue:
+                del self._asked_at[job_id]  # dispatched or cancelled meanwhile
+            elif now - asked_at >= limit and self.queue.remove(job_id):
+                del self._asked_at[job_id]
+                job = await self.storage.jobs.get(job_id)
+                await self.delivery.end(job, JobState.FAILED, f"no worker could take it within {duration(limit)}")

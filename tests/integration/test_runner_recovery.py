@@ -80,3 +80,14 @@ async def test_after_a_restart_a_charged_job_never_sent_is_queued_and_runs(harne
     await harness.runner.reconcile()
     await harness.notifier.wait_for(job.id, "succeeded")
     assert [p for p, _, _ in harness.engines[0].submitted].count(job.id) == 1
+
+
+async def test_after_a_restart_a_job_left_waiting_for_its_charge_is_charged_once_and_runs(harness):
+    user = await harness.user(points=100)
+    quote = await harness.station.make_image.quote(user.id, "txt2img", {"prompt": "half-added"})
+    job = Job(id="halfadded", user_id=user.id, tool="txt2img", kind="image", params=quote.values,
+              price=quote.price, state=JobState.REQUESTED, created_at=1.0, updated_at=1.0, origin=ORIGIN)
+    await harness.storage.jobs.add(job)  # what a crash between the job and its charge leaves (MongoDB)
+    assert (await harness.station.runner.reconcile())["requeued"] == 1
+    notice = await harness.notifier.wait_for(job.id, "succeeded")
+    assert notice.job.paid and await harness.station.points.balance(user.id) == 100 - quote.price
