@@ -28,7 +28,7 @@ class MongoJobRepository:
 
     async def add(self, job: Job, charge: LedgerEntry | None = None) -> bool:
         """True if this call stored the job; False if a job with this id already stands (a double click)."""
-        first = replace(job, state=JobState.REQUESTED) if charge is not None else job
+        first = replace(job, state=JobState.REQUESTED, paid=False) if charge is not None else job
         try:
             await self.db.once(self._jobs.insert_one, codec.stamped(codec.to_doc(first)))
         except DuplicateKeyError:
