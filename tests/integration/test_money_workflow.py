@@ -1,5 +1,6 @@
 """Money rules through the real container: refusals create no job, training repeats safely after a crash,
 time limits and the queue timeout end jobs with a refund, output size limits refuse before charging."""
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -111,3 +112,15 @@ async def test_with_no_worker_and_the_refuse_setting_a_job_is_refused_before_cha
     with pytest.raises(DomainError, match="No worker can run /txt2img right now. Nothing was charged"):
         await limited.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     assert await limited.storage.jobs.all() == [] and await limited.station.points.balance(user.id) == 100
+
+
+async def test_the_operator_log_has_one_info_line_per_job_event_and_never_the_prompt(harness, caplog):
+    caplog.set_level(logging.INFO, logger="domain")
+    harness.engines[0].fail_next("out of memory")
+    user = await harness.user(points=100)
+    job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "a secret garden"}, ORIGIN)
+    await harness.notifier.wait_for(job.id, "failed")
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO and job.id in r.getMessage()]
+    assert [line.split(job.id)[1].split()[0] for line in lines] == ["accepted:", "started", "failed", "refunded"]
+    assert "after" in lines[2] and "out of memory" in lines[2]
+    assert not any("secret garden" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
