@@ -13,6 +13,7 @@ from PIL import Image
 from bootstrap.app import StationApp
 from bootstrap.config import load_config
 from bootstrap.container import build_container
+from tests.money_audit import assert_money_audit_clean
 from tests.standins.telegram import Call, ChatMessage, TelegramStandin
 
 TOKEN = "123456:TEST-token"
@@ -44,6 +45,7 @@ async def running_station(data_dir: Path, tg: TelegramStandin, comfy_url: str = 
         yield app
     finally:
         await app.stop()
+    await assert_money_audit_clean(config)
 
 
 async def cli(data_dir: Path, *args: str) -> str:

@@ -8,6 +8,7 @@ from bootstrap.app import StationApp
 from bootstrap.config import load_config
 from tests.bounded import bounded
 from tests.fakes import png
+from tests.money_audit import assert_money_audit_clean
 from tests.standins.comfyui import ComfyUIStandin
 from tests.standins.discord import DiscordStandin, point_discord_py_at
 
@@ -32,6 +33,7 @@ async def running_station(tmp_path, dc: DiscordStandin, comfyui_url: str, contai
             yield app
         finally:
             await app.stop()
+    await assert_money_audit_clean(config)
 
 
 async def grant(app: StationApp, user: dict, points: int) -> None:

@@ -9,6 +9,7 @@ from bootstrap.config import load_config
 from bootstrap.container import build_container
 from domain.reply import ReplyTo
 from tests.fakes import RecordingNotifier
+from tests.money_audit import assert_money_audit_clean
 from tests.standins.comfyui import ComfyUIStandin
 
 ORIGIN = ReplyTo("test")
@@ -25,7 +26,8 @@ class Station:
         self.notifier = RecordingNotifier()
 
     async def start(self):
-        self.container = build_container(load_config(env=self.env, dotenv=False), notifier=self.notifier)
+        self.config = load_config(env=self.env, dotenv=False)
+        self.container = build_container(self.config, notifier=self.notifier)
         await self.container.infra.storage().open()
         self.station = self.container.use_cases.station()
         await self.container.use_cases.runner().start()
@@ -36,6 +38,7 @@ class Station:
         for engine in self.container.infra.engines():
             await engine.close()
         await self.container.infra.storage().close()
+        await assert_money_audit_clean(self.config)
 
     async def user(self, points=100):
         user = await self.station.accounts.user_for("telegram:7")
