@@ -1,6 +1,6 @@
 """Test-only launcher: the real `stationthis run`, which exits at once (os._exit) at a named storage write.
 
-STATIONTHIS_CRASH_AT="NAME[:STATE][:N][:after]" stops the process at the N-th (default 1st) SQLite write
+CRASH_LAUNCHER_STOP_AT="NAME[:STATE][:N][:after]" stops the process at the N-th (default 1st) SQLite write
 done by the function NAME (e.g. _save, _add, post_entry, _claim) whose job argument is in STATE; before
 that write commits, or just after it with ":after". The production code carries no such hook: this
 module wraps SqliteDatabase.write in this process only.
@@ -47,6 +47,6 @@ def install(spec: str) -> None:
 
 
 if __name__ == "__main__":
-    if os.environ.get("STATIONTHIS_CRASH_AT"):
-        install(os.environ["STATIONTHIS_CRASH_AT"])
+    if os.environ.get("CRASH_LAUNCHER_STOP_AT"):
+        install(os.environ["CRASH_LAUNCHER_STOP_AT"])
     sys.exit(main(["run"]))

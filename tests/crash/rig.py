@@ -55,7 +55,7 @@ class CrashRig:
             self.users[identity] = (lines[0].split("(")[1].split(")")[0], lines[-1])
 
     def start(self, crash_at: str | None = None) -> None:
-        env = {**self.env, **({"STATIONTHIS_CRASH_AT": crash_at} if crash_at else {})}
+        env = {**self.env, **({"CRASH_LAUNCHER_STOP_AT": crash_at} if crash_at else {})}
         log = open(self.root / "run.log", "a")
         self.process = subprocess.Popen([sys.executable, "-m", "tests.crash.launcher"], cwd=ROOT, env=env,
                                         stdout=log, stderr=subprocess.STDOUT)
