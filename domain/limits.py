@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from domain.errors import DomainError, InvalidParameter
 
@@ -21,7 +22,7 @@ class Limits:
             raise InvalidParameter(param, f"the picture is {width}×{height} ({_mp(width * height)}); /{tool} "
                                           f"takes at most {_mp(self.max_output_pixels)}. Send a smaller one.")
 
-    def check_output(self, tool: str, values: dict, input_size: tuple[int, int] | None) -> None:
+    def check_output(self, tool: str, values: dict[str, Any], input_size: tuple[int, int] | None) -> None:
         """Refuse, before anything is charged, a job whose picture would be larger than the limit."""
         scale = float(values.get(self.output_scale) or 1.0) if isinstance(self.output_scale, str) \
             else self.output_scale
@@ -37,7 +38,7 @@ class Limits:
                               "Nothing was charged.")
 
 
-def limits_from_manifest(raw: dict, kind: str, names: set[str], tool: str) -> Limits:
+def limits_from_manifest(raw: dict[str, Any], kind: str, names: set[str], tool: str) -> Limits:
     """The manifest's [limits] table, each value checked; what it leaves out takes the kind's default."""
     timeout = float(raw.get("timeout_s", DEFAULT_TIMEOUT_S[kind]))
     pixels = int(raw.get("max_output_pixels", DEFAULT_MAX_PIXELS))

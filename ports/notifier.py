@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.jobs import Job
 from domain.reply import ReplyTo
@@ -34,8 +34,8 @@ class StatusMessages(Protocol):
     """Where each job's status message is shown (chat and message ids), kept in storage so that a restarted
     process edits that message onward instead of starting a second one."""
 
-    async def get(self, job_id: str) -> dict | None: ...
-    async def put(self, job_id: str, where: dict) -> None: ...
+    async def get(self, job_id: str) -> dict[str, Any] | None: ...
+    async def put(self, job_id: str, where: dict[str, Any]) -> None: ...
     async def drop(self, job_id: str) -> None: ...
 
 

@@ -49,7 +49,8 @@ class Outgoing:
 
 
     def _files(self) -> list[discord.File]:
-        return [discord.File(io.BytesIO(data), filename=name) for name, data in (self.file, *self.more_files)]
+        attached = ((self.file,) if self.file else ()) + self.more_files
+        return [discord.File(io.BytesIO(data), filename=name) for name, data in attached]
 
 
 class Renderer:

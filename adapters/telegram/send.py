@@ -7,8 +7,16 @@ import time
 import warnings
 from datetime import timedelta
 
-from telegram import (Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, InputMediaDocument,
-                      InputMediaPhoto, Message, ReplyParameters)
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    ReplyParameters,
+)
 from telegram.error import BadRequest, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 from domain.jobs import Job, JobState, Progress
 from domain.limits import duration
@@ -27,10 +28,11 @@ class Following:
         """Until the job ends or its time limit passes. Raises EngineUnavailable when the worker stops answering."""
         interval, clock = self.config.progress_interval, self.clock
         limit = self._limit(job)
-        events: asyncio.Queue = asyncio.Queue()
+        events: asyncio.Queue[EngineEvent | EngineUnavailable] = asyncio.Queue()
         pump = asyncio.get_running_loop().create_task(_pump(worker.engine.follow(job.id), events))
         last_told = heard = begun = clock.now()
         started = begun if job.state is JobState.RUNNING else None
+        event: EngineEvent | EngineUnavailable | None
         try:
             while True:
                 if clock.now() - begun >= limit:
@@ -72,12 +74,12 @@ class Following:
             log.warning("job %s: interrupting it on %s failed: %s", job.id, worker.name, error)
         if quiet:
             self.pool.stall(worker)
-        job = await self.storage.jobs.get(job.id)
-        if job is not None and not job.terminal:
-            await self.delivery.end(job, JobState.FAILED, f"it ran past its time limit of {duration(limit)}")
+        stored = await self.storage.jobs.get(job.id)
+        if stored is not None and not stored.terminal:
+            await self.delivery.end(stored, JobState.FAILED, f"it ran past its time limit of {duration(limit)}")
 
 
-async def _pump(source, events: asyncio.Queue) -> None:
+async def _pump(source: AsyncIterator[EngineEvent], events: asyncio.Queue[EngineEvent | EngineUnavailable]) -> None:
     """Read the engine's events in their own task, so a quiet worker never blocks estimated progress."""
     try:
         async for event in source:

@@ -97,7 +97,7 @@ class MakeImage:
             if spec.type == "lora":
                 values[spec.name] = await self._lora_file(user_id, spec.name, value)
 
-    async def _check_size(self, template: Template, values: dict) -> None:
+    async def _check_size(self, template: Template, values: dict[str, Any]) -> None:
         """Input pictures and the picture to be made stay within the template's pixel limit."""
         limits, input_size = template.limits, None
         for spec in template.spec.params:

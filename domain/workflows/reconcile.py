@@ -48,10 +48,10 @@ class Reconciler:
 
     async def _take_back(self, job: Job, found: Resumption) -> None:
         if job.state is JobState.REQUESTED:
-            job = await self.admission.finish(job)
-            found.counts["requeued" if job else "dropped"] += 1
-            if job is not None:
-                found.queue.append(job)
+            admitted = await self.admission.finish(job)
+            found.counts["requeued" if admitted else "dropped"] += 1
+            if admitted is not None:
+                found.queue.append(admitted)
         elif job.state is JobState.CHARGED or job.worker is None:
             found.queue.append(job)
             found.counts["requeued"] += 1
@@ -74,7 +74,7 @@ class Reconciler:
             if job.state is JobState.RUNNING:  # its owner's status message is picked up again
                 resumed = replace(job.progress, message="resumed after a restart")
                 job = await self.storage.jobs.save(job.with_progress(resumed, self.clock.now()))
-                await self.delivery.tell(job, "progress")
+                await self.delivery.tell(job, NoticeKind.PROGRESS)
             found.follow.append((job, worker))
             return "followed"
         if status.state == PromptState.UNKNOWN and job.state is JobState.QUEUED:

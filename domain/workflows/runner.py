@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from domain.errors import DomainError, EngineRejected
 from domain.jobs import Job, JobState
@@ -35,7 +37,7 @@ class JobRunner:
         self.queue = FairQueue()
         self._asked_at: dict[str, float] = {}  # when each job in line was asked for (for the queue timeout)
         self._wake = asyncio.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
@@ -52,7 +54,7 @@ class JobRunner:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
-    def spawn(self, coro) -> asyncio.Task:
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -120,6 +122,8 @@ class JobRunner:
                 if worker is None:
                     break
                 job_id = self.queue.pop()
+                if job_id is None:
+                    break
                 worker.running.add(job_id)
                 self.spawn(self._run(job_id, worker))
 
@@ -175,14 +179,17 @@ class JobRunner:
     async def _lost_worker(self, worker: Worker, job: Job, error: Exception) -> None:
         worker.healthy = False
         log.warning("worker %s stopped answering: %s", worker.name, error)
-        job = await self.storage.jobs.get(job.id)
-        if job.state is JobState.QUEUED:
-            self._push(await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now())), front=True)
-        elif not job.terminal:
-            await self.delivery.end(job, JobState.FAILED, "its worker stopped answering")
+        stored = await self.storage.jobs.get(job.id)
+        if stored is None:
+            return
+        if stored.state is JobState.QUEUED:
+            self._push(await self.storage.jobs.save(replace(stored, worker=None, updated_at=self.clock.now())),
+                       front=True)
+        elif not stored.terminal:
+            await self.delivery.end(stored, JobState.FAILED, "its worker stopped answering")
 
     # -- upkeep ----------------------------------------------------------------
-    async def _every(self, seconds: float, step) -> None:
+    async def _every(self, seconds: float, step: Callable[[], Awaitable[None]]) -> None:
         while True:
             await self.clock.sleep(seconds)
             await step()
@@ -202,4 +209,6 @@ class JobRunner:
             elif now - asked_at >= limit and self.queue.remove(job_id):
                 del self._asked_at[job_id]
                 job = await self.storage.jobs.get(job_id)
-                await self.delivery.end(job, JobState.FAILED, f"no worker could take it within {duration(limit)}")
+                if job is not None:
+                    await self.delivery.end(job, JobState.FAILED,
+                                            f"no worker could take it within {duration(limit)}")

@@ -6,7 +6,7 @@ import hashlib
 from domain.errors import DomainError
 from domain.jobs import Job, JobState
 from domain.templates import Catalogue
-from domain.training import Model, RunState
+from domain.training import Model, RunState, TrainingRun
 from domain.workflows.collections import Collections
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
@@ -53,13 +53,16 @@ class TrainingFinisher:
         if run is not None and not run.terminal and job.state in _RUN_ENDINGS:
             await self.storage.runs.save(run.to(_RUN_ENDINGS[job.state], error=job.error))
 
-    async def _register(self, job: Job, run) -> Model:
+    async def _register(self, job: Job, run: TrainingRun) -> Model:
+        saved = lora_output(self.catalogue.get(job.tool), job)
+        if saved is None:
+            raise DomainError("this training template names no LoRA file")
         dataset = await self.storage.datasets.get(run.dataset_id)
         size = 0
         async for chunk in self.blobs.stream(job.outputs[0]):
             size += len(chunk)
         model = Model(id=model_id_for(job), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
-                      blob=job.outputs[0], filename=lora_output(self.catalogue.get(job.tool), job).filename,
+                      blob=job.outputs[0], filename=saved.filename,
                       trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
                       size=size)
         await self.storage.models.add(model)

@@ -26,7 +26,7 @@ class Worker:
     engine: ImageEngine
     healthy: bool = True
     stalled: bool = False  # a job of its own made no progress for its whole time limit
-    running: set = field(default_factory=set)
+    running: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:

@@ -9,7 +9,6 @@ import pytest
 from bootstrap.config import load_config
 from bootstrap.container import build_container
 from domain.errors import DomainError, InsufficientPoints
-from domain.jobs import JobState
 from domain.training import RunState
 from tests.conftest import Harness, env_for
 from tests.fakes import FakeEngine, RecordingNotifier, png
@@ -79,7 +78,7 @@ async def test_a_job_past_its_time_limit_is_interrupted_failed_and_refunded(limi
     job = await limited.station.make_image.submit(user.id, "quick", {"prompt": "fox"}, ORIGIN)
     notice = await limited.notifier.wait_for(job.id, "failed")
     assert notice.job.error == "it ran past its time limit of 0.3 seconds" and notice.job.refunded
-    assert job.id in engine.cancelled and limited.station.runner.workers[0].healthy
+    assert job.id in engine.cancelled and limited.runner.workers[0].healthy
     assert await limited.station.points.balance(user.id) == 100
 
 
@@ -88,13 +87,13 @@ async def test_a_worker_silent_for_a_whole_time_limit_is_taken_out_of_service(li
     user = await limited.user(points=100)
     job = await limited.station.make_image.submit(user.id, "quick", {"prompt": "fox"}, ORIGIN)
     await limited.notifier.wait_for(job.id, "failed")
-    assert limited.station.runner.healthy_engines() == []
+    assert limited.runner.healthy_engines() == []
 
 
 @pytest.mark.env(STATIONTHIS_QUEUE_TIMEOUT="0.5")
 async def test_with_no_worker_a_job_is_accepted_with_a_notice_then_refunded_after_the_queue_timeout(limited):
     limited.engines[0].healthy = False
-    await limited.station.runner.check_health()
+    await limited.runner.check_health()
     user = await limited.user(points=100)
     job = await limited.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     notice = await limited.notifier.wait_for(job.id, "text")
@@ -107,7 +106,7 @@ async def test_with_no_worker_a_job_is_accepted_with_a_notice_then_refunded_afte
 @pytest.mark.env(STATIONTHIS_WHEN_NO_WORKER="refuse")
 async def test_with_no_worker_and_the_refuse_setting_a_job_is_refused_before_charging(limited):
     limited.engines[0].healthy = False
-    await limited.station.runner.check_health()
+    await limited.runner.check_health()
     user = await limited.user(points=100)
     with pytest.raises(DomainError, match="No worker can run /txt2img right now. Nothing was charged"):
         await limited.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)

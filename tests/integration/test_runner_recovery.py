@@ -88,6 +88,6 @@ async def test_after_a_restart_a_job_left_waiting_for_its_charge_is_charged_once
     job = Job(id="halfadded", user_id=user.id, tool="txt2img", kind="image", params=quote.values,
               price=quote.price, state=JobState.REQUESTED, created_at=1.0, updated_at=1.0, origin=ORIGIN)
     await harness.storage.jobs.add(job)  # what a crash between the job and its charge leaves (MongoDB)
-    assert (await harness.station.runner.reconcile())["requeued"] == 1
+    assert (await harness.runner.reconcile())["requeued"] == 1
     notice = await harness.notifier.wait_for(job.id, "succeeded")
     assert notice.job.paid and await harness.station.points.balance(user.id) == 100 - quote.price
