@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from adapters.comfyui.engine import ComfyUIEngine  # noqa: E402
 from bootstrap.config import load_config  # noqa: E402
 from bootstrap.container import build_container  # noqa: E402
+from domain.reply import ReplyTo  # noqa: E402
 
 STEPS = 4
 
@@ -100,7 +101,8 @@ async def run(args) -> dict:
     storage = container.infra.storage()
     await storage.open()
     station = container.use_cases.station()
-    await station.runner.start()
+    runner = container.use_cases.runner()
+    await runner.start()
     try:
         rng = random.Random(7)
         heavy = [await station.accounts.user_for(f"web:heavy{n}") for n in range(10)]
@@ -113,7 +115,7 @@ async def run(args) -> dict:
         submitted_at, owner = {}, {}
 
         async def submit(user, n):
-            job = await station.make_image.submit(user.id, "txt2img", {**params, "seed": n}, {"platform": "bench"})
+            job = await station.make_image.submit(user.id, "txt2img", {**params, "seed": n}, ReplyTo("bench"))
             submitted_at[job.id], owner[job.id] = time.monotonic(), user.id
             return job
 
@@ -133,7 +135,7 @@ async def run(args) -> dict:
                              asyncio.wait_for(notifier.all_done.wait(), ideal * 4 + 60))
         makespan = time.monotonic() - t0
     finally:
-        await station.runner.stop()
+        await runner.stop()
         for engine in engines:
             await engine.close()
         await storage.close()

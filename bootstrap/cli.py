@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from bootstrap.arguments import OneLineErrors, identity
 from bootstrap.config import ConfigError, load_config
+from bootstrap.extension_command import add_extension_cli
 from bootstrap.logs import Redactor, configure_logging
 from bootstrap.preflight import check_data_dir
 from domain.errors import DomainError
@@ -99,10 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     templates = sub.add_parser("templates", help="list and check templates").add_subparsers(title="templates commands")
     templates.add_parser("list", help="one line per template: name, kind, price rule").set_defaults(
         handler=commands.templates_list)
-    check = templates.add_parser("check", help="validate every manifest against its workflow")
-    check.add_argument("--against", metavar="URL", help="also check against this ComfyUI server's /object_info")
+    check = templates.add_parser("check", help="validate manifests against their workflows (and a ComfyUI server)")
+    check.add_argument("name", nargs="?", help="check this template only")
+    check.add_argument("--against", metavar="URL", help="also check that this ComfyUI server can run each template")
     check.set_defaults(handler=commands.templates_check)
     backup.add_cli(sub)
     web_commands.add_cli(sub)
     storage_commands.add_cli(sub)
+    add_extension_cli(sub)
     return parser

@@ -10,6 +10,8 @@ from bootstrap.preflight import check_web_address
 from bootstrap.storage_open import open_storage
 from domain.identity import parse_identity
 
+CHECK_TIMEOUT = 10.0
+
 
 @asynccontextmanager
 async def opened(config):
@@ -84,8 +86,8 @@ async def doctor(config, args) -> int:
 
     failed = 0
     async for name, ok, detail in checks(config):
-        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
-        failed += not ok
+        print(f"{'warn' if ok is None else 'ok  ' if ok else 'FAIL'} {name}: {detail}")
+        failed += ok is False
     return 1 if failed else 0
 
 
@@ -97,14 +99,30 @@ async def templates_list(config, args) -> int:
 
 
 async def templates_check(config, args) -> int:
-    from adapters.templates.folder import check_templates
-    from bootstrap.doctor import fetch_object_info
+    """Each manifest against its workflow; with --against, whether that server can run each template and why not."""
+    from adapters.comfyui.engine import ComfyUIEngine
+    from bootstrap.tool_fitness import tool_fitness
 
     catalogue = build_container(config).infra.catalogue()
-    object_info = await fetch_object_info(args.against) if args.against else None
-    problems = check_templates(catalogue.templates(), object_info)
+    templates = [catalogue.get(args.name)] if args.name else catalogue.templates()
+    problems = [line for template in templates for line in template.problems()]
+    where = ""
+    if args.against:
+        engine = ComfyUIEngine(args.against, timeout=CHECK_TIMEOUT)
+        try:
+            health = await engine.health()
+            if not health.ok:
+                print(f"error: {health.message}", file=sys.stderr)
+                return 1
+            version = health.details.get("comfyui_version") or ""
+            fitness = await tool_fitness(engine, [t for t in templates if not t.problems()])
+        finally:
+            await engine.close()
+        problems += [line for fit in fitness for line in fit.lines(version)]
+        broken, models = sum(bool(f.broken) for f in fitness), sum(bool(f.missing_models) for f in fitness)
+        where = f" against {args.against} (ComfyUI {version or 'of unknown version'}): " \
+                f"{broken} cannot run on this ComfyUI, {models} need models this worker lacks,"
     for problem in problems:
         print(problem, file=sys.stderr)
-    where = f" against {args.against}" if args.against else ""
-    print(f"{len(catalogue.templates())} templates checked{where}: {len(problems)} problems")
+    print(f"{len(templates)} templates checked{where or ':'} {len(problems)} problems")
     return 1 if problems else 0

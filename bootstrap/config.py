@@ -38,6 +38,7 @@ class Config:
     instance: str = "stationthis"
     progress_interval: float = 3.0
     comfyui_timeout: float = 30.0
+    comfyui_secret: str = field(default="", repr=False)
     slots_per_worker: int = 2
     queue_timeout: float = 600.0
     refuse_without_worker: bool = False
@@ -96,6 +97,7 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         instance=read.text("STATIONTHIS_INSTANCE", socket.gethostname()),
         progress_interval=read.seconds("STATIONTHIS_PROGRESS_INTERVAL", 3),
         comfyui_timeout=read.seconds("COMFYUI_TIMEOUT", 30, zero_allowed=False),
+        comfyui_secret=read.text("COMFYUI_SHARED_SECRET", ""),
         slots_per_worker=read.whole("STATIONTHIS_SLOTS_PER_WORKER", 2, 1, 16),
         queue_timeout=read.seconds("STATIONTHIS_QUEUE_TIMEOUT", 600, zero_allowed=False),
         refuse_without_worker=read.choice("STATIONTHIS_WHEN_NO_WORKER", "accept", ("accept", "refuse")) == "refuse",

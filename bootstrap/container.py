@@ -21,6 +21,7 @@ from domain.workflows.delivery import Delivery
 from domain.workflows.follow_ups import FollowUps
 from domain.workflows.following import Following
 from domain.workflows.jobs import Jobs
+from domain.workflows.lora_delivery import LoraDelivery
 from domain.workflows.make_image import MakeImage
 from domain.workflows.media_processing import MediaProcessing
 from domain.workflows.models import Models
@@ -67,10 +68,10 @@ def _pillow_media(max_bytes, max_pixels):
     return PillowMedia(max_bytes=max_bytes, max_pixels=max_pixels)
 
 
-def _comfyui_engines(urls, timeout):
+def _comfyui_engines(urls, timeout, secret):
     from adapters.comfyui.engine import ComfyUIEngine
 
-    return [ComfyUIEngine(url, timeout=timeout) for url in urls]
+    return [ComfyUIEngine(url, timeout=timeout, secret=secret) for url in urls]
 
 
 def _templates(dirs):
@@ -96,7 +97,8 @@ class Infrastructure(containers.DeclarativeContainer):
         mongodb=providers.Singleton(_gridfs_blobs, config.provided.storage_url),
     )
     media = providers.Singleton(_pillow_media, config.provided.max_upload_bytes, config.provided.max_pixels)
-    engines = providers.Singleton(_comfyui_engines, config.provided.comfyui_urls, config.provided.comfyui_timeout)
+    engines = providers.Singleton(_comfyui_engines, config.provided.comfyui_urls, config.provided.comfyui_timeout,
+                                  config.provided.comfyui_secret)
     catalogue = providers.Singleton(_templates, config.provided.templates_dirs)
     notifier = providers.Singleton(NotifierRouter)
     webhooks = providers.Singleton(WebhookRoutes)  # the web serves them; chat platforms add theirs
@@ -110,24 +112,25 @@ class UseCases(containers.DeclarativeContainer):
     points = providers.Singleton(Points, infra.storage, infra.clock, infra.ids)
     sharing = providers.Singleton(Sharing, infra.storage)
     collections = providers.Singleton(Collections, infra.storage, sharing, infra.clock, infra.ids)
-    finishers = providers.Dict(
-        training=providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
-                                     infra.clock),
-    )
-    delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
-                                   points, infra.clock, finishers)
     runner_config = providers.Singleton(RunnerConfig, slots_per_worker=config.provided.slots_per_worker,
                                         progress_interval=config.provided.progress_interval,
                                         instance=config.provided.instance,
                                         queue_timeout=config.provided.queue_timeout,
                                         refuse_without_worker=config.provided.refuse_without_worker)
-    admission = providers.Singleton(Admission, infra.storage, points, infra.clock, runner_config)
     pool = providers.Singleton(WorkerPool, infra.engines, runner_config)
+    lora_delivery = providers.Singleton(LoraDelivery, infra.storage, infra.blobs)
+    finishers = providers.Dict(
+        training=providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
+                                     infra.clock, lora_delivery, pool.provided.healthy_engines),
+    )
+    delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
+                                   points, infra.clock, finishers)
+    admission = providers.Singleton(Admission, infra.storage, points, infra.clock, runner_config)
     following = providers.Singleton(Following, infra.storage, infra.clock, delivery, infra.catalogue, pool,
                                     runner_config)
     reconciler = providers.Singleton(Reconciler, infra.storage, infra.clock, delivery, admission, pool)
     runner = providers.Singleton(JobRunner, infra.storage, infra.blobs, infra.catalogue, infra.clock, delivery,
-                                 admission, pool, following, reconciler, runner_config)
+                                 admission, pool, following, reconciler, runner_config, lora_delivery)
     audit = providers.Singleton(MoneyAudit, infra.storage, infra.blobs, delivery, admission)
     accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
     make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.media, infra.catalogue, points,

@@ -1,4 +1,4 @@
-"""`stationthis doctor`: one ok/fail line for storage, each ComfyUI worker and each token."""
+"""`stationthis doctor`: ok/warn/FAIL lines for storage, each ComfyUI worker (and the tools it can run) and each token."""
 from __future__ import annotations
 
 from typing import AsyncIterator
@@ -6,16 +6,28 @@ from typing import AsyncIterator
 import httpx
 
 from bootstrap.container import build_container
+from bootstrap.tool_fitness import tool_fitness
 
 TIMEOUT = 5.0
 
 
-async def checks(config) -> AsyncIterator[tuple[str, bool, str]]:
+async def checks(config) -> AsyncIterator[tuple[str, bool | None, str]]:
+    """(what, ok, detail); ok None is a warning: worth knowing, not a failure."""
     container = build_container(config)
     yield await _storage(container, config)
+    templates = container.infra.catalogue().templates()
+    runnable: set[str] = set()
     for engine in container.infra.engines():
-        yield await _worker(engine)
+        worker = await _worker(engine)
+        yield worker
+        if worker[1]:
+            yield await _extension(engine)
+            for line in await _tools(engine, templates, runnable):
+                yield line
         await engine.close()
+    stranded = [t.name for t in templates if t.name not in runnable]
+    yield "tools", not stranded, (f"no worker can run {', '.join(stranded)}" if stranded else
+                                  f"each of the {len(templates)} tools can run on at least one worker")
     if config.telegram_token:
         yield await _telegram(config)
     if config.discord_token:
@@ -36,9 +48,35 @@ async def _storage(container, config) -> tuple[str, bool, str]:
 async def _worker(engine) -> tuple[str, bool, str]:
     try:
         health = await engine.health()
-        return f"comfyui {engine.name}", health.ok, health.message or f"{health.queue_remaining} in queue"
+        version = health.details.get("comfyui_version") or "of unknown version"
+        return f"comfyui {engine.name}", health.ok, health.message or \
+            f"ComfyUI {version}, {health.queue_remaining} in queue"
     except Exception as error:
         return f"comfyui {engine.name}", False, str(error)
+
+
+async def _extension(engine) -> tuple[str, bool | None, str]:
+    try:
+        problem = await engine.delivery_problem()
+    except Exception as error:
+        problem = str(error)
+    if not problem:
+        return f"comfyui {engine.name} extension", True, "trained LoRAs can be delivered to it"
+    return f"comfyui {engine.name} extension", None, \
+        f"trained LoRAs cannot be delivered to it: {problem} (see `stationthis comfyui extension --install`)"
+
+
+async def _tools(engine, templates, runnable: set[str]) -> list[tuple[str, bool | None, str]]:
+    """One line naming the tools this worker can run, and a warning per tool it cannot, saying why."""
+    try:
+        fitness = await tool_fitness(engine, templates)
+    except Exception as error:
+        return [(f"comfyui {engine.name} tools", False, f"could not read its node catalogue: {error}")]
+    runnable.update(f.template.name for f in fitness if f.runnable)
+    can = [f.template.name for f in fitness if f.runnable]
+    lines = [(f"comfyui {engine.name} tools", None if len(can) < len(fitness) else True,
+              f"can run {', '.join(can) or 'none'}")]
+    return lines + [(f"comfyui {engine.name} tools", None, line) for f in fitness for line in f.lines("")]
 
 
 async def _telegram(config) -> tuple[str, bool, str]:
@@ -63,10 +101,3 @@ async def _discord(config) -> tuple[str, bool, str]:
         return "discord token", False, f"refused with HTTP {answer.status_code}"
     except (httpx.HTTPError, ValueError) as error:
         return "discord token", False, f"Discord API unreachable: {type(error).__name__}"
-
-
-async def fetch_object_info(url: str) -> dict:
-    async with httpx.AsyncClient(timeout=30) as http:
-        answer = await http.get(f"{url.rstrip('/')}/object_info")
-        answer.raise_for_status()
-        return answer.json()

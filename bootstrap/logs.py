@@ -24,7 +24,8 @@ class Redactor:
     @classmethod
     def of(cls, config) -> Redactor:
         password = urlsplit(config.storage_url).password or ""
-        return cls([config.telegram_token, config.discord_token, config.web_secret_key, password, unquote(password)])
+        return cls([config.telegram_token, config.discord_token, config.web_secret_key, config.comfyui_secret, password,
+                    unquote(password)])
 
     def __call__(self, text: str) -> str:
         for secret in self.secrets:

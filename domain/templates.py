@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +54,7 @@ class Template:
 
     def render(self, values: dict[str, object]) -> dict[str, Any]:
         """A fresh graph with each value placed in its target inputs; the graph's shape never comes from users."""
-        graph = copy.deepcopy(self.workflow)
+        graph: dict[str, Any] = json.loads(json.dumps(self.workflow))  # a deep copy of JSON, faster than deepcopy
         for name, targets in self.targets.items():
             value = values.get(name)
             if value is None:

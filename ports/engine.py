@@ -66,6 +66,16 @@ class PromptStatus:
 
 
 @dataclass(frozen=True)
+class GraphProblem:
+    """Why a worker would refuse a graph. `detail` is for operators (it names nodes); when all that is
+    wrong is a model file the worker lacks, `model` names the file and `model_kind` its kind ("checkpoint")."""
+
+    detail: str
+    model: str = ""
+    model_kind: str = ""
+
+
+@dataclass(frozen=True)
 class WorkerHealth:
     ok: bool
     queue_remaining: int = 0
@@ -77,14 +87,18 @@ class EngineUnavailable(Exception):
     """The worker did not answer, or answered garbage; the job may go elsewhere or fail."""
 
 
+class DeliveryFailed(Exception):
+    """The worker answered but cannot take a model file (no extension, another secret, a damaged transfer)."""
+
+
 class ImageEngine(Protocol):
     name: str
 
     async def health(self) -> WorkerHealth: ...
-    async def choices(self, kind: str) -> list[str]:
-        """Names the worker offers for a model kind: checkpoints, loras, upscale_models."""
-    async def check(self, graph: dict[str, Any]) -> list[str]:
-        """Problems the worker would reject the graph for (unknown nodes, unavailable models)."""
+    async def choices(self, kind: str, fresh: bool = False) -> list[str]:
+        """Names the worker offers for a model kind: checkpoints, loras, upscale_models (`fresh`: not from a cache)."""
+    async def check(self, graph: dict[str, Any]) -> list[GraphProblem]:
+        """Why the worker would reject the graph: unknown nodes, missing inputs, wrong links or values, missing models."""
     async def submit(self, prompt_id: str, graph: dict[str, Any], uploads: tuple[UploadFile, ...]) -> None:
         """Upload the files then queue the graph under `prompt_id`. Raises EngineRejected
         (the worker refused the graph: the message is for the user) or EngineUnavailable."""
@@ -93,4 +107,9 @@ class ImageEngine(Protocol):
     async def status(self, prompt_id: str) -> PromptStatus: ...
     async def fetch(self, output: OutputFile) -> bytes: ...
     async def cancel(self, prompt_id: str) -> None: ...
+    async def deliver(self, folder: str, filename: str, size: int, sha256: str, chunks: AsyncIterator[bytes]) -> bool:
+        """Put a model file into the worker's models/<folder>, checked by hash; True if written, False if it was
+        there already. Raises DeliveryFailed or EngineUnavailable."""
+    async def delivery_problem(self) -> str:
+        """Why model files cannot be delivered to this worker ("" when they can)."""
     async def close(self) -> None: ...

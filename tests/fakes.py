@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 from dataclasses import dataclass, field
 
@@ -9,9 +10,11 @@ from PIL import Image
 
 from domain.errors import EngineRejected
 from ports.engine import (
+    DeliveryFailed,
     EngineEvent,
     EngineUnavailable,
     EventKind,
+    GraphProblem,
     OutputFile,
     PromptState,
     PromptStatus,
@@ -37,6 +40,9 @@ class FakeEngine:
     loras: list = field(default_factory=list)
     healthy: bool = True
     missing_files: bool = False
+    graph_problems: list = field(default_factory=list)  # what check() reports besides missing checkpoints
+    accepts_models: bool = True  # has the StationThis extension
+    delivered: dict = field(default_factory=dict)  # file name -> bytes received by deliver()
     submitted: list = field(default_factory=list)
     states: dict = field(default_factory=dict)
     cancelled: set = field(default_factory=set)
@@ -55,12 +61,26 @@ class FakeEngine:
             raise EngineUnavailable(f"{self.name} does not answer")
         return WorkerHealth(ok=True, queue_remaining=sum(s in ("queued", "running") for s in self.states.values()))
 
-    async def choices(self, kind: str) -> list[str]:
+    async def choices(self, kind: str, fresh: bool = False) -> list[str]:
         return {"checkpoints": self.checkpoints, "loras": self.loras}.get(kind, [])
 
-    async def check(self, graph: dict) -> list[str]:
-        return [f"checkpoint '{n['inputs']['ckpt_name']}' is not installed" for n in graph.values()
+    async def check(self, graph: dict) -> list[GraphProblem]:
+        return list(self.graph_problems) + [GraphProblem(f"checkpoint '{n['inputs']['ckpt_name']}' is not installed", n["inputs"]["ckpt_name"],
+                             "checkpoint") for n in graph.values()
                 if n["class_type"] == "CheckpointLoaderSimple" and n["inputs"].get("ckpt_name") not in self.checkpoints]
+
+    async def deliver(self, folder: str, filename: str, size: int, sha256: str, chunks) -> bool:
+        if not self.accepts_models:
+            raise DeliveryFailed(f"{self.name} has no StationThis extension")
+        data = b"".join([chunk async for chunk in chunks])
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+            raise DeliveryFailed(f"{self.name} received the file damaged")
+        self.delivered[filename] = data
+        self.loras.append(filename)
+        return True
+
+    async def delivery_problem(self) -> str:
+        return "" if self.accepts_models else f"{self.name} has no StationThis extension"
 
     async def submit(self, prompt_id: str, graph: dict, uploads) -> None:
         if not self.healthy:

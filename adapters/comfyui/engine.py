@@ -12,12 +12,14 @@ from adapters.comfyui.errors import rejection_message
 from adapters.comfyui.follow import PromptFollower
 from adapters.comfyui.history import entry_status, queue_length, queue_state
 from adapters.comfyui.http import ComfyUIHttp
+from adapters.comfyui.model_upload import ModelUpload
 from adapters.comfyui.object_info import ObjectInfo
 from adapters.comfyui.socket import ComfyUISocket
 from domain.errors import EngineRejected
 from ports.engine import (
     EngineEvent,
     EngineUnavailable,
+    GraphProblem,
     OutputFile,
     PromptState,
     PromptStatus,
@@ -32,14 +34,16 @@ class ComfyUIEngine:
     """One ComfyUI server: uploads and prompts by HTTP, progress by one shared websocket, polling as fallback."""
 
     def __init__(self, url: str, http: httpx.AsyncClient | None = None, timeout: float = 30,
-                 poll_interval: float = 1.0):
+                 poll_interval: float = 1.0, secret: str = ""):
         self._http = ComfyUIHttp(url, http, timeout)
         self.name = self._http.url
         self.client_id = uuid.uuid4().hex
         self.timeout, self.poll_interval = timeout, poll_interval
         self._socket = ComfyUISocket(self.name, self.client_id, retry_interval=poll_interval, open_timeout=timeout)
         self._object_info = ObjectInfo(self._http)
+        self._models = ModelUpload(self._http, secret)
         self._cancelled: set[str] = set()
+        self._early: dict[str, tuple] = {}  # prompt id -> (its queue, subscribed on a live socket) until followed
 
     async def health(self) -> WorkerHealth:
         try:
@@ -52,10 +56,10 @@ class ComfyUIEngine:
         return WorkerHealth(ok=True, queue_remaining=remaining,
                             details={"comfyui_version": system.get("comfyui_version"), "devices": devices})
 
-    async def choices(self, kind: str) -> list[str]:
-        return await self._object_info.choices(kind)
+    async def choices(self, kind: str, fresh: bool = False) -> list[str]:
+        return await self._object_info.choices(kind, fresh)
 
-    async def check(self, graph: dict) -> list[str]:
+    async def check(self, graph: dict) -> list[GraphProblem]:
         return await self._object_info.check(graph)
 
     async def submit(self, prompt_id: str, graph: dict, uploads: tuple[UploadFile, ...]) -> None:
@@ -63,6 +67,14 @@ class ComfyUIEngine:
         for upload in uploads:
             await self._upload(upload)
         body = {"prompt": graph, "client_id": self.client_id, "prompt_id": prompt_id}
+        self._early[prompt_id] = (self._socket.subscribe(prompt_id), self._socket.connected)
+        try:
+            await self._post_prompt(prompt_id, body)
+        except (EngineRejected, EngineUnavailable):
+            self._forget_early(prompt_id)
+            raise
+
+    async def _post_prompt(self, prompt_id: str, body: dict) -> None:
         response = await self._http.post_json("/prompt", body, accept=(400,))
         answer = self._http.decode(response)
         if response.status_code == 400:
@@ -84,8 +96,15 @@ class ComfyUIEngine:
             raise EngineUnavailable(f"ComfyUI at {self.name} stored the upload {upload.name} as {stored!r}")
 
     def follow(self, prompt_id: str) -> AsyncIterator[EngineEvent]:
+        """Subscribed since before the POST on a live socket, it hears every message; otherwise it polls first."""
+        queue, live = self._early.pop(prompt_id, (None, False))
         return PromptFollower(self.name, prompt_id, self._socket, self.status, self._cancelled.__contains__,
-                              self.poll_interval, self.timeout).events()
+                              self.poll_interval, self.timeout).events(queue, poll_first=not live)
+
+    def _forget_early(self, prompt_id: str) -> None:
+        queue, _ = self._early.pop(prompt_id, (None, False))
+        if queue is not None:
+            self._socket.unsubscribe(prompt_id, queue)
 
     async def status(self, prompt_id: str) -> PromptStatus:
         """History first; then the queue; then history again, in case it ended between the two reads."""
@@ -120,6 +139,14 @@ class ComfyUIEngine:
             queue = await self._http.get_json("/queue")
         if queue_state(prompt_id, queue) == "running":
             await self._http.post_json("/interrupt", {"prompt_id": prompt_id})
+
+    async def deliver(self, folder: str, filename: str, size: int, sha256: str, chunks: AsyncIterator[bytes]) -> bool:
+        written = await self._models.send(folder, filename, size, sha256, chunks)
+        self._object_info.forget()  # its lists now name the file
+        return written
+
+    async def delivery_problem(self) -> str:
+        return await self._models.problem()
 
     async def close(self) -> None:
         await self._socket.close()

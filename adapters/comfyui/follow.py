@@ -24,10 +24,12 @@ class PromptFollower:
         self._unknown = 0
         self._failing_since: float | None = None
 
-    async def events(self) -> AsyncIterator[EngineEvent]:
-        queue = self.socket.subscribe(self.prompt_id)
+    async def events(self, queue: asyncio.Queue | None = None, poll_first: bool = True) -> AsyncIterator[EngineEvent]:
+        """`queue`: a subscription made before the prompt was posted; on a live socket it missed nothing,
+        so no first poll is needed (`poll_first` False). Without one, poll first: it may have ended already."""
+        queue = queue or self.socket.subscribe(self.prompt_id)
         try:
-            poll_now, ending = True, False  # poll first: the prompt may have ended before we subscribed
+            poll_now, ending = poll_first, False
             while True:
                 if poll_now or not self.socket.connected:
                     for event in await self._poll():
@@ -35,8 +37,9 @@ class PromptFollower:
                         if event.final:
                             return
                 quiet = self.socket.connected and not ending
-                try:
-                    kind, data = await asyncio.wait_for(queue.get(), self.poll_interval * (IDLE_POLLS if quiet else 1))
+                try:  # messages come in bursts: take what is there without arming a timer
+                    kind, data = queue.get_nowait() if not queue.empty() else \
+                        await asyncio.wait_for(queue.get(), self.poll_interval * (IDLE_POLLS if quiet else 1))
                 except TimeoutError:
                     poll_now = True
                     continue

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import time
 
+from adapters.comfyui.graph_check import graph_problems
 from adapters.comfyui.http import ComfyUIHttp
-from adapters.comfyui.schema import combo_options, input_spec, value_problem
-from ports.engine import EngineUnavailable
+from adapters.comfyui.schema import combo_options, input_spec
+from ports.engine import EngineUnavailable, GraphProblem
 
 MODEL_INPUTS = {
     "checkpoints": ("CheckpointLoaderSimple", "ckpt_name"),
@@ -30,30 +31,18 @@ class ObjectInfo:
             self._info, self._read_at = info, time.monotonic()
         return self._info
 
-    async def choices(self, kind: str) -> list[str]:
+    async def choices(self, kind: str, fresh: bool = False) -> list[str]:
         if kind not in MODEL_INPUTS:
             raise ValueError(f"unknown model kind '{kind}'; known: {', '.join(MODEL_INPUTS)}")
         class_type, name = MODEL_INPUTS[kind]
-        return [str(o) for o in combo_options(input_spec(await self.get(), class_type, name)) or ()]
+        return [str(o) for o in combo_options(input_spec(await self.get(fresh), class_type, name)) or ()]
 
-    async def check(self, graph: dict) -> list[str]:
+    async def check(self, graph: dict) -> list[GraphProblem]:
         problems = graph_problems(graph, await self.get())
         if problems:  # a model or node may have been installed since the cached answer
             problems = graph_problems(graph, await self.get(fresh=True))
         return problems
 
-
-def graph_problems(graph: dict, info: dict) -> list[str]:
-    """Unknown node types, and literal inputs the worker would refuse (models, samplers, bounds)."""
-    problems = []
-    for node_id, node in graph.items():
-        class_type = node.get("class_type")
-        if class_type not in info:
-            problems.append(f"node {node_id}: this worker has no node type '{class_type}' (a missing custom node?)")
-            continue
-        for name, value in (node.get("inputs") or {}).items():
-            declared = input_spec(info, class_type, name)
-            problem = None if isinstance(value, list) or declared is None else value_problem(declared, name, value)
-            if problem:
-                problems.append(f"{class_type} {name}: {problem}")
-    return problems
+    def forget(self) -> None:
+        """Read the catalogue again next time (a model file was just delivered)."""
+        self._info = None

@@ -8,6 +8,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 CONNECTED, DROPPED = "_connected", "_dropped"  # told to every follower when the socket comes up or goes down
+_UNREAD = tuple(f'{{"type": "{kind}"' for kind in ("progress_state", "status", "execution_cached"))  # json.dumps order
 
 
 class ComfyUISocket:
@@ -45,7 +46,7 @@ class ComfyUISocket:
     async def _run(self) -> None:
         while True:
             try:
-                async with connect(self._url, open_timeout=self._open_timeout, close_timeout=1,
+                async with connect(self._url, open_timeout=self._open_timeout, close_timeout=1, compression=None,
                                    max_size=None, ping_interval=10, ping_timeout=10) as ws:
                     self._set_connected(True)
                     async for frame in ws:
@@ -65,7 +66,10 @@ class ComfyUISocket:
                 queue.put_nowait((CONNECTED if up else DROPPED, {}))
 
     def _dispatch(self, frame: str) -> None:
-        """Binary previews are skipped; so are messages that name no prompt (status, feature_flags)."""
+        """Binary previews are skipped; so are messages that name no prompt (status, feature_flags) and the
+        per-node progress_state, which followers do not read (recognised without decoding: it is most of them)."""
+        if frame.startswith(_UNREAD):
+            return
         try:
             message = json.loads(frame)
         except ValueError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,13 +13,15 @@ from domain.reply import ReplyTo
 from domain.templates import Catalogue, Template
 from domain.workflows.admission import Admission
 from domain.workflows.points import Points
+from domain.workflows.requests import offered_to_everyone, training_job_of
 from domain.workflows.runner import JobRunner
 from ports.blobs import BlobStore
 from ports.clock import Clock, Ids
-from ports.engine import EngineUnavailable
+from ports.engine import EngineUnavailable, GraphProblem
 from ports.media import MediaProcessor, MediaRejected
 from ports.storage import Storage
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Quote:
@@ -30,6 +33,14 @@ class Quote:
     @property
     def affordable(self) -> bool:
         return self.balance >= self.price
+
+
+def unrunnable_message(tool: str, problems: list[GraphProblem]) -> str:
+    """Plain words for the user: the missing model files by name, otherwise that the tool cannot run now."""
+    if all(p.model for p in problems):
+        missing = ", ".join(f"the {p.model_kind} '{p.model}'" for p in problems)
+        return f"This station's workers do not have {missing}. Nothing was charged."
+    return f"/{tool} cannot run on this station's workers right now; the operator can see why. Nothing was charged."
 
 
 def job_id_for(request_key: str) -> str:
@@ -124,12 +135,13 @@ class MakeImage:
         return False
 
     async def _lora_file(self, user_id: str, param: str, name: str) -> str:
-        """A model name the user can see becomes its file name; a worker's own LoRA file stays as is."""
+        """A model the user may use (own, shared, public) becomes its file name; an operator's LoRA file on the
+        workers stays as is. A station-trained file is never taken by its file name alone."""
         visible = [m for m in await self.storage.models.visible_to(user_id) if name in (m.name, m.filename)]
         if visible:
             own = [m for m in visible if m.owner == user_id]
             return (own or visible)[0].filename
-        for engine in self.runner.healthy_engines()[:1]:
+        for engine in self.runner.healthy_engines()[:1] if offered_to_everyone([name]) else ():
             try:
                 if name in await engine.choices("loras"):
                     return name
@@ -138,14 +150,20 @@ class MakeImage:
         raise InvalidParameter(param, f"there is no model named '{name}' that you can use. See /models.")
 
     async def _check_engine(self, template: Template, values: dict[str, Any]) -> None:
-        """Ask a worker whether it would take the graph, so a doomed job costs nothing."""
-        for engine in self.runner.healthy_engines()[:1]:
+        """Ask the workers whether one would take the graph, so a doomed job costs nothing."""
+        problems: list[GraphProblem] = []
+        for engine in self.runner.healthy_engines():
             try:
-                problems = await engine.check(template.render(values))
+                found = [p for p in await engine.check(template.render(values))
+                         if not training_job_of(p.model)]  # trained LoRAs are delivered before the job runs
             except EngineUnavailable:
                 return  # cannot check now; the runner handles a worker that is down
-            if problems:
-                raise EngineRejected("; ".join(problems))
+            if not found:
+                return
+            problems = problems or found
+        if problems:
+            log.warning("/%s cannot run on any worker: %s", template.name, "; ".join(p.detail for p in problems))
+            raise EngineRejected(unrunnable_message(template.name, problems))
 
     async def reroll(self, user_id: str, job_id: str, origin: ReplyTo) -> Job:
         """The same parameters with a new seed; a double click makes one job."""

@@ -1,6 +1,7 @@
 """Turn a stored job into what a worker needs: the rendered graph and the files to upload first."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from domain.errors import DomainError
@@ -11,10 +12,22 @@ from ports.engine import OutputFile, UploadFile
 from ports.storage import Storage
 
 INPUT_FOLDER = "stationthis"
+_STATION_LORA = re.compile(r"^st_([A-Za-z0-9-]+)_\d+_steps_\d{5}_\.safetensors$")
 
 
 def lora_prefix(job: Job) -> str:
     return f"loras/st_{job.id}"
+
+
+def training_job_of(filename: str) -> str | None:
+    """The training job a station-trained LoRA file came from (its name says so), or None for any other file."""
+    match = _STATION_LORA.match(filename)
+    return match.group(1) if match else None
+
+
+def offered_to_everyone(loras: list[str]) -> list[str]:
+    """A worker's LoRA files anyone may pick: the operator's, never a user's trained one (those go by model)."""
+    return [name for name in loras if training_job_of(name) is None]
 
 
 def lora_output(template: Template, job: Job) -> OutputFile | None:

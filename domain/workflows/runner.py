@@ -15,6 +15,7 @@ from domain.templates import Catalogue
 from domain.workflows.admission import Admission
 from domain.workflows.delivery import Delivery
 from domain.workflows.following import Following
+from domain.workflows.lora_delivery import LoraDelivery, station_loras
 from domain.workflows.reconcile import Reconciler
 from domain.workflows.requests import build_request
 from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
@@ -30,11 +31,12 @@ log = logging.getLogger(__name__)
 class JobRunner:
     def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, clock: Clock, delivery: Delivery,
                  admission: Admission, pool: WorkerPool, following: Following, reconciler: Reconciler,
-                 config: RunnerConfig):
+                 config: RunnerConfig, loras: LoraDelivery | None = None):
         self.storage, self.blobs, self.catalogue, self.clock = storage, blobs, catalogue, clock
         self.delivery, self.admission, self.pool = delivery, admission, pool
-        self.following, self.reconciler, self.config = following, reconciler, config
+        self.following, self.reconciler, self.config, self.loras = following, reconciler, config, loras
         self.queue = FairQueue()
+        self.lora_needs: dict[str, frozenset[str]] = {}  # a job in line -> the trained LoRAs it loads
         self._asked_at: dict[str, float] = {}  # when each job in line was asked for (for the queue timeout)
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -98,6 +100,7 @@ class JobRunner:
 
     async def cancel(self, job: Job, reason: str = "cancelled") -> None:
         if self.queue.remove(job.id):
+            self.lora_needs.pop(job.id, None)
             await self.delivery.end(job, JobState.CANCELLED, reason)
             return
         worker = self.pool.worker(job.worker)
@@ -124,6 +127,7 @@ class JobRunner:
                 job_id = self.queue.pop()
                 if job_id is None:
                     break
+                worker = self.pool.least_loaded(self.lora_needs.pop(job_id, frozenset())) or worker
                 worker.running.add(job_id)
                 self.spawn(self._run(job_id, worker))
 
@@ -143,9 +147,15 @@ class JobRunner:
 
     async def _dispatch(self, job: Job, worker: Worker) -> None:
         try:
-            graph, uploads = await build_request(job, self.catalogue.get(job.tool), self.storage, self.blobs)
+            template = self.catalogue.get(job.tool)
+            graph, uploads = await build_request(job, template, self.storage, self.blobs)
+            if self.loras is not None:
+                worker.loras |= await self.loras.ensure(job, template, worker.engine)
         except (DomainError, KeyError) as error:
             await self.delivery.end(job, JobState.FAILED, f"could not prepare the job: {error}")
+            return
+        except EngineUnavailable as error:
+            await self._lost_worker(worker, job, error)
             return
         job = await self.storage.jobs.save(replace(job, worker=worker.name, updated_at=self.clock.now()))
         try:
@@ -159,6 +169,8 @@ class JobRunner:
         await self._follow(job, worker)
 
     def _push(self, job: Job, front: bool = False) -> None:
+        if job.tool in self.catalogue and (needs := station_loras(job, self.catalogue.get(job.tool))):
+            self.lora_needs[job.id] = needs
         self.queue.push(job.id, job.user_id, front=front)
         self._asked_at[job.id] = job.created_at
         self._wake.set()
@@ -208,6 +220,7 @@ class JobRunner:
                 del self._asked_at[job_id]  # dispatched or cancelled meanwhile
             elif now - asked_at >= limit and self.queue.remove(job_id):
                 del self._asked_at[job_id]
+                self.lora_needs.pop(job_id, None)
                 job = await self.storage.jobs.get(job_id)
                 if job is not None:
                     await self.delivery.end(job, JobState.FAILED,

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from domain.errors import DomainError
 from domain.jobs import Job, JobState
 from domain.templates import Catalogue
 from domain.training import Model, RunState, TrainingRun
 from domain.workflows.collections import Collections
+from domain.workflows.lora_delivery import LoraDelivery
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
 from ports.clock import Clock
+from ports.engine import ImageEngine
 from ports.storage import Storage
 
 _RUN_ENDINGS = {JobState.FAILED: RunState.FAILED, JobState.CANCELLED: RunState.CANCELLED}
@@ -26,9 +29,9 @@ class TrainingFinisher:
     is a no-op the second time, and a run already completed stays completed."""
 
     def __init__(self, storage: Storage, blobs: BlobStore, catalogue: Catalogue, collections: Collections,
-                 clock: Clock):
+                 clock: Clock, loras: LoraDelivery, healthy_engines: Callable[[], list[ImageEngine]]):
         self.storage, self.blobs, self.catalogue, self.collections = storage, blobs, catalogue, collections
-        self.clock = clock
+        self.clock, self.loras, self.healthy_engines = clock, loras, healthy_engines
 
     async def started(self, job: Job) -> None:
         run = await self.storage.runs.by_job(job.id)
@@ -36,7 +39,8 @@ class TrainingFinisher:
             await self.storage.runs.save(run.to(RunState.TRAINING))
 
     async def succeeding(self, job: Job) -> None:
-        """Register the trained LoRA for its owner; a training without a model fails and is refunded."""
+        """Register the trained LoRA for its owner once a healthy worker can load it (the one that trained it
+        usually can; otherwise it is delivered to one); a training without a usable model fails and is refunded."""
         run = await self.storage.runs.by_job(job.id)
         if run is None:
             raise DomainError("the training run of this job was not recorded")
@@ -57,6 +61,7 @@ class TrainingFinisher:
         saved = lora_output(self.catalogue.get(job.tool), job)
         if saved is None:
             raise DomainError("this training template names no LoRA file")
+        await self.loras.ensure_loadable(saved.filename, job.outputs[0], self.healthy_engines())
         dataset = await self.storage.datasets.get(run.dataset_id)
         size = 0
         async for chunk in self.blobs.stream(job.outputs[0]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from domain.workflows.requests import offered_to_everyone
 from domain.workflows.runner import JobRunner
 from ports.clock import Clock
 from ports.engine import EngineUnavailable
@@ -25,14 +26,15 @@ class Workers:
         self._cache: dict[str, tuple[float, list[str]]] = {}
 
     async def choices(self, kind: str) -> list[str]:
-        """File names a healthy worker offers (checkpoints, loras), asked at most once a minute; [] if none answers."""
+        """File names a healthy worker offers (checkpoints, loras), asked at most once a minute; [] if none answers.
+        Station-trained LoRA files are left out: those are offered by model, to whom may use them."""
         cached = self._cache.get(kind)
         if cached and self.clock.now() - cached[0] < CHOICES_TTL_S:
             return cached[1]
         names: list[str] = []
         for engine in self.runner.healthy_engines()[:1]:
             try:
-                names = list(await asyncio.wait_for(engine.choices(kind), CHOICES_TIMEOUT_S))
+                names = offered_to_everyone(list(await asyncio.wait_for(engine.choices(kind), CHOICES_TIMEOUT_S)))
             except (EngineUnavailable, TimeoutError):  # suggestions only: a slow or broken worker means none
                 names = []
         self._cache[kind] = (self.clock.now(), names)

@@ -27,6 +27,7 @@ class Worker:
     healthy: bool = True
     stalled: bool = False  # a job of its own made no progress for its whole time limit
     running: set[str] = field(default_factory=set)
+    loras: set[str] = field(default_factory=set)  # LoRA files it was last seen to hold
 
     @property
     def name(self) -> str:
@@ -47,15 +48,17 @@ class WorkerPool:
     def running(self) -> set[str]:
         return set().union(*(w.running for w in self.workers))
 
-    def least_loaded(self) -> Worker | None:
+    def least_loaded(self, holding: frozenset[str] = frozenset()) -> Worker | None:
+        """A free healthy worker: one that holds every LoRA in `holding` first, then the least busy."""
         free = [w for w in self.workers if w.healthy and len(w.running) < self.config.slots_per_worker]
-        return min(free, key=lambda w: len(w.running)) if free else None
+        return min(free, key=lambda w: (not holding <= w.loras, len(w.running))) if free else None
 
     async def check_health(self) -> None:
         """Ask every worker; a stalled one stays out until its own queue has emptied."""
         for worker in self.workers:
             try:
                 health = await worker.engine.health()
+                worker.loras = set(await worker.engine.choices("loras")) if health.ok else worker.loras
             except EngineUnavailable:
                 worker.healthy = False
                 continue

@@ -1,4 +1,5 @@
 """The real `stationthis` command, run as a process on a temporary data dir."""
+import json
 import os
 import signal
 import sqlite3
@@ -86,6 +87,54 @@ def test_doctor_reports_storage_ok_and_an_unreachable_worker_as_fail(tmp_path):
     assert any(line.startswith("FAIL") and "comfyui http://127.0.0.1:9" in line for line in result.stdout.splitlines())
 
 
+def test_doctor_says_which_tools_each_worker_can_run_and_fails_when_no_worker_can_run_one(tmp_path):
+    full, _ = _standin(tmp_path / "a", "--upscale-model", "RealESRGAN_x4plus.pth")
+    lacking, _ = _standin(tmp_path / "b", "--checkpoint", "other.safetensors")
+    urls = [f"http://127.0.0.1:{port}" for port in (full.port, lacking.port)]
+    try:
+        both = cli(tmp_path, "doctor", env={"COMFYUI_URLS": ",".join(urls)})
+        alone = cli(tmp_path, "doctor", env={"COMFYUI_URLS": urls[1]})
+    finally:
+        for process in (full, lacking):
+            process.terminate()
+            process.wait()
+    assert f"ok   comfyui {urls[0]} tools: can run img2img, train_lora, txt2img, upscale, upscale_simple" in both.stdout
+    assert f"warn comfyui {urls[1]} tools: can run upscale_simple" in both.stdout
+    assert f"warn comfyui {urls[1]} tools: txt2img: needs checkpoint 'sd15.safetensors', which this worker lacks" \
+        in both.stdout
+    assert "ok   tools: each of the 5 tools can run on at least one worker" in both.stdout and both.returncode == 0
+    assert "FAIL tools: no worker can run img2img, train_lora, txt2img, upscale" in alone.stdout
+    assert alone.returncode == 1
+
+
+def test_doctor_says_whether_trained_loras_can_reach_each_worker(tmp_path):
+    with_extension, url_with = _standin(tmp_path / "a", "--extension-secret", "s3cret")
+    without, url_without = _standin(tmp_path / "b")
+    try:
+        result = cli(tmp_path, "doctor", env={"COMFYUI_URLS": f"{url_with},{url_without}",
+                                              "COMFYUI_SHARED_SECRET": "s3cret"})
+    finally:
+        for process in (with_extension, without):
+            process.terminate()
+            process.wait()
+    assert f"ok   comfyui {url_with} extension: trained LoRAs can be delivered to it" in result.stdout
+    assert f"warn comfyui {url_without} extension: trained LoRAs cannot be delivered to it: ComfyUI at " \
+           f"{url_without} has no StationThis extension in custom_nodes" in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_the_extension_command_prints_its_folder_and_installs_it_into_a_comfyui(tmp_path):
+    (tmp_path / "ComfyUI" / "custom_nodes").mkdir(parents=True)
+    where = cli(tmp_path, "comfyui", "extension")
+    installed = cli(tmp_path, "comfyui", "extension", "--install", str(tmp_path / "ComfyUI"))
+    wrong = cli(tmp_path, "comfyui", "extension", "--install", str(tmp_path))
+    assert Path(where.stdout.strip(), "handler.py").is_file()
+    assert installed.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "ComfyUI" / "custom_nodes" / "stationthis").iterdir()) == \
+        ["__init__.py", "handler.py", "signing.py"]
+    assert wrong.returncode == 1 and "no custom_nodes folder" in wrong.stderr
+
+
 def test_doctor_never_prints_a_token(tmp_path):
     secret = "123456:SECRET-token-value"
     result = cli(tmp_path, "doctor", env={"TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"})
@@ -142,6 +191,7 @@ def _standin(base, *args):
                                 "--base-dir", str(base / "comfy"), *args],
                                cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True)
     process.stdout.readline()
+    process.port = port
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -150,7 +200,8 @@ def test_templates_check_against_a_worker_that_has_every_model_passes(tmp_path):
     try:
         result = cli(tmp_path, "templates", "check", "--against", url)
         assert result.returncode == 0, result.stderr
-        assert f"against {url}: 0 problems" in result.stdout
+        assert f"5 templates checked against {url} (ComfyUI 0.8.0): 0 cannot run on this ComfyUI, " \
+               "0 need models this worker lacks, 0 problems" in result.stdout
     finally:
         process.terminate()
         process.wait()
@@ -160,8 +211,41 @@ def test_templates_check_against_a_worker_names_each_missing_model(tmp_path):
     process, url = _standin(tmp_path, "--checkpoint", "other.safetensors", "--upscale-model", "4x.pth")
     try:
         result = cli(tmp_path, "templates", "check", "--against", url)
+        one = cli(tmp_path, "templates", "check", "upscale", "--against", url)
         assert result.returncode == 1
-        assert "sd15.safetensors" in result.stderr and "RealESRGAN_x4plus.pth" in result.stderr
+        assert "txt2img: needs checkpoint 'sd15.safetensors', which this worker lacks (allowed: other.safetensors)" \
+            in result.stderr
+        assert "upscale: needs model 'RealESRGAN_x4plus.pth', which this worker lacks" in result.stderr
+        assert "0 cannot run on this ComfyUI, 4 need models this worker lacks" in result.stdout
+        assert one.returncode == 1 and one.stdout.startswith("1 templates checked") and "txt2img" not in one.stderr
     finally:
         process.terminate()
         process.wait()
+
+
+def test_templates_check_names_an_old_template_that_cannot_run_with_the_renamed_nodes(tmp_path):
+    operator = tmp_path / "mine"
+    operator.mkdir()
+    old = json.loads((Path(__file__).resolve().parents[1] / "standins" / "comfyui" / "recordings" / "rejected"
+                      / "old_train_lora.json").read_text())["graph"]
+    (operator / "old_train.json").write_text(json.dumps(old))
+    (operator / "old_train.toml").write_text('kind = "training"\noutputs = ["5"]\n')
+    process, url = _standin(tmp_path, "--checkpoint", "st_random_sd15.safetensors")
+    try:
+        result = cli(tmp_path, "templates", "check", "old_train", "--against", url,
+                     env={"STATIONTHIS_TEMPLATES_DIR": str(operator)})
+    finally:
+        process.terminate()
+        process.wait()
+    assert result.returncode == 1
+    assert "old_train: cannot run on ComfyUI 0.8.0: node 2: this ComfyUI has no node type " \
+           "'LoadImageTextSetFromFolderNode'; it was renamed to 'LoadImageTextDataSetFromFolder'" in result.stderr
+    assert "it was renamed to 'SaveLoRA'" in result.stderr
+    assert "the required input 'bucket_mode' is missing" in result.stderr
+
+
+def test_templates_check_against_an_address_where_nothing_listens_says_so_in_one_line(tmp_path):
+    result = cli(tmp_path, "templates", "check", "--against", "http://127.0.0.1:9")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = [text for text in result.stderr.splitlines() if text.startswith("error:")]
+    assert "http://127.0.0.1:9" in line and "did not answer" in line

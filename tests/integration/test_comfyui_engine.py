@@ -6,12 +6,11 @@ import os
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image
 
 from adapters.comfyui import ComfyUIEngine
-from adapters.templates.folder import check_templates, load_templates
+from adapters.templates.folder import load_templates
 from domain.errors import EngineRejected
 from domain.jobs import Job, JobState
 from domain.workflows.requests import lora_output, lora_prefix
@@ -307,16 +306,17 @@ async def test_the_training_template_produces_a_lora_file_fetchable_where_the_do
 async def test_check_flags_an_unknown_checkpoint_and_an_unknown_node_before_submission(engine, comfy, templates):
     graph = txt2img(templates, checkpoint="missing.safetensors")
     graph["12"] = {"class_type": "EvilNode", "inputs": {}}
-    assert await engine.check(graph) == [
-        "CheckpointLoaderSimple ckpt_name: 'missing.safetensors' is not available; allowed: sd15.safetensors",
-        "node 12: this worker has no node type 'EvilNode' (a missing custom node?)",
+    assert [(p.detail, p.model) for p in await engine.check(graph)] == [
+        ("needs checkpoint 'missing.safetensors', which this worker lacks (allowed: sd15.safetensors)",
+         "missing.safetensors"),
+        ("node 12: this ComfyUI has no node type 'EvilNode' (a missing custom node?)", ""),
     ]
     assert comfy.prompts_received == 0
 
 
 async def test_check_sees_a_model_installed_after_the_catalogue_was_read(engine, comfy, templates):
     graph = txt2img(templates, lora="fresh.safetensors")
-    assert "fresh.safetensors" in (await engine.check(graph))[0]
+    assert (await engine.check(graph))[0].model == "fresh.safetensors"
     comfy.loras.append("fresh.safetensors")
     assert await engine.check(graph) == []
     assert await engine.choices("loras") == ["fresh.safetensors", "style.safetensors"]
@@ -332,14 +332,13 @@ async def test_choices_and_health_describe_the_worker(engine, comfy):
     assert await engine.choices("checkpoints") == ["sd15.safetensors"]
     assert await engine.choices("upscale_models") == ["RealESRGAN_x4plus.pth"]
     health = await engine.health()
-    assert (health.ok, health.queue_remaining, health.details["comfyui_version"]) == (True, 0, "0.3.64")
+    assert (health.ok, health.queue_remaining, health.details["comfyui_version"]) == (True, 0, "0.8.0")
     assert engine.name == comfy.url
 
 
-async def test_every_shipped_template_passes_the_check_against_the_workers_catalogue(comfy, templates):
-    async with httpx.AsyncClient() as http:
-        info = (await http.get(comfy.url + "/object_info")).json()
-    assert check_templates(list(templates.values()), info) == []
+async def test_every_shipped_template_passes_the_check_against_the_workers_catalogue(engine, templates):
+    for template in templates.values():
+        assert await engine.check(template.render({p.name: p.default for p in template.spec.params})) == []
 
 
 async def test_a_hostile_prompt_reaches_comfyui_verbatim_without_adding_nodes(engine, comfy, templates):

@@ -14,7 +14,7 @@ SLOW = 2.0  # longer than the bot waits before deferring, shorter than Discord's
 class SlowEngine(FakeEngine):
     """A worker whose pre-flight check of a graph takes a while, as a busy ComfyUI's may."""
 
-    async def check(self, graph: dict) -> list[str]:
+    async def check(self, graph: dict) -> list:
         await asyncio.sleep(SLOW)
         return await super().check(graph)
 

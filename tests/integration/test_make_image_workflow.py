@@ -11,6 +11,7 @@ from domain.errors import (
 )
 from domain.jobs import JobState
 from domain.reply import ReplyTo
+from ports.engine import GraphProblem
 
 ORIGIN = ReplyTo("test")
 
@@ -57,8 +58,19 @@ async def test_bad_requests_are_refused_before_any_charge(harness, tool, raw, er
 
 async def test_an_unknown_checkpoint_is_caught_before_the_charge(harness):
     user = await harness.user(points=50)
-    with pytest.raises(EngineRejected, match="not installed"):
+    with pytest.raises(EngineRejected, match="workers do not have the checkpoint 'nope.ckpt'. Nothing was charged"):
         await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "x", "checkpoint": "nope.ckpt"}, ORIGIN)
+    assert await harness.station.points.balance(user.id) == 50
+
+
+async def test_a_tool_whose_workflow_no_worker_can_run_is_refused_in_plain_words_before_the_charge(harness):
+    harness.engines[0].graph_problems.append(
+        GraphProblem("node 2: this ComfyUI has no node type 'SaveLoRANode' (a missing custom node?)"))
+    user = await harness.user(points=50)
+    with pytest.raises(EngineRejected) as refused:
+        await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "x"}, ORIGIN)
+    assert str(refused.value) == "/txt2img cannot run on this station's workers right now; the operator can see " \
+                                 "why. Nothing was charged."
     assert await harness.station.points.balance(user.id) == 50
 
 

@@ -109,7 +109,8 @@ def comfyui(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "tests.standins.comfyui", "--port", str(port),
-                                "--base-dir", str(tmp_path / "comfy")], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                                "--base-dir", str(tmp_path / "comfy"), "--upscale-model", "RealESRGAN_x4plus.pth"],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True)  # every shipped tool can run there
     process.stdout.readline()
     yield f"http://127.0.0.1:{port}"
     process.terminate()

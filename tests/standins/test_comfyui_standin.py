@@ -20,6 +20,7 @@ from PIL import Image
 from tests.standins.comfyui import ComfyUIStandin
 
 CLIENT = "tester"
+RECORDED = pathlib.Path(__file__).parent / "comfyui" / "recordings"
 
 
 @pytest.fixture
@@ -299,11 +300,18 @@ async def test_a_link_to_a_missing_node_is_an_exception_during_validation(comfy)
 
 
 async def test_a_folder_that_is_not_under_input_is_not_in_the_list(comfy):
-    graph = {"1": {"class_type": "LoadImageSetFromFolderNode",
-                   "inputs": {"folder": "nowhere", "resize_method": "None"}},
+    graph = {"1": {"class_type": "LoadImageDataSetFromFolder", "inputs": {"folder": "nowhere"}},
              "2": {"class_type": "PreviewImage", "inputs": {"images": ["1", 0]}}}
     body = (await post_prompt(comfy, {"prompt": graph})).json()
     assert body["node_errors"]["1"]["errors"][0]["details"] == "folder: 'nowhere' not in []"
+
+
+async def test_a_recorded_node_type_the_stand_in_cannot_run_is_accepted_then_fails_plainly(comfy):
+    async with session(comfy) as (http, ws):
+        await submit(http, {"1": {"class_type": "PrimitiveString", "inputs": {"value": "hello"}},
+                            "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}})
+        error = (await until_event(ws, "execution_error"))["data"]
+    assert error["exception_type"] == "NotImplementedError" and "cannot execute" in error["exception_message"]
 
 
 async def test_malformed_json_gets_a_plain_text_500(comfy):
@@ -431,41 +439,34 @@ async def test_model_upscaling_quadruples_the_size_and_reports_progress_per_tile
     assert [(e["data"]["value"], e["data"]["max"]) for e in events if e["type"] == "progress"] == [(1, 2), (2, 2)]
 
 
-async def test_an_unknown_upscale_model_passes_validation_and_fails_at_run_time_like_a_v3_combo(comfy):
-    async with session(comfy) as (http, ws):
+async def test_an_unknown_upscale_model_is_refused_at_validation_as_comfyui_0_8_checks_v3_combos(comfy):
+    async with httpx.AsyncClient(base_url=comfy.url, timeout=10) as http:
         await upload(http, "small.png", png_bytes())
         graph = {"1": {"class_type": "LoadImage", "inputs": {"image": "small.png"}},
                  "2": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "8x.pth"}},
                  "3": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["2", 0], "image": ["1", 0]}},
                  "4": {"class_type": "SaveImage", "inputs": {"images": ["3", 0], "filename_prefix": "up"}}}
-        await submit(http, graph)
-        error = (await until_event(ws, "execution_error"))["data"]
-    assert error["exception_type"] == "FileNotFoundError" and error["node_type"] == "UpscaleModelLoader"
+        body = (await http.post("/prompt", json={"prompt": graph})).json()
+    [error] = body["node_errors"]["2"]["errors"]
+    assert (error["type"], error["details"]) == ("value_not_in_list", "model_name: '8x.pth' not in ['4x.pth']")
 
 
 # --- training ---------------------------------------------------------------------------------
 
 def training_graph(steps: int = 4) -> dict:
-    return {
-        "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd15.safetensors"}},
-        "2": {"class_type": "LoadImageTextSetFromFolderNode",
-              "inputs": {"folder": "dataset", "clip": ["1", 1], "resize_method": "None"}},
-        "3": {"class_type": "VAEEncode", "inputs": {"pixels": ["2", 0], "vae": ["1", 2]}},
-        "4": {"class_type": "TrainLoraNode", "inputs": {
-            "model": ["1", 0], "latents": ["3", 0], "positive": ["2", 1], "batch_size": 1, "grad_accumulation_steps": 1,
-            "steps": steps, "learning_rate": 0.0005, "rank": 4, "optimizer": "AdamW", "loss_function": "MSE", "seed": 7,
-            "training_dtype": "bf16", "lora_dtype": "bf16", "algorithm": "LoRA", "gradient_checkpointing": True,
-            "existing_lora": "[None]"}},
-        "5": {"class_type": "SaveLoRANode",
-              "inputs": {"lora": ["4", 1], "prefix": "loras/ComfyUI_trained_lora", "steps": ["4", 3]}},
-        "6": {"class_type": "LossGraphNode", "inputs": {"loss": ["4", 2], "filename_prefix": "loss_graph"}},
-    }
+    """The shipped train_lora template's graph, for 32-pixel pictures."""
+    graph = json.loads(pathlib.Path(__file__).resolve().parents[2].joinpath("templates", "train_lora.json").read_text())
+    graph["2"]["inputs"]["folder"] = "dataset"
+    graph["4"]["inputs"].update(steps=steps, rank=4, seed=7)
+    graph["8"]["inputs"]["shorter_edge"] = 32
+    graph["9"]["inputs"].update(width=32, height=32)
+    return graph
 
 
-async def test_a_training_graph_writes_a_safetensors_lora_that_history_does_not_list(comfy):
+async def test_a_training_graph_reports_each_step_and_writes_a_lora_that_becomes_a_selectable_lora(comfy):
     async with session(comfy) as (http, ws):
         for index, color in enumerate([(200, 0, 0), (0, 0, 200)]):
-            await upload(http, f"img{index}.png", png_bytes((32, 32), color), subfolder="dataset")
+            await upload(http, f"img{index}.png", png_bytes((48, 32), color), subfolder="dataset")
             await upload(http, f"img{index}.txt", f"a photo of sks {index}".encode(), subfolder="dataset")
         prompt_id = await submit(http, training_graph(steps=4))
         events = await until_done(ws, prompt_id)
@@ -473,14 +474,16 @@ async def test_a_training_graph_writes_a_safetensors_lora_that_history_does_not_
         lora = await http.get("/view", params={"filename": "ComfyUI_trained_lora_4_steps_00001_.safetensors",
                                                "subfolder": "loras", "type": "output"})
         plot = await view_image(http, entry["outputs"]["6"]["images"][0])
-        assert (await http.get("/models/loras")).json() == []
+        listed = (await http.get("/models/loras")).json()
 
-    assert "4" in [e["data"]["node"] for e in events if e["type"] == "executing"]
-    assert not [e for e in events if e["type"] == "progress"]
+    assert [(e["data"]["value"], e["data"]["max"], e["data"]["node"]) for e in events if e["type"] == "progress"] == \
+        [(1, 4, "4"), (2, 4, "4"), (3, 4, "4"), (4, 4, "4")]
     assert set(entry["outputs"]) == {"6"} and entry["status"]["status_str"] == "success"
+    assert entry["outputs"]["6"]["animated"] == [False]
     [graph_image] = entry["outputs"]["6"]["images"]
-    assert graph_image["type"] == "temp" and graph_image["filename"].startswith("loss_graph_")
+    assert graph_image["type"] == "temp" and graph_image["filename"].startswith("ComfyUI_temp_")
     assert plot.size == (840, 520)
+    assert listed == ["ComfyUI_trained_lora_4_steps_00001_.safetensors"]  # ComfyUI 0.8 lists output/loras too
     assert lora.status_code == 200 and lora.headers["content-type"] == "application/octet-stream"
     on_disk = pathlib.Path(comfy.dir("output"), "loras", "ComfyUI_trained_lora_4_steps_00001_.safetensors")
     assert on_disk.read_bytes() == lora.content
@@ -496,7 +499,7 @@ async def test_a_trained_lora_moved_into_models_loras_becomes_selectable(comfy):
         assert (await http.get("/models/loras")).json() == ["ComfyUI_trained_lora_4_steps_00001_.safetensors"]
         info = (await http.get("/object_info/TrainLoraNode")).json()["TrainLoraNode"]
         assert (await http.get("/models/nonsense")).status_code == 404
-    assert info["input"]["required"]["existing_lora"][0] == [comfy.loras[0], "[None]"]
+    assert info["input"]["required"]["existing_lora"][1]["options"] == [comfy.loras[0], "[None]"]
     graph = txt2img()
     graph["10"] = {"class_type": "LoraLoader", "inputs": {"model": ["4", 0], "clip": ["4", 1], "strength_model": 0.8,
                                                           "strength_clip": 1.0, "lora_name": comfy.loras[0]}}
@@ -506,21 +509,29 @@ async def test_a_trained_lora_moved_into_models_loras_becomes_selectable(comfy):
 
 # --- the rest of the API ----------------------------------------------------------------------
 
-async def test_object_info_describes_every_node_type_with_the_configured_models(comfy):
+async def test_object_info_is_the_recorded_catalogue_with_the_stand_ins_models_and_inputs(comfy):
+    recorded = json.loads(RECORDED.joinpath("object_info.json").read_text())
     async with httpx.AsyncClient(base_url=comfy.url, timeout=10) as http:
+        await upload(http, "mine.png", png_bytes(), subfolder="")
         info = (await http.get("/object_info")).json()
         one = (await http.get("/object_info/KSampler")).json()
         none = (await http.get("/object_info/Nope")).json()
-    assert {"CheckpointLoaderSimple", "LoraLoader", "KSampler", "SaveImage", "LoadImage", "ImageUpscaleWithModel",
-            "TrainLoraNode", "SaveLoRANode", "LossGraphNode", "LoadImageTextSetFromFolderNode"} <= set(info)
+    assert set(info) == set(recorded) and info["KSampler"] == recorded["KSampler"]
     assert info["CheckpointLoaderSimple"]["input"]["required"]["ckpt_name"][0] == ["sd15.safetensors"]
-    assert info["UpscaleModelLoader"]["input"]["required"]["model_name"] == \
-        ["COMBO", {"multiselect": False, "options": ["4x.pth"]}]
-    assert info["SaveLoRANode"]["output_node"] is True and info["SaveLoRANode"]["experimental"] is True
-    assert info["SaveImage"]["input_order"] == {"required": ["images", "filename_prefix"],
-                                                "hidden": ["prompt", "extra_pnginfo"]}
-    assert info["TrainLoraNode"]["output_name"] == ["model_with_lora", "lora", "loss", "steps"]
+    assert info["LoadImage"]["input"]["required"]["image"][0] == ["mine.png"]
+    assert info["UpscaleModelLoader"]["input"]["required"]["model_name"][1]["options"] == ["4x.pth"]
+    assert info["LoraLoader"]["input"]["required"]["lora_name"][0] == []
     assert one == {"KSampler": info["KSampler"]} and none == {}
+
+
+async def test_the_recording_still_holds_the_lists_the_stand_in_replaces():
+    """Re-recording with other inputs or models must update recorded.LIVE_LISTS, or the lists above go stale."""
+    from tests.standins.comfyui.recorded import LIVE_LISTS
+    recorded = json.loads(RECORDED.joinpath("object_info.json").read_text())
+    assert recorded["CheckpointLoaderSimple"]["input"]["required"]["ckpt_name"][0] == LIVE_LISTS[0][0]
+    assert recorded["LoraLoader"]["input"]["required"]["lora_name"][0] == LIVE_LISTS[1][0]
+    assert recorded["LoadImage"]["input"]["required"]["image"][0] == LIVE_LISTS[2][0]
+    assert recorded["LoadImageTextDataSetFromFolder"]["input"]["required"]["folder"][1]["options"] == LIVE_LISTS[3][0]
 
 
 async def test_system_stats_features_and_every_route_under_api_answer_like_comfyui(comfy):
@@ -531,9 +542,10 @@ async def test_system_stats_features_and_every_route_under_api_answer_like_comfy
         async with websockets.connect(ws_url(comfy, "via-api", prefix="/api")) as ws:
             assert (await recv_json(ws))["data"]["sid"] == "via-api"
         entry = await history_of(http, prompt.json()["prompt_id"])
-    assert stats["system"]["comfyui_version"] == "0.3.64" and stats["devices"][0]["type"] == "cpu"
+    assert stats["system"]["comfyui_version"] == "0.8.0" and stats["devices"][0]["type"] == "cpu"
     assert set(stats["system"]) >= {"os", "ram_total", "ram_free", "python_version", "pytorch_version", "argv"}
-    assert features == {"supports_preview_metadata": True, "max_upload_size": 104857600}
+    assert features == {"supports_preview_metadata": True, "max_upload_size": 104857600,
+                        "extension": {"manager": {"supports_v4": True}}}
     assert entry["status"]["completed"] is True
 
 
@@ -543,7 +555,8 @@ async def test_a_socket_without_client_id_gets_a_fresh_sid_and_feature_flags_are
         await ws.send(json.dumps({"type": "feature_flags", "data": {"supports_preview_metadata": True}}))
         flags = await recv_json(ws)
     assert len(hello["data"]["sid"]) == 32
-    assert flags == {"type": "feature_flags", "data": {"supports_preview_metadata": True, "max_upload_size": 104857600}}
+    assert flags == {"type": "feature_flags", "data": {"supports_preview_metadata": True, "max_upload_size": 104857600,
+                                                       "extension": {"manager": {"supports_v4": True}}}}
 
 
 # --- fault knobs ------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.templates.folder import check_templates, load_templates
+from adapters.comfyui.graph_check import graph_problems
+from adapters.templates.folder import load_templates
 from domain.errors import DomainError
 
 SHIPPED = Path(__file__).resolve().parents[2] / "templates"
@@ -38,7 +39,7 @@ def write_template(folder: Path, name: str, manifest: str, workflow: dict) -> No
 def test_every_shipped_template_loads_without_problems():
     templates = shipped()
     assert set(templates) == {"txt2img", "img2img", "upscale", "upscale_simple", "train_lora"}
-    assert check_templates(list(templates.values())) == []
+    assert [p for t in templates.values() for p in t.problems()] == []
 
 
 def test_every_shipped_workflow_is_in_comfyui_api_export_format():
@@ -96,7 +97,7 @@ def test_the_training_template_links_its_saver_to_the_trainer_steps():
     template = shipped()["train_lora"]
     assert template.spec.kind == "training" and template.lora_file.node == "5"
     saver = template.workflow[template.lora_file.node]
-    assert saver["class_type"] == "SaveLoRANode" and saver["inputs"]["steps"] == ["4", 3]
+    assert saver["class_type"] == "SaveLoRA" and saver["inputs"]["steps"] == ["4", 3]
     graph = template.render(template.spec.validate({"dataset": "st_job1", "steps": 50}))
     assert graph["2"]["inputs"]["folder"] == "st_job1" and graph["4"]["inputs"]["steps"] == 50
 
@@ -106,15 +107,14 @@ def test_a_manifest_targeting_a_missing_node_names_the_parameter_and_node(tmp_pa
     manifest = (SHIPPED / "upscale_simple.toml").read_text().replace('[["2", "scale_by"]]', '[["42", "scale_by"]]')
     write_template(tmp_path, "broken", manifest, workflow)
     [template] = load_templates(tmp_path)
-    assert check_templates([template]) == [
-        "broken: parameter 'scale_by' targets node 42, which the workflow lacks"]
+    assert template.problems() == ["broken: parameter 'scale_by' targets node 42, which the workflow lacks"]
 
 
 def test_a_manifest_targeting_a_missing_input_lists_the_inputs_the_node_has(tmp_path):
     workflow = json.loads((SHIPPED / "upscale_simple.json").read_text())
     manifest = (SHIPPED / "upscale_simple.toml").read_text().replace('"scale_by"]]', '"scale"]]')
     write_template(tmp_path, "broken", manifest, workflow)
-    [problem] = check_templates(load_templates(tmp_path))
+    [problem] = load_templates(tmp_path)[0].problems()
     assert problem == ("broken: parameter 'scale_by' targets input 'scale' of node 2 (ImageScaleBy), "
                        "which has inputs ['image', 'scale_by', 'upscale_method']")
 
@@ -150,17 +150,48 @@ def test_a_missing_templates_folder_is_an_error(tmp_path):
         load_templates(tmp_path / "nowhere")
 
 
-def test_checking_against_a_worker_names_missing_nodes_inputs_and_models():
-    template = shipped()["upscale_simple"]
-    info = {
-        "LoadImage": {"input": {"required": {"image": [["a.png"], {"image_upload": True}]}}},
-        "ImageScaleBy": {"input": {"required": {"image": ["IMAGE"], "upscale_method": [["nearest-exact"]],
-                                                "scale": ["FLOAT", {"min": 0.01}]}}},
-    }
-    assert check_templates([template], info) == [
-        "upscale_simple: node 3 is a SaveImage, which the worker does not have",
-        "upscale_simple: parameter 'scale_by' targets input 'scale_by' of node 2, "
-        "but the worker's ImageScaleBy has no such input",
-        "upscale_simple: node 2 (ImageScaleBy) upscale_method defaults to 'lanczos', "
-        "which the worker does not offer (it has nearest-exact)",
+def info_with(**nodes) -> dict:
+    return {name: {"input": {"required": inputs}, "output": outputs} for name, (inputs, outputs) in nodes.items()}
+
+
+def test_checking_against_a_worker_names_unknown_nodes_with_their_new_name_missing_inputs_links_and_values():
+    graph = {"1": {"class_type": "LoadImageTextSetFromFolderNode", "inputs": {}},
+             "2": {"class_type": "EmptyLatentImage", "inputs": {}},
+             "3": {"class_type": "ImageScaleBy", "inputs": {"image": ["2", 0], "upscale_method": "lanczos"}},
+             "4": {"class_type": "EvilNode", "inputs": {}}}
+    info = info_with(LoadImageTextDataSetFromFolder=({}, ["IMAGE"]), EmptyLatentImage=({}, ["LATENT"]),
+                     ImageScaleBy=({"image": ["IMAGE"], "upscale_method": [["bilinear"]],
+                                    "scale_by": ["FLOAT", {"min": 0.01}]}, ["IMAGE"]))
+    assert [p.detail for p in graph_problems(graph, info)] == [
+        "node 1: this ComfyUI has no node type 'LoadImageTextSetFromFolderNode'; it was renamed to "
+        "'LoadImageTextDataSetFromFolder'",
+        "node 3 (ImageScaleBy): the required input 'scale_by' is missing",
+        "node 3 (ImageScaleBy) image: receives LATENT from node 2 (EmptyLatentImage) but takes IMAGE",
+        "node 3 (ImageScaleBy) upscale_method: 'lanczos' is not available; allowed: bilinear",
+        "node 4: this ComfyUI has no node type 'EvilNode' (a missing custom node?)",
     ]
+    assert not any(p.model for p in graph_problems(graph, info))
+
+
+def test_a_worker_older_than_a_rename_is_told_to_update():
+    graph = {"5": {"class_type": "SaveLoRA", "inputs": {}}}
+    [problem] = graph_problems(graph, info_with(SaveLoRANode=({}, [])))
+    assert problem.detail == "node 5: this ComfyUI is older and calls 'SaveLoRA' 'SaveLoRANode'; " \
+                             "update it (ComfyUI 0.8 or newer)"
+
+
+def test_a_missing_model_file_is_told_apart_from_a_broken_template():
+    graph = {"1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd15.safetensors"}}}
+    info = info_with(CheckpointLoaderSimple=({"ckpt_name": [["other.safetensors"]]}, ["MODEL"]))
+    [problem] = graph_problems(graph, info)
+    assert (problem.model, problem.model_kind) == ("sd15.safetensors", "checkpoint")
+    assert problem.detail == "needs checkpoint 'sd15.safetensors', which this worker lacks (allowed: other.safetensors)"
+
+
+def test_a_link_to_an_output_the_node_no_longer_has_is_named():
+    graph = {"1": {"class_type": "TrainLoraNode", "inputs": {}},
+             "2": {"class_type": "SaveLoRA", "inputs": {"lora": ["1", 3]}}}
+    info = info_with(TrainLoraNode=({}, ["LORA_MODEL", "LOSS_MAP", "INT"]), SaveLoRA=({"lora": ["LORA_MODEL"]}, []))
+    assert [p.detail for p in graph_problems(graph, info)] == [
+        "node 2 (SaveLoRA) lora: links to output 3 of node 1 (TrainLoraNode), which has outputs "
+        "['LORA_MODEL', 'LOSS_MAP', 'INT']"]

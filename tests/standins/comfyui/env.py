@@ -35,8 +35,17 @@ class Env:
     def dir(self, kind: str) -> str:
         return os.path.join(self.base, kind)
 
+    def model_dir(self, folder: str) -> str:
+        return os.path.join(self.base, "models", folder)
+
     def model_list(self, folder: str) -> list[str]:
-        return sorted(self.models.get(folder, []))
+        """The configured names plus files in models/<folder>; LoRAs also in output/loras, as ComfyUI 0.8 adds it."""
+        found = set(self.models.get(folder, []))
+        places = [self.model_dir(folder)] + ([os.path.join(self.dir("output"), "loras")] if folder == "loras" else [])
+        for place in places if self.base else ():
+            if os.path.isdir(place):
+                found.update(f for f in os.listdir(place) if os.path.isfile(os.path.join(place, f)))
+        return sorted(found)
 
     def input_images(self) -> list[str]:
         """Top-level files of input/ whose type is image/*, like LoadImage's combo."""

@@ -6,7 +6,7 @@ import sys
 import time
 import traceback
 
-from .catalog import CATALOG
+from .catalog import RUNNABLE, LiveInfo
 from .context import InterruptProcessingException, NodeContext
 from .env import Env
 from .graph import ExecutionOrder, is_link
@@ -43,6 +43,7 @@ class _Run:
         self.client_id = extra_data.get("client_id")
         self.messages, self.executed, self.results = [], [], {}
         self.ui_outputs, self.meta, self.progress_nodes = {}, {}, {}
+        self.info = LiveInfo(env)
 
     def add_message(self, event: str, data: dict, broadcast: bool = False) -> None:
         data = {**data, "timestamp": int(time.time() * 1000)}
@@ -72,7 +73,7 @@ class _Run:
         self.state.client_id = self.client_id
         self.add_message("execution_start", {"prompt_id": self.prompt_id})
         self.add_message("execution_cached", {"nodes": [], "prompt_id": self.prompt_id})
-        order = ExecutionOrder(self.graph, outputs, lambda n: CATALOG[self.graph[n]["class_type"]].output_node)
+        order = ExecutionOrder(self.graph, outputs, lambda n: self.info[self.graph[n]["class_type"]]["output_node"])
         try:
             while (node_id := order.next()) is not None:
                 if not await self.run_node(node_id):
@@ -86,9 +87,11 @@ class _Run:
     async def run_node(self, node_id: str) -> bool:
         """Run one node; on failure record execution_error / execution_interrupted and answer False."""
         class_type = self.graph[node_id]["class_type"]
-        spec, kwargs = CATALOG[class_type], {}
+        spec, kwargs = RUNNABLE.get(class_type), {}
         self.progress_state(node_id, 0.0, 1.0, "running")
         try:
+            if spec is None:
+                raise NotImplementedError(f"the ComfyUI stand-in cannot execute {class_type} (only validate it)")
             kwargs = self.gather_inputs(node_id, spec)
             self.state.last_node_id = node_id
             self.to_client("executing", {"node": node_id, "display_node": node_id, "prompt_id": self.prompt_id})
@@ -99,7 +102,7 @@ class _Run:
                 await ctx.hang()
             if class_type in self.script.failing_nodes:
                 raise RuntimeError(self.script.failing_nodes[class_type])
-            self.results[node_id], ui = await spec.run(ctx, **kwargs)
+            self.results[node_id], ui = await self.map_over_lists(ctx, spec, class_type, kwargs)
         except InterruptProcessingException:
             self.add_message("execution_interrupted", {
                 "prompt_id": self.prompt_id, "node_id": node_id, "node_type": class_type,
@@ -110,7 +113,8 @@ class _Run:
                 "prompt_id": self.prompt_id, "node_id": node_id, "node_type": class_type,
                 "executed": list(self.executed), "exception_message": f"{ex}\n",
                 "exception_type": full_type_name(type(ex)), "traceback": traceback.format_tb(sys.exc_info()[2]),
-                "current_inputs": {k: [format_value(v)] for k, v in kwargs.items()}, "current_outputs": []})
+                "current_inputs": {k: [format_value(v) for v in values] for k, values in kwargs.items()},
+                "current_outputs": []})
             return False
         if ui:
             self.ui_outputs[node_id] = ui
@@ -124,12 +128,30 @@ class _Run:
         return True
 
     def gather_inputs(self, node_id: str, spec) -> dict:
-        """get_input_data: declared inputs only, links replaced by upstream results, hidden values added."""
-        given, kwargs = self.graph[node_id]["inputs"], {}
-        for name in [*spec.required, *spec.optional]:
+        """get_input_data: declared inputs only, each as a list (a link gives its source's list), hidden values added."""
+        given, declared, kwargs = self.graph[node_id]["inputs"], self.info[spec.name]["input"], {}
+        for name in [*declared.get("required", {}), *declared.get("optional", {})]:
             if name in given:
                 value = given[name]
-                kwargs[name] = self.results[value[0]][value[1]] if is_link(value) else value
+                kwargs[name] = self.results[value[0]][value[1]] if is_link(value) else [value]
         for name, kind in spec.hidden.items():
-            kwargs[name] = HIDDEN_VALUES[kind](self)
+            kwargs[name] = [HIDDEN_VALUES[kind](self)]
         return kwargs
+
+    async def map_over_lists(self, ctx, spec, class_type: str, kwargs: dict) -> tuple[list, dict | None]:
+        """_map_node_over_list: one call per element of the longest input list (or one with the lists), outputs
+        gathered per slot into lists (a list output's items are spliced in); UI outputs merged."""
+        if spec.input_is_list:
+            calls = [kwargs]
+        else:
+            length = max((len(v) for v in kwargs.values()), default=1)
+            calls = [{k: v[min(i, len(v) - 1)] for k, v in kwargs.items() if v} for i in range(length)]
+        is_list = self.info[class_type]["output_is_list"]
+        results, ui = [[] for _ in is_list], {}
+        for call in calls:
+            outputs, shown = await spec.run(ctx, **call)
+            for slot, value in enumerate(outputs):
+                results[slot].extend(value) if is_list[slot] else results[slot].append(value)
+            for key, items in (shown or {}).items():
+                ui.setdefault(key, []).extend(items)
+        return results, ui or None

@@ -11,7 +11,8 @@ from aiohttp import WSMsgType, web
 from .prompt_queue import PromptQueue
 from .script import Script
 
-SERVER_FEATURES = {"supports_preview_metadata": True, "max_upload_size": 100 * 1024 * 1024}
+SERVER_FEATURES = {"supports_preview_metadata": True, "max_upload_size": 100 * 1024 * 1024,
+                   "extension": {"manager": {"supports_v4": True}}}  # as ComfyUI 0.8.0 answered
 TERMINAL_EVENTS = ("execution_success", "execution_error", "execution_interrupted")
 
 

@@ -1,15 +1,16 @@
-"""Image nodes: save, preview, load an uploaded file, scale, and model upscaling with progress."""
+"""Image nodes: save, preview, load an uploaded file, invert, scale, and model upscaling with progress."""
 from __future__ import annotations
 
 import math
 import os
 import random
 
-from .context import NodeContext
-from .pixels import UPSCALE_METHODS, center_crop, load_rgb_and_mask, save_images, scale
-from .schema import NodeSpec, v3_combo
+from PIL import ImageOps
 
-MAX_RESOLUTION = 16384
+from .context import NodeContext
+from .pixels import center_crop, load_rgb_and_mask, save_images, scale
+from .schema import NodeRun
+
 HIDDEN_PNGINFO = {"prompt": "PROMPT", "extra_pnginfo": "EXTRA_PNGINFO"}
 UPSCALE_FACTOR = 4
 
@@ -33,6 +34,10 @@ async def load_image(ctx: NodeContext, image):
 def image_exists(env, image) -> bool | str:
     """LoadImage.VALIDATE_INPUTS: any existing file under input/ (or an annotated dir) will do."""
     return True if os.path.exists(env.annotated_path(image)) else f"Invalid image file: {image}"
+
+
+async def invert(ctx: NodeContext, image):
+    return ([ImageOps.invert(i) for i in image],), None
 
 
 async def scale_by(ctx: NodeContext, image, upscale_method, scale_by):
@@ -68,32 +73,9 @@ async def upscale_with_model(ctx: NodeContext, upscale_model, image):
     return ([scale(i, "lanczos", i.width * factor, i.height * factor) for i in image],), None
 
 
-SPECS = [
-    NodeSpec("SaveImage", "Save Image", "image", save_image,
-             required={"images": ("IMAGE", {"tooltip": "The images to save."}),
-                       "filename_prefix": ("STRING", {"default": "ComfyUI"})},
-             hidden=HIDDEN_PNGINFO, output_node=True,
-             description="Saves the input images to your ComfyUI output directory."),
-    NodeSpec("PreviewImage", "Preview Image", "image", preview_image,
-             required={"images": ("IMAGE",)}, hidden=HIDDEN_PNGINFO, output_node=True,
-             description="Saves the input images to your ComfyUI output directory."),
-    NodeSpec("LoadImage", "Load Image", "image", load_image,
-             required={"image": (lambda env: env.input_images(), {"image_upload": True})},
-             outputs=("IMAGE", "MASK"), validate=image_exists, validate_args=("image",)),
-    NodeSpec("ImageScaleBy", "Upscale Image By", "image/upscaling", scale_by,
-             required={"image": ("IMAGE",), "upscale_method": (UPSCALE_METHODS,),
-                       "scale_by": ("FLOAT", {"default": 1.0, "min": 0.01, "max": 8.0, "step": 0.01})},
-             outputs=("IMAGE",)),
-    NodeSpec("ImageScale", "Upscale Image", "image/upscaling", scale_to,
-             required={"image": ("IMAGE",), "upscale_method": (UPSCALE_METHODS,),
-                       "width": ("INT", {"default": 512, "min": 0, "max": MAX_RESOLUTION, "step": 1}),
-                       "height": ("INT", {"default": 512, "min": 0, "max": MAX_RESOLUTION, "step": 1}),
-                       "crop": (["disabled", "center"],)},
-             outputs=("IMAGE",)),
-    NodeSpec("UpscaleModelLoader", "Load Upscale Model", "loaders", load_upscale_model,
-             required={"model_name": v3_combo(lambda env: env.model_list("upscale_models"))},
-             outputs=("UPSCALE_MODEL",), python_module="comfy_extras.nodes_upscale_model", v3=True),
-    NodeSpec("ImageUpscaleWithModel", "Upscale Image (using Model)", "image/upscaling", upscale_with_model,
-             required={"upscale_model": ("UPSCALE_MODEL", {}), "image": ("IMAGE", {})},
-             outputs=("IMAGE",), python_module="comfy_extras.nodes_upscale_model", v3=True),
+RUNS = [
+    NodeRun("SaveImage", save_image, hidden=HIDDEN_PNGINFO), NodeRun("PreviewImage", preview_image, hidden=HIDDEN_PNGINFO),
+    NodeRun("LoadImage", load_image, validate=image_exists, validate_args=("image",)),
+    NodeRun("ImageInvert", invert), NodeRun("ImageScaleBy", scale_by), NodeRun("ImageScale", scale_to),
+    NodeRun("UpscaleModelLoader", load_upscale_model), NodeRun("ImageUpscaleWithModel", upscale_with_model),
 ]

@@ -1,7 +1,6 @@
-"""LoRA training nodes of comfy_extras/nodes_train.py: TrainLoraNode, SaveLoRANode, loader, loss plot."""
+"""LoRA training nodes of ComfyUI 0.8's comfy_extras/nodes_train.py: TrainLoraNode, SaveLoRA, LossGraphNode."""
 from __future__ import annotations
 
-import datetime
 import math
 import os
 import random
@@ -11,31 +10,31 @@ from PIL import Image, ImageDraw, ImageFont
 from .context import NodeContext
 from .env import save_path
 from .lora_file import make_lora, write_safetensors
-from .pixels import png_info
-from .schema import NodeSpec
-
-TRAIN = "comfy_extras.nodes_train"
+from .pixels import save_images
+from .schema import NodeRun
 
 
-async def train(ctx: NodeContext, model, latents, positive, batch_size, grad_accumulation_steps, steps,
-                learning_rate, rank, optimizer, loss_function, seed, training_dtype, lora_dtype, algorithm,
-                gradient_checkpointing, existing_lora):
-    """Takes `steps * step_delay`; like the real node it sends no progress and ignores interrupts."""
-    count = len(latents["samples"])
-    if len(positive) != count and not (len(positive) == 1 and count > 1):
-        raise ValueError(f"Number of positive conditions ({len(positive)}) does not match number of images ({count}).")
+async def train(ctx: NodeContext, model, latents, positive, steps, learning_rate, rank, seed, lora_dtype,
+                existing_lora, **settings):
+    """Every input arrives as a list (is_input_list); one `progress` per step, as ComfyUI 0.8's ProgressBar sends."""
+    steps, learning_rate, rank, seed = steps[0], learning_rate[0], rank[0], seed[0]
+    count = sum(len(latent["samples"]) for latent in latents)
+    conditions = [c for condition in positive for c in condition]
+    if len(conditions) not in (1, count):
+        raise ValueError(f"Number of positive conditions ({len(conditions)}) does not match number of images ({count}).")
     existing_steps = 0
-    if existing_lora != "[None]":
-        if existing_lora not in ctx.env.model_list("loras"):
-            raise FileNotFoundError(f"Model in folder 'loras' with filename '{existing_lora}' not found.")
-        existing_steps = int(existing_lora.split("_steps_")[0].split("_")[-1])
+    if existing_lora[0] != "[None]":
+        if existing_lora[0] not in ctx.env.model_list("loras"):
+            raise FileNotFoundError(f"Model in folder 'loras' with filename '{existing_lora[0]}' not found.")
+        existing_steps = int(existing_lora[0].split("_steps_")[0].split("_")[-1])
     rng = random.Random(seed)
     losses = []
     for step in range(steps):
         await ctx.step()
         losses.append(0.05 + 0.1 * math.exp(-step * learning_rate * 2000 / steps) + rng.uniform(0.0, 0.01))
-    patched = {**model, "loras": (*model["loras"], ("trained", 1.0))}
-    return (patched, make_lora(seed, rank, lora_dtype), {"loss": losses}, steps + existing_steps), None
+        await ctx.progress(step + 1, steps)
+    patched = {**model[0], "loras": (*model[0]["loras"], ("trained", 1.0))}
+    return (patched, make_lora(seed, rank, lora_dtype[0]), {"loss": losses}, steps + existing_steps), None
 
 
 async def save_lora(ctx: NodeContext, lora, prefix, steps=None):
@@ -46,14 +45,8 @@ async def save_lora(ctx: NodeContext, lora, prefix, steps=None):
     return (), None
 
 
-async def load_lora_model(ctx: NodeContext, model, lora, strength_model):
-    if strength_model == 0:
-        return (model,), None
-    return ({**model, "loras": (*model["loras"], ("trained", strength_model))},), None
-
-
 async def plot_loss(ctx: NodeContext, loss, filename_prefix, prompt=None, extra_pnginfo=None):
-    """LossGraphNode.plot_loss: an 840x520 line chart in temp/ named by the current second."""
+    """LossGraphNode: an 840x520 line chart shown like PreviewImage (a temp PNG)."""
     values, (width, height, margin) = loss["loss"], (800, 480, 40)
     low, high = min(values), max(values)
     scaled = [(v - low) / (high - low) for v in values]
@@ -70,46 +63,12 @@ async def plot_loss(ctx: NodeContext, loss, filename_prefix, prompt=None, extra_
     draw.text((width // 2, height + 10), "Steps", font=font, fill="black")
     draw.text((margin - 30, 0), f"{high:.2f}", font=font, fill="black")
     draw.text((margin - 30, height - 10), f"{low:.2f}", font=font, fill="black")
-    name = f"{filename_prefix}_{datetime.datetime.now().strftime('%Y%m%d_%H%M%S')}.png"
-    image.save(os.path.join(ctx.env.dir("temp"), name), pnginfo=png_info(prompt, extra_pnginfo))
-    return (), {"images": [{"filename": name, "subfolder": "", "type": "temp"}]}
+    prefix = "ComfyUI_temp_" + "".join(random.choice("abcdefghijklmnopqrstupvxyz") for _ in range(5))
+    results = save_images([image], prefix, ctx.env.dir("temp"), "temp", 1, prompt, extra_pnginfo)
+    return (), {"images": results, "animated": [False]}
 
 
-def int_input(default, low, high, **extra):
-    return ("INT", {"default": default, "min": low, "max": high, **extra})
-
-
-SPECS = [
-    NodeSpec("TrainLoraNode", "Train LoRA", "training", train,
-             required={"model": ("MODEL",), "latents": ("LATENT",), "positive": ("CONDITIONING",),
-                       "batch_size": int_input(1, 1, 10000, step=1),
-                       "grad_accumulation_steps": int_input(1, 1, 1024, step=1),
-                       "steps": int_input(16, 1, 100000),
-                       "learning_rate": ("FLOAT", {"default": 0.0005, "min": 0.0000001, "max": 1.0,
-                                                   "step": 0.000001}),
-                       "rank": int_input(8, 1, 128),
-                       "optimizer": (["AdamW", "Adam", "SGD", "RMSprop"], {"default": "AdamW"}),
-                       "loss_function": (["MSE", "L1", "Huber", "SmoothL1"], {"default": "MSE"}),
-                       "seed": int_input(0, 0, 0xFFFFFFFFFFFFFFFF),
-                       "training_dtype": (["bf16", "fp32"], {"default": "bf16"}),
-                       "lora_dtype": (["bf16", "fp32"], {"default": "bf16"}),
-                       "algorithm": (["LoRA", "LoHa", "LoKr", "OFT"], {"default": "LoRA"}),
-                       "gradient_checkpointing": ("BOOLEAN", {"default": True}),
-                       "existing_lora": (lambda env: env.model_list("loras") + ["[None]"], {"default": "[None]"})},
-             outputs=("MODEL", "LORA_MODEL", "LOSS_MAP", "INT"),
-             output_names=("model_with_lora", "lora", "loss", "steps"),
-             python_module=TRAIN, experimental=True),
-    NodeSpec("SaveLoRANode", "Save LoRA Weights", "loaders", save_lora,
-             required={"lora": ("LORA_MODEL",), "prefix": ("STRING", {"default": "loras/ComfyUI_trained_lora"})},
-             optional={"steps": ("INT", {"forceInput": True})}, output_node=True, python_module=TRAIN,
-             experimental=True),
-    NodeSpec("LoraModelLoader", "Load LoRA Model", "loaders", load_lora_model,
-             required={"model": ("MODEL",), "lora": ("LORA_MODEL",),
-                       "strength_model": ("FLOAT", {"default": 1.0, "min": -100.0, "max": 100.0, "step": 0.01})},
-             outputs=("MODEL",), python_module=TRAIN, experimental=True,
-             description="Load Trained LoRA weights from Train LoRA node."),
-    NodeSpec("LossGraphNode", "Plot Loss Graph", "training", plot_loss,
-             required={"loss": ("LOSS_MAP", {"default": {}}), "filename_prefix": ("STRING", {"default": "loss_graph"})},
-             hidden={"prompt": "PROMPT", "extra_pnginfo": "EXTRA_PNGINFO"}, output_node=True, python_module=TRAIN,
-             experimental=True, description="Plots the loss graph and saves it to the output directory."),
+RUNS = [
+    NodeRun("TrainLoraNode", train, input_is_list=True), NodeRun("SaveLoRA", save_lora),
+    NodeRun("LossGraphNode", plot_loss, hidden={"prompt": "PROMPT", "extra_pnginfo": "EXTRA_PNGINFO"}),
 ]

@@ -10,7 +10,6 @@ from PIL.PngImagePlugin import PngInfo
 
 from .env import save_path
 
-UPSCALE_METHODS = ["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]
 _RESAMPLE = {
     "nearest-exact": Image.Resampling.NEAREST, "bilinear": Image.Resampling.BILINEAR,
     "area": Image.Resampling.BOX, "bicubic": Image.Resampling.BICUBIC, "lanczos": Image.Resampling.LANCZOS,

@@ -24,6 +24,7 @@ class Script:
     failing_nodes: dict[str, str] = field(default_factory=dict)
     hanging_nodes: set[str] = field(default_factory=set)
     garbage: str | None = None
+    extension_secret: str | None = None  # None: no StationThis extension; "": installed without a secret
 
     def take_submit_failure(self) -> dict | None:
         body, self.submit_failure = self.submit_failure, None

@@ -1,20 +1,22 @@
 """The aiohttp application: every route both bare and under /api, plus the informational GETs."""
 from __future__ import annotations
 
+import copy
 import os
-import sys
 
 from aiohttp import web
+
+from adapters.comfyui.worker_extension.handler import add_routes
 
 from .catalog import object_info
 from .env import Env
 from .hub import SERVER_FEATURES, Hub
 from .prompt_queue import PromptQueue
+from .recorded import recording
 from .routes_files import file_routes
 from .routes_queue import queue_routes
 from .script import Script, Tally, garbage_middleware
 
-COMFYUI_VERSION = "0.3.64"
 MODEL_FOLDERS = ("checkpoints", "configs", "loras", "vae", "text_encoders", "diffusion_models", "clip_vision",
                  "style_models", "embeddings", "diffusers", "vae_approx", "controlnet", "gligen", "upscale_models",
                  "hypernetworks", "photomaker", "classifiers")
@@ -30,16 +32,14 @@ def info_routes(env: Env, port: int) -> web.RouteTableDef:
 
     @routes.get("/system_stats")
     async def system_stats(request: web.Request) -> web.Response:
+        """The recorded answer, with this machine's memory and this stand-in's command line."""
+        stats = copy.deepcopy(recording("system_stats.json"))
         total, free = _memory()
-        return web.json_response({
-            "system": {"os": os.name, "ram_total": total, "ram_free": free, "comfyui_version": COMFYUI_VERSION,
-                       "required_frontend_version": "1.27.10", "installed_templates_version": "0.1.95",
-                       "required_templates_version": "0.1.95", "python_version": sys.version,
-                       "pytorch_version": "none (ComfyUI stand-in)", "embedded_python": False,
-                       "argv": ["main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port)]},
-            "devices": [{"name": "cpu", "type": "cpu", "index": None, "vram_total": total, "vram_free": free,
-                         "torch_vram_total": total, "torch_vram_free": free}],
-        })
+        stats["system"].update(ram_total=total, ram_free=free, pytorch_version="none (ComfyUI stand-in)",
+                               argv=["main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port)])
+        for device in stats["devices"]:
+            device.update(vram_total=total, vram_free=free, torch_vram_total=total, torch_vram_free=free)
+        return web.json_response(stats)
 
     @routes.get("/features")
     async def features(request: web.Request) -> web.Response:
@@ -75,6 +75,10 @@ def build_app(state: PromptQueue, hub: Hub, env: Env, script: Script, tally: Tal
     app = web.Application(client_max_size=SERVER_FEATURES["max_upload_size"], middlewares=[garbage_middleware(script)])
     routes = [web.get("/ws", hub.handle), *info_routes(env, port), *queue_routes(state, env, script, tally),
               *file_routes(env, tally)]
+    if script.extension_secret is not None:  # the StationThis worker extension, installed in custom_nodes
+        extension = web.RouteTableDef()
+        add_routes(extension, env.model_dir, lambda: script.extension_secret or "")
+        routes += list(extension)
     app.add_routes([web.route(r.method, "/api" + r.path, r.handler, **r.kwargs) for r in routes])
     app.add_routes(routes)
     return app

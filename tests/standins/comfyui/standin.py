@@ -15,12 +15,14 @@ from .server import build_app
 
 
 class ComfyUIStandin:
-    """A ComfyUI 0.3.64 look-alike on 127.0.0.1 that really runs graphs and writes real files.
+    """A ComfyUI 0.8.0 look-alike on 127.0.0.1: validates against the recorded /object_info, runs graphs for real.
 
     Constructor knobs: `base_dir` (holds input/ output/ temp/; a temp dir made and removed when
     None), `port` (0 = ephemeral; kept across restart()), `checkpoints`, `loras`, `upscale_models`
-    (model file names offered by the combos and /models/{folder}), `step_delay` (seconds per
-    KSampler / upscale / training step), `node_delay` (seconds per node).
+    (model file names offered by the combos and /models/{folder}, besides files in models/<folder> and,
+    for LoRAs, output/loras), `step_delay` (seconds per KSampler / upscale / training step), `node_delay`
+    (seconds per node), `extension_secret` (None: no StationThis worker extension; otherwise it serves the
+    extension's routes, adapters/comfyui/worker_extension, with this COMFYUI_SHARED_SECRET).
 
     Read: `url`, `port`, `base_dir`, `dir("input"|"output"|"temp")`; the live lists `checkpoints`,
     `loras`, `upscale_models` (append to one, e.g. a trained LoRA "moved into models/loras");
@@ -39,9 +41,9 @@ class ComfyUIStandin:
 
     def __init__(self, base_dir: str | None = None, *, port: int = 0,
                  checkpoints=("sd15.safetensors",), loras=(), upscale_models=("4x.pth",),
-                 step_delay: float = 0.01, node_delay: float = 0.0):
+                 step_delay: float = 0.01, node_delay: float = 0.0, extension_secret: str | None = None):
         self.port = port
-        self.script = Script(step_delay=step_delay, node_delay=node_delay)
+        self.script = Script(step_delay=step_delay, node_delay=node_delay, extension_secret=extension_secret)
         self.tally = Tally()
         self.env = Env(base_dir, {"checkpoints": list(checkpoints), "loras": list(loras),
                                   "upscale_models": list(upscale_models)})

@@ -1,17 +1,17 @@
-"""POST /prompt validation, ported from ComfyUI's execution.validate_prompt."""
+"""POST /prompt validation against the recorded node catalogue, ported from ComfyUI 0.8's execution.validate_prompt."""
 from __future__ import annotations
 
-from .catalog import CATALOG
+from .catalog import LiveInfo
 from .env import Env
 from .validate_inputs import Validator, full_type_name, issue, trace
 
 
-def _class_errors(prompt: dict) -> dict | None:
+def _class_errors(prompt: dict, info: LiveInfo) -> dict | None:
     for x, node in prompt.items():
         if "class_type" not in node:
             return issue("invalid_prompt", "Cannot execute because a node is missing the class_type property.",
                          f"Node ID '#{x}'")
-        if node["class_type"] not in CATALOG:
+        if node["class_type"] not in info:
             return issue("invalid_prompt", f"Cannot execute because node {node['class_type']} does not exist.",
                          f"Node ID '#{x}'")
     return None
@@ -19,13 +19,14 @@ def _class_errors(prompt: dict) -> dict | None:
 
 def validate_prompt(env: Env, prompt: dict, partial: list | None) -> tuple[bool, dict | None, list, dict]:
     """(ok, error, output node ids to run, node_errors) exactly as ComfyUI computes them."""
-    if (error := _class_errors(prompt)) is not None:
+    info = LiveInfo(env)
+    if (error := _class_errors(prompt, info)) is not None:
         return False, error, [], {}
     outputs = [x for x, node in prompt.items()
-               if CATALOG[node["class_type"]].output_node and (partial is None or x in partial)]
+               if info[node["class_type"]]["output_node"] and (partial is None or x in partial)]
     if not outputs:
         return False, issue("prompt_no_outputs", "Prompt has no outputs", ""), [], {}
-    checker, good, failed, node_errors = Validator(env, prompt), [], [], {}
+    checker, good, failed, node_errors = Validator(env, prompt, info), [], [], {}
     for o in outputs:
         try:
             valid, reasons, _ = checker.inputs(o)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import traceback
 
-from .catalog import CATALOG
+from .catalog import RUNNABLE, LiveInfo
 from .env import Env
 from .schema import input_info
 
@@ -36,16 +36,17 @@ def trace() -> list[str]:
 class Validator:
     """validate_inputs with its memo: node id -> (valid, errors, node id)."""
 
-    def __init__(self, env: Env, prompt: dict):
-        self.env, self.prompt, self.validated = env, prompt, {}
+    def __init__(self, env: Env, prompt: dict, info: LiveInfo):
+        self.env, self.prompt, self.info, self.validated = env, prompt, info, {}
 
     def inputs(self, unique_id: str) -> tuple[bool, list, str]:
         if unique_id in self.validated:
             return self.validated[unique_id]
-        inputs, spec = self.prompt[unique_id]["inputs"], CATALOG[self.prompt[unique_id]["class_type"]]
-        types = spec.input_types(self.env)
+        class_type = self.prompt[unique_id]["class_type"]
+        inputs, types, run = self.prompt[unique_id]["inputs"], self.info[class_type]["input"], RUNNABLE.get(class_type)
+        validate_args = run.validate_args if run is not None and run.validate is not None else ()
         errors, upstream_ok = [], True
-        for x in [*types["required"], *types.get("optional", {})]:
+        for x in [*types.get("required", {}), *types.get("optional", {})]:
             input_type, category, extra = input_info(types, x)
             if x not in inputs:
                 if category == "required":
@@ -53,10 +54,10 @@ class Validator:
             elif isinstance(inputs[x], list):
                 upstream_ok = self._link(x, inputs[x], [input_type, extra], errors) and upstream_ok
             else:
-                self._value(x, inputs, [input_type, extra], x in spec.validate_args, errors)
-        if spec.validate is not None and all(x in inputs for x in spec.validate_args):
-            result = spec.validate(self.env, **{x: inputs[x] for x in spec.validate_args})
-            for x in spec.validate_args if result is not True else ():
+                self._value(x, inputs, [input_type, extra], x in validate_args, errors)
+        if validate_args and all(x in inputs for x in validate_args):
+            result = run.validate(self.env, **{x: inputs[x] for x in validate_args})
+            for x in validate_args if result is not True else ():
                 details = x if result is False else f"{x} - {result}"
                 errors.append(issue("custom_validation_failed", "Custom validation failed for node", details,
                                     input_name=x))
@@ -70,7 +71,7 @@ class Validator:
             errors.append(issue("bad_linked_input", message, x, input_name=x, input_config=info, received_value=val))
             return True
         o_id = val[0]
-        received = CATALOG[self.prompt[o_id]["class_type"]].outputs[val[1]]  # KeyError for a missing node
+        received = self.info[self.prompt[o_id]["class_type"]]["output"][val[1]]  # KeyError for a missing node
         if not types_match(received, info[0]):
             errors.append(issue("return_type_mismatch", "Return type mismatch between linked nodes",
                                 f"{x}, received_type({received}) mismatch input_type({info[0]})",
@@ -107,8 +108,9 @@ class Validator:
         elif "max" in extra and val > extra["max"]:
             errors.append(issue("value_bigger_than_max", f"Value {val} bigger than max of {extra['max']}", x,
                                 input_name=x, input_config=info, received_value=val))
-        elif isinstance(input_type, list) and val not in input_type:
-            too_long = len(input_type) > 20
-            listing = f"(list of length {len(input_type)})" if too_long else str(input_type)
+        elif (options := input_type if isinstance(input_type, list) else
+              extra.get("options", []) if input_type == "COMBO" else None) is not None and val not in options:
+            too_long = len(options) > 20
+            listing = f"(list of length {len(options)})" if too_long else str(options)
             errors.append(issue("value_not_in_list", "Value not in list", f"{x}: '{val}' not in {listing}",
                                 input_name=x, input_config=None if too_long else info, received_value=val))

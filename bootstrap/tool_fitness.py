@@ -1,0 +1,40 @@
+"""Which tools a worker can run and why not: what `templates check --against` and `doctor` report."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.templates import Template
+from ports.engine import GraphProblem, ImageEngine
+
+
+@dataclass(frozen=True)
+class Fitness:
+    template: Template
+    problems: tuple[GraphProblem, ...]
+
+    @property
+    def runnable(self) -> bool:
+        return not self.problems
+
+    @property
+    def broken(self) -> list[str]:
+        """What stops the template itself on this ComfyUI (nodes, inputs, links, values)."""
+        return [p.detail for p in self.problems if not p.model]
+
+    @property
+    def missing_models(self) -> list[str]:
+        return [p.detail for p in self.problems if p.model]
+
+    def lines(self, version: str) -> list[str]:
+        on = f"ComfyUI {version}" if version else "this ComfyUI"
+        return [f"{self.template.name}: cannot run on {on}: {detail}" for detail in self.broken] + \
+            [f"{self.template.name}: {detail}" for detail in self.missing_models]
+
+
+async def tool_fitness(engine: ImageEngine, templates: list[Template]) -> list[Fitness]:
+    """Each template rendered with its defaults and checked against the worker's node catalogue."""
+    found = []
+    for template in templates:
+        graph = template.render({p.name: p.default for p in template.spec.params})
+        found.append(Fitness(template, tuple(await engine.check(graph))))
+    return found
