@@ -21,7 +21,6 @@ import time
 
 import httpx
 
-from adapters.web.sessions import TokenSigner
 from bootstrap.commands import opened
 from bootstrap.config import load_config
 from domain.jobs import Job, JobState, Progress
@@ -42,7 +41,7 @@ def free_port() -> int:
 
 
 async def seed(env: dict) -> tuple[str, str]:
-    """10,000 finished jobs for one user, written through the storage port; a sign-in code for them."""
+    """10,000 finished jobs for one user, written through the storage port; an API token and a sign-in code."""
     async with opened(load_config(env=env, dotenv=False)) as container:
         station, storage = container.use_cases.station(), container.infra.storage()
         user = await station.accounts.user_for("web:bench", display_name="Bench")
@@ -53,7 +52,8 @@ async def seed(env: dict) -> tuple[str, str]:
             print(f"seeded {min(first + 500, JOBS)}/{JOBS} jobs", flush=True)
         print(f"seeding took {time.perf_counter() - start:.1f} s", flush=True)
         code = await station.accounts.issue_link_code(user.id)
-    return user.id, code.code
+        _, token = await station.credentials.create_token(user.id, "bench")
+    return token, code.code
 
 
 def _job(user_id: str, n: int, at: float) -> Job:
@@ -133,7 +133,7 @@ async def main() -> None:
         port = free_port()
         env = {"STATIONTHIS_DATA_DIR": data_dir, "COMFYUI_URLS": comfy.url, "WEB_HOST": "127.0.0.1",
                "WEB_PORT": str(port), "WEB_SECRET_KEY": SECRET, "STATIONTHIS_LOG_LEVEL": "WARNING"}
-        user_id, code = await seed(env)
+        token, code = await seed(env)
         url = f"http://127.0.0.1:{port}"
         server = await asyncio.create_subprocess_exec(sys.executable, "-m", "bootstrap", "run", cwd=ROOT,
                                                       env={**os.environ, **env, "STATIONTHIS_ENV_FILE": os.devnull})
@@ -141,7 +141,7 @@ async def main() -> None:
             await wait_until_up(url, server)
             print(f"server up at {url}: {CLIENTS} clients, {SECONDS:g} s per phase after {WARMUP_S:g} s warm-up",
                   flush=True)
-            bearer = {"Authorization": f"Bearer {TokenSigner(SECRET).issue(user_id)}"}
+            bearer = {"Authorization": f"Bearer {token}"}
             gallery = await load("gallery API", url, lambda rng: (
                 f"/api/v1/jobs?state=succeeded&limit=20&offset={20 * rng.randrange(PAGES)}"), headers=bearer)
             make = await load("Make page", url, lambda rng: "/make/txt2img",

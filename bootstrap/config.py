@@ -32,6 +32,10 @@ class Config:
     web_port: int = 8080
     web_secret_key: str | None = None
     web_public_url: str | None = None
+    token_days: int = 90
+    metrics_token: str | None = None
+    trusted_proxy_hops: int = 0
+    keep_result_metadata: bool = False
     log_level: str = "INFO"
     log_format: str = "text"
     log_prompts: bool = False
@@ -91,6 +95,10 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         discord_guild_ids=read.ids("DISCORD_GUILD_IDS"), discord_api_base_url=read.url("DISCORD_API_BASE_URL"),
         web_host=read.text("WEB_HOST", "127.0.0.1"), web_port=read.whole("WEB_PORT", 8080, 0, 65535),
         web_secret_key=read.text("WEB_SECRET_KEY"), web_public_url=read.url("WEB_PUBLIC_URL"),
+        token_days=read.whole("WEB_TOKEN_DAYS", 90, 1, 3650),
+        metrics_token=read.token("METRICS_TOKEN", r"[!-~]{16,}", "at least 16 characters, no spaces"),
+        trusted_proxy_hops=read.whole("WEB_TRUSTED_PROXY_HOPS", 0, 0, 5),
+        keep_result_metadata=read.flag("STATIONTHIS_KEEP_RESULT_METADATA"),
         log_level=read.choice("STATIONTHIS_LOG_LEVEL", "INFO", LOG_LEVELS, case=str.upper),
         log_format=read.choice("STATIONTHIS_LOG_FORMAT", "text", ("text", "json")),
         log_prompts=read.flag("STATIONTHIS_LOG_PROMPTS"),

@@ -10,6 +10,8 @@ from adapters.chat.webhooks import WebhookRoutes
 from adapters.system.clock import SystemClock
 from adapters.system.ids import SecretIds
 from bootstrap.platforms import Platforms
+from bootstrap.web import secret_key
+from domain.rate_limits import RateLimiter
 from domain.templates import Catalogue
 from domain.training import DatasetRules
 from domain.workflows.access import Access
@@ -17,6 +19,7 @@ from domain.workflows.accounts import Accounts
 from domain.workflows.admission import Admission
 from domain.workflows.audit import MoneyAudit
 from domain.workflows.collections import Collections
+from domain.workflows.credentials import Credentials
 from domain.workflows.delivery import Delivery
 from domain.workflows.follow_ups import FollowUps
 from domain.workflows.following import Following
@@ -132,7 +135,10 @@ class UseCases(containers.DeclarativeContainer):
     runner = providers.Singleton(JobRunner, infra.storage, infra.blobs, infra.catalogue, infra.clock, delivery,
                                  admission, pool, following, reconciler, runner_config, lora_delivery)
     audit = providers.Singleton(MoneyAudit, infra.storage, infra.blobs, delivery, admission)
-    accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids)
+    limiter = providers.Singleton(RateLimiter, infra.clock)
+    accounts = providers.Singleton(Accounts, infra.storage, infra.clock, infra.ids, limiter)
+    credentials = providers.Singleton(Credentials, infra.storage, infra.clock, infra.ids, limiter,
+                                      providers.Callable(secret_key, config), config.provided.token_days)
     make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.media, infra.catalogue, points,
                                      admission, runner, infra.clock, infra.ids)
     jobs = providers.Singleton(Jobs, infra.storage, make_image, runner)
@@ -146,7 +152,8 @@ class UseCases(containers.DeclarativeContainer):
     access = providers.Singleton(Access, infra.storage, infra.blobs, collections, models)
     monitoring = providers.Singleton(Monitoring, infra.storage, workers)
     station = providers.Singleton(Station, infra.catalogue, accounts, points, make_image, media, training,
-                                  collections, models, settings, jobs, follow_ups, workers, access, monitoring)
+                                  collections, models, settings, jobs, follow_ups, workers, access, monitoring,
+                                  credentials)
 
 
 class Application(containers.DeclarativeContainer):

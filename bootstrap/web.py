@@ -7,6 +7,8 @@ import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from hypercorn.middleware import ProxyFixMiddleware
+
 from adapters.chat.notifier_router import NotifierRouter
 from adapters.chat.webhooks import WebhookRoutes
 from adapters.web.app import create_app
@@ -40,7 +42,8 @@ def web_settings(config: Config, telegram_bot_name: str | None = None) -> WebSet
                   if token)
     return WebSettings(secret_key=secret_key(config), max_upload_bytes=config.max_upload_bytes,
                        public_url=config.web_public_url, telegram_bot_token=config.telegram_token,
-                       telegram_bot_name=telegram_bot_name, chat_platforms=chats)
+                       telegram_bot_name=telegram_bot_name, chat_platforms=chats, token_days=config.token_days,
+                       metrics_token=config.metrics_token)
 
 
 class WebPlatform:
@@ -64,7 +67,9 @@ async def web_interface(config: Config, station: Station, router: NotifierRouter
     notifier = WebNotifier()
     router.register("web", notifier)
     app = create_app(station, web_settings(config, telegram_bot_name), notifier, webhooks)
-    server = WebServer(app, config.web_host, config.web_port)
+    served = ProxyFixMiddleware(app, mode="legacy", trusted_hops=config.trusted_proxy_hops) \
+        if config.trusted_proxy_hops else app  # the client's address from X-Forwarded-For, for rate limits
+    server = WebServer(served, config.web_host, config.web_port)
     await server.start()
     log.info("open %s in a browser and sign in with a code from a bot's /link, or make a first user "
              "with: stationthis web create-user NAME", config.web_public_url or server.url)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from domain.errors import InvalidParameter
 from domain.numbers import parse_number, parse_whole
 from domain.pricing import PriceRule
+from domain.text import MULTILINE, refuse_control
 
 
 class ParamType(StrEnum):
@@ -108,14 +109,15 @@ def _choice(spec: ParamSpec, raw: object) -> str:
 def _text(spec: ParamSpec, raw: object) -> str:
     if not isinstance(raw, str):
         raise TypeError
+    refuse_control(raw, spec.name, allowed=MULTILINE)
     if len(raw) > spec.max_length:
         raise InvalidParameter(spec.name, f"is {len(raw)} characters long; at most {spec.max_length} are allowed.")
     return raw
 
 
 def _name(spec: ParamSpec, raw: object) -> str:
-    value = str(raw).strip()
-    if len(value) > 200 or "\x00" in value:
+    value = refuse_control(str(raw), spec.name).strip()
+    if len(value) > 200:
         raise ValueError
     return value
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidParameter
+from domain.text import refuse_control
 from domain.visibility import Shareable, ShareAccess, Visibility
 
-_NAME = re.compile(r"^[\w\- ]{1,60}$")
+_NAME = re.compile(r"[\w\- ]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Collection(Shareable):
 
 
 def check_collection_name(name: str) -> str:
-    name = (name or "").strip()
-    if not _NAME.match(name):
-        raise DomainError("A collection name is 1 to 60 letters, digits, spaces, _ or -.")
+    name = refuse_control(name or "", "name").strip()
+    if not _NAME.fullmatch(name):
+        raise InvalidParameter("name", "A collection name is 1 to 60 letters, digits, spaces, _ or -.")
     return name

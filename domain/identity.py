@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from domain.errors import DomainError
 
 PLATFORMS = ("telegram", "discord", "web")
-_IDENTITY = re.compile(r"^(telegram|discord|web):([A-Za-z0-9_.\-]{1,64})$")
+_IDENTITY = re.compile(r"(telegram|discord|web):([A-Za-z0-9_.\-]{1,64})")
 LINK_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LINK_CODE_LENGTH = 8
 LINK_CODE_TTL_S = 600
@@ -34,7 +34,7 @@ class LinkCode:
 def parse_identity(text: str) -> str:
     """Return the identity in canonical form or explain the accepted shape."""
     identity = text.strip()
-    if not _IDENTITY.match(identity):
+    if not _IDENTITY.fullmatch(identity):
         raise DomainError(
             f"'{text}' is not an identity. Use platform:id with platform one of "
             f"{', '.join(PLATFORMS)}, e.g. telegram:12345 or web:alice."

@@ -21,7 +21,10 @@ def parse_number(raw: object) -> float:
     """A finite float from a number or its text; ValueError otherwise."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise TypeError(raw)
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:  # an int past the float range
+        raise ValueError("too large") from None
     if not math.isfinite(value):
         raise ValueError(raw)
     return value

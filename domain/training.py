@@ -6,11 +6,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import DomainError, IllegalTransition
+from domain.errors import DomainError, IllegalTransition, InvalidParameter
+from domain.text import one_line, refuse_control
 from domain.visibility import Shareable, Visibility
 
-_TRIGGER = re.compile(r"^[A-Za-z0-9_\-]{2,40}$")
-_DATASET_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+_TRIGGER = re.compile(r"[A-Za-z0-9_\-]{2,40}")
+_DATASET_NAME = re.compile(r"[A-Za-z0-9_\-]{1,40}")
 CAPTION_MAX = 1000
 
 
@@ -53,8 +54,8 @@ class Dataset:
         return replace(self, images=self.images[:index] + (image,) + self.images[index + 1:])
 
     def with_trigger(self, word: str) -> "Dataset":
-        if not _TRIGGER.match(word):
-            raise DomainError("A trigger word is 2 to 40 letters, digits, _ or -, with no spaces.")
+        if not _TRIGGER.fullmatch(refuse_control(word, "trigger")):
+            raise InvalidParameter("trigger", "A trigger word is 2 to 40 letters, digits, _ or -, with no spaces.")
         return replace(self, trigger=word)
 
     def problems(self, rules: DatasetRules) -> list[str]:
@@ -78,14 +79,16 @@ class Dataset:
 
 
 def check_caption(image: DatasetImage) -> DatasetImage:
+    """A caption is one line: line breaks become spaces, other control characters are refused."""
+    image = replace(image, caption=one_line(image.caption, "caption"))
     if len(image.caption) > CAPTION_MAX:
         raise DomainError(f"A caption is at most {CAPTION_MAX} characters; this one has {len(image.caption)}.")
     return image
 
 
 def check_dataset_name(name: str) -> str:
-    if not _DATASET_NAME.match(name or ""):
-        raise DomainError("A dataset name is 1 to 40 letters, digits, _ or -, e.g. my_cat.")
+    if not _DATASET_NAME.fullmatch(refuse_control(name or "", "name")):
+        raise InvalidParameter("name", "A dataset name is 1 to 40 letters, digits, _ or -, e.g. my_cat.")
     return name
 
 

@@ -35,6 +35,10 @@ class Shareable:
             return False
         if self.visibility == Visibility.PUBLIC or (viewer is not None and viewer in self.shared_with):
             return True
+        return self.visibility == Visibility.LINK and self.link_open(token, now)
+
+    def link_open(self, token: str | None, now: float) -> bool:
+        """Whether `token` is this thing's link and the link has not expired."""
         link, expires = getattr(self, "link_token", None), getattr(self, "link_expires_at", None)
         return token is not None and token == link and now < (expires or 0)
 
@@ -52,15 +56,13 @@ class Shareable:
         return self._with(shared_with=rest, visibility=Visibility.PRIVATE if alone else self.visibility)
 
     def with_visibility(self, visibility: str) -> Self:
-        """Private drops every share and link at once; sharing again later makes new links."""
+        """Private drops every share and link at once, shared drops the link; a link made later is a new one."""
         if visibility not in [v.value for v in self.VISIBILITIES]:
             raise DomainError(f"Visibility '{visibility}' is not allowed; use "
                               f"{', '.join(v.value for v in self.VISIBILITIES)}.")
         chosen = Visibility(visibility)
-        if chosen != Visibility.PRIVATE:
-            return self._with(visibility=chosen)
-        dropped: dict[str, Any] = {"shared_with": {}}
-        if hasattr(self, "link_token"):
+        dropped: dict[str, Any] = {"shared_with": {}} if chosen == Visibility.PRIVATE else {}
+        if hasattr(self, "link_token") and chosen in (Visibility.PRIVATE, Visibility.SHARED):
             dropped.update(link_token=None, link_expires_at=None)
         return self._with(visibility=chosen, **dropped)
 

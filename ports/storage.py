@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from domain.collections import Collection
+from domain.credentials import Credential
 from domain.identity import LinkCode, User
 from domain.jobs import Job, JobState
 from domain.ledger import LedgerEntry, Posted
@@ -26,6 +27,21 @@ class LinkCodeRepository(Protocol):
     async def add(self, code: LinkCode) -> None: ...
     async def consume(self, code: str, now: float) -> LinkCode | None:
         """Mark the code used and return it, atomically; None if unknown, used or expired."""
+
+
+class CredentialRepository(Protocol):
+    """Sessions and API tokens, found by the keyed hash of their secret (the secret itself is never stored)."""
+
+    async def add(self, credential: Credential) -> None: ...
+    async def by_digest(self, digest: str) -> Credential | None: ...
+    async def of_user(self, user_id: str) -> list[Credential]:
+        """Newest first, expired ones included."""
+    async def used(self, credential_id: str, when: float) -> None:
+        """Record when it was last used."""
+    async def delete(self, credential_id: str) -> None: ...
+    async def delete_of_user(self, user_id: str) -> int:
+        """Delete every session and token of the user; how many there were."""
+    async def delete_expired(self, now: float) -> int: ...
 
 
 class LedgerRepository(Protocol):
@@ -120,6 +136,8 @@ class Storage(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def link_codes(self) -> LinkCodeRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...
     @property
     def ledger(self) -> LedgerRepository: ...
     @property

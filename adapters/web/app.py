@@ -19,19 +19,23 @@ from adapters.web import (
     media,
     models,
     points,
+    session_pages,
     settings,
     training,
 )
 from adapters.web.api import blueprint as api
 from adapters.web.context import Web, WebSettings
 from adapters.web.notifier import WebNotifier
-from adapters.web.sessions import TokenSigner, current_user
+from adapters.web.sessions import current_user
 from domain.workflows.station import Station
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
 CSP = ("default-src 'self'; script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org; "
        "img-src 'self' data: blob:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, health, hooks)
+NOT_A_PAGE = "default-src 'none'; frame-ancestors 'none'; sandbox"  # JSON, pictures, files: nothing runs or frames
+HSTS = "max-age=31536000"
+BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, session_pages,
+               health, hooks)
 
 
 def create_app(station: Station, config: WebSettings, notifier: WebNotifier | None = None,
@@ -47,7 +51,6 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Quart's default provider has it
     app.extensions["stationthis"] = Web(station=station, settings=config, notifier=notifier or WebNotifier(),
-                                        tokens=TokenSigner(config.secret_key, config.token_days),
                                         webhooks=WebhookRoutes() if webhooks is None else webhooks)
     csrf.install(app)
     errors.install(app)
@@ -68,13 +71,15 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
 
     @app.after_request
     async def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("Cache-Control", "no-store")
-        if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+        headers, page = response.headers, response.mimetype == "text/html"
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Content-Security-Policy", CSP if page else NOT_A_PAGE)
+        if config.secure_cookies:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        if page or request.path.startswith("/api/"):
+            headers.setdefault("Cache-Control", "no-store")
         return response
 
     return app

@@ -7,7 +7,8 @@ from quart import Blueprint, redirect, render_template, request
 
 from adapters.web.context import web
 from adapters.web.csrf import csrf_token, matches_csrf_token
-from adapters.web.sessions import current_user, end_session, safe_next, start_session
+from adapters.web.redirects import safe_next
+from adapters.web.sessions import client_address, current_user, end_session, start_session
 from adapters.web.telegram_login import verified_telegram_user
 from domain.errors import InvalidLinkCode, NotFound
 
@@ -30,10 +31,10 @@ async def signin_page():
 async def signin():
     form = await request.form
     try:
-        user = await web().station.accounts.sign_in(form.get("code", ""))
+        user = await web().station.accounts.sign_in(form.get("code", ""), client_address())
     except InvalidLinkCode as error:
         return await _signin_page(str(error), form.get("next")), 400
-    start_session(user)
+    await start_session(user)
     return redirect(safe_next(form.get("next")))
 
 
@@ -48,13 +49,13 @@ async def telegram():
         return await _signin_page("Telegram could not confirm this sign-in. Please try again.", data.get("next")), 400
     name = " ".join(filter(None, (fields.get("first_name"), fields.get("last_name")))) or fields.get("username", "")
     user = await web().station.accounts.user_for(f"telegram:{fields['id']}", display_name=name)
-    start_session(user)
+    await start_session(user)
     return redirect(safe_next(data.get("next")))
 
 
 @blueprint.post("/signout")
 async def signout():
-    end_session()
+    await end_session()
     return redirect("/signin")
 
 

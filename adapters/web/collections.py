@@ -6,6 +6,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 from adapters.web.context import web
 from adapters.web.media import send
 from adapters.web.people import names
+from adapters.web.redirects import local_path
 from adapters.web.sessions import current_user_id, login_required, signed_in_user
 from domain.blobs import is_image
 from domain.collections import Collection
@@ -47,7 +48,7 @@ async def by_link(token: str):
 
 @blueprint.get("/collections/<collection_id>/items/<int:number>")
 async def item(collection_id: str, number: int):
-    return send(await web().station.access.collection_picture(current_user_id(), collection_id, number))
+    return send(await web().station.access.collection_picture(await current_user_id(), collection_id, number))
 
 
 @blueprint.get("/shared/<token>/items/<int:number>")
@@ -63,8 +64,8 @@ async def add_from_elsewhere():
     collection = await web().station.collections.add(user.id, form.get("collection_id", ""),
                                                      form.get("kind", "image"), form.get("ref", ""))
     await flash(f"Added to '{collection.name}'.", "info")
-    back = form.get("back", "")
-    return redirect(back if back.startswith(("/jobs/", "/models/")) else f"/collections/{collection.id}")
+    back = local_path(form.get("back"))
+    return redirect(back if back and back.startswith(("/jobs/", "/models/")) else f"/collections/{collection.id}")
 
 
 # Each form posts to /collections/<id>/<action>: the use case it calls and the form fields it passes on,
@@ -93,5 +94,5 @@ async def _render(collection: Collection, viewer: str | None, items_url: str):
     people = await names(set(collection.shared_with) | {collection.owner})
     public_url = web().settings.public_url or request.host_url.rstrip("/")
     return await render_template("collection.html", collection=collection, viewer=viewer, items_url=items_url,
-                                 models=await station.collections.models_in(collection), people=people,
+                                 models=await station.collections.models_in(collection, viewer), people=people,
                                  is_image=is_image, public_url=public_url)

@@ -12,12 +12,11 @@ from domain.workflows.station import Station
 
 if TYPE_CHECKING:
     from adapters.web.notifier import WebNotifier
-    from adapters.web.sessions import TokenSigner
 
 
 @dataclass(frozen=True)
 class WebSettings:
-    """How this web interface is set up; the secret key signs cookies and bearer tokens."""
+    """How this web interface is set up; the secret key signs the session cookie."""
 
     secret_key: str
     max_upload_bytes: int = 20_000_000
@@ -25,7 +24,8 @@ class WebSettings:
     telegram_bot_token: str | None = None
     telegram_bot_name: str | None = None
     chat_platforms: tuple[str, ...] = ()
-    token_days: int = 365
+    token_days: int = 90  # an API token's life when its maker does not say
+    metrics_token: str | None = None  # /metrics wants it as a bearer token, and then shows points totals
 
     @property
     def secure_cookies(self) -> bool:
@@ -37,7 +37,6 @@ class Web:
     station: Station
     settings: WebSettings
     notifier: WebNotifier
-    tokens: TokenSigner
     webhooks: WebhookRoutes = field(default_factory=WebhookRoutes)  # POST /hooks/<name>, for the chat platforms
 
 

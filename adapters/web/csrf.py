@@ -33,11 +33,11 @@ def matches_csrf_token(sent: str | None) -> bool:
 
 
 async def check_csrf() -> None:
-    if request.method in SAFE_METHODS or authenticated_by_bearer():
+    if request.method in SAFE_METHODS or await authenticated_by_bearer():
         return
     if request.path.startswith(HOOKS):
         return  # chat platforms' webhooks: no browser session; each checks its own secret header
-    if request.path.startswith("/api/") and current_user_id() is None:
+    if request.path.startswith("/api/") and await current_user_id() is None:
         return  # not signed in at all: the API answers 401 instead
     sent = request.headers.get(HEADER)
     if sent is None and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

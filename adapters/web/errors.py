@@ -5,10 +5,11 @@ import logging
 from urllib.parse import urlsplit
 
 from quart import Quart, flash, jsonify, redirect, render_template, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from adapters.web.context import web
 from adapters.web.csrf import CsrfRejected
+from adapters.web.redirects import local_path
 from domain.errors import (
     ConcurrentUpdate,
     DatasetNotReady,
@@ -20,12 +21,13 @@ from domain.errors import (
     NotFound,
     UnknownTool,
 )
+from domain.rate_limits import TooManyAttempts
 from ports.media import MediaRejected
 from ports.space import StorageFull
 
 log = logging.getLogger(__name__)
 
-STATUS = ((InvalidParameter, 400, "invalid_parameter"), (UnknownTool, 404, "unknown_tool"),
+STATUS = ((TooManyAttempts, 429, "too_many_attempts"), (InvalidParameter, 400, "invalid_parameter"), (UnknownTool, 404, "unknown_tool"),
           (InsufficientPoints, 402, "insufficient_points"), (NotFound, 404, "not_found"),
           (Forbidden, 403, "forbidden"), (DatasetNotReady, 409, "dataset_not_ready"),
           (EngineRejected, 422, "engine_rejected"), (ConcurrentUpdate, 409, "conflict"),
@@ -63,9 +65,8 @@ async def answer(status: int, code: str, message: str, back: bool = False, **ext
 def _back() -> str:
     """The page the form was on, if it is one of ours."""
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path.startswith("/"):
-        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return "/"
+    back = local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+    return back if back and referrer.netloc == request.host else "/"
 
 
 def install(app: Quart) -> None:
@@ -77,6 +78,8 @@ def install(app: Quart) -> None:
             extra = {"balance": error.balance, "price": error.price}
         if isinstance(error, DatasetNotReady):
             extra = {"problems": error.problems}
+        if isinstance(error, TooManyAttempts):
+            return *await answer(status, code, str(error)), {"Retry-After": str(error.retry_after)}
         return await answer(status, code, str(error), back=True, **extra)
 
     @app.errorhandler(BadRequest)
@@ -104,7 +107,10 @@ def install(app: Quart) -> None:
 
     @app.errorhandler(HTTPException)
     async def http_error(error: HTTPException):
-        return await answer(error.code or 500, error.name.lower().replace(" ", "_"), error.description or error.name)
+        response = await answer(error.code or 500, error.name.lower().replace(" ", "_"), error.description or error.name)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            return *response, {"Allow": ", ".join(sorted(error.valid_methods))}
+        return response
 
     @app.errorhandler(Exception)
     async def crash(error: Exception):

@@ -1,7 +1,9 @@
 """/healthz (storage and every ComfyUI worker, as JSON) and /metrics (Prometheus text)."""
 from __future__ import annotations
 
-from quart import Blueprint, Response, jsonify
+import hmac
+
+from quart import Blueprint, Response, jsonify, request
 
 from adapters.web.context import web
 from domain.jobs import JobState
@@ -21,6 +23,12 @@ async def healthz():
 
 @blueprint.get("/metrics")
 async def metrics():
+    """Counts and health for everyone; points totals only with METRICS_TOKEN set and sent as a bearer token."""
+    expected = web().settings.metrics_token
+    if expected and not hmac.compare_digest(request.headers.get("Authorization", "").encode(),
+                                            f"Bearer {expected}".encode()):
+        return Response("Send 'Authorization: Bearer METRICS_TOKEN'.\n", status=401, content_type="text/plain",
+                        headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     monitoring = web().station.monitoring
     counts, health = await monitoring.counts(), await monitoring.health()
     by_state, totals, workers = counts.jobs_by_state, counts.points_moved, health.workers
@@ -34,7 +42,7 @@ async def metrics():
     lines += ["# HELP stationthis_worker_running Jobs each worker is running now.",
               "# TYPE stationthis_worker_running gauge"]
     lines += [f'stationthis_worker_running{{worker="{_label(w.name)}"}} {w.running}' for w in workers]
-    for kind, name in (("charge", "charged"), ("refund", "refunded"), ("grant", "granted")):
+    for kind, name in (("charge", "charged"), ("refund", "refunded"), ("grant", "granted")) if expected else ():
         lines += [f"# HELP stationthis_points_{name}_total Points {name} since the ledger began.",
                   f"# TYPE stationthis_points_{name}_total counter",
                   f"stationthis_points_{name}_total {totals.get(kind, 0)}"]

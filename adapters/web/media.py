@@ -13,7 +13,7 @@ blueprint = Blueprint("media", __name__)
 
 @blueprint.get("/media/<path:key>")
 async def blob(key: str):
-    download = await web().station.access.file(current_user_id(), key)
+    download = await web().station.access.file(await current_user_id(), key)
     return send(download, as_attachment="download" in request.args)
 
 

@@ -53,4 +53,4 @@ async def visibility(model_id: str):
 
 @blueprint.get("/<model_id>/download")
 async def download(model_id: str):
-    return send(await web().station.access.model_file(current_user_id(), model_id), as_attachment=True)
+    return send(await web().station.access.model_file(await current_user_id(), model_id), as_attachment=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from domain.blobs import is_image
 from domain.catalogue import ParamSpec, ToolSpec
 from domain.collections import Collection
+from domain.credentials import Credential
 from domain.jobs import Job
 from domain.ledger import LedgerEntry
 from domain.training import Dataset, Model, TrainingRun
@@ -66,6 +67,12 @@ def collection(item: Collection, viewer: str) -> dict:
         "shared_with": item.shared_with if mine else {},
         "link": {"token": item.link_token, "expires_at": item.link_expires_at} if mine and item.link_token else None,
     }
+
+
+def credential(item: Credential, current: Credential | None) -> dict:
+    return {"id": item.id, "kind": item.kind.value, "name": item.name, "created_at": item.created_at,
+            "last_used_at": item.last_used_at, "expires_at": item.expires_at,
+            "current": current is not None and current.id == item.id}
 
 
 def entry(item: LedgerEntry) -> dict:

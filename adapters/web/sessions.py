@@ -1,61 +1,49 @@
-"""Who is asking: signed bearer tokens for scripts, signed HttpOnly cookies for browsers."""
+"""Who is asking: API tokens for scripts, server-side sessions (their secret in a signed cookie) for browsers."""
 from __future__ import annotations
 
 from functools import wraps
 from urllib.parse import urlencode
 
-from itsdangerous import BadData, URLSafeTimedSerializer
 from quart import g, redirect, request, session
 from werkzeug.exceptions import Unauthorized
 
 from adapters.web.context import web
+from adapters.web.devices import device_name
+from domain.credentials import Credential, CredentialKind
 from domain.identity import User
 
-TOKEN_PREFIX = "st1."
+SESSION_KEY = "sid"
 
 
-class TokenSigner:
-    """Bearer tokens naming a user, signed with the web secret; rotating the secret revokes them all."""
-
-    def __init__(self, secret: str, max_age_days: int = 365):
-        self._serializer = URLSafeTimedSerializer(secret, salt="stationthis.api-token")
-        self._max_age = max_age_days * 86400
-
-    def issue(self, user_id: str) -> str:
-        return TOKEN_PREFIX + self._serializer.dumps(user_id)
-
-    def user_id(self, token: str) -> str | None:
-        if not token.startswith(TOKEN_PREFIX):
-            return None
-        try:
-            return self._serializer.loads(token[len(TOKEN_PREFIX):], max_age=self._max_age)
-        except BadData:
-            return None
-
-
-def current_user_id() -> str | None:
-    """The signed-in user's id from a bearer token (which wins) or the session cookie."""
-    if "user_id" not in g:
+async def current_credential() -> Credential | None:
+    """The live session or token the request carries: a bearer token (which wins) or the session cookie."""
+    if "credential" not in g:
         header = request.headers.get("Authorization", "")
+        credentials = web().station.credentials
         if header[:7].lower() == "bearer ":
-            g.auth, g.user_id = "bearer", web().tokens.user_id(header[7:].strip())
+            g.auth, g.credential = "bearer", await credentials.check(header[7:].strip(), CredentialKind.TOKEN)
         else:
-            g.user_id = session.get("user_id")
-            g.auth = "cookie" if g.user_id else None
-    return g.user_id
+            g.credential = await credentials.check(session.get(SESSION_KEY), CredentialKind.SESSION)
+            g.auth = "cookie" if g.credential else None
+    return g.credential
 
 
-def authenticated_by_bearer() -> bool:
-    current_user_id()
+async def current_user_id() -> str | None:
+    credential = await current_credential()
+    return credential.user_id if credential else None
+
+
+async def authenticated_by_bearer() -> bool:
+    await current_credential()
     return g.auth == "bearer"
 
 
 def signed_in_id() -> str:
-    """The user's id where signing in is required (the API's guard and `login_required` make sure of it)."""
-    user_id = current_user_id()
-    if user_id is None:
+    """The user's id where signing in is required (the API's guard and `login_required` checked it first)."""
+    credential = g.get("credential")
+    if credential is None:
         raise Unauthorized()
-    return user_id
+    return credential.user_id
 
 
 async def signed_in_user() -> User:
@@ -67,21 +55,29 @@ async def signed_in_user() -> User:
 
 async def current_user() -> User | None:
     if "user" not in g:
-        user_id = current_user_id()
+        user_id = await current_user_id()
         g.user = await web().station.accounts.get(user_id) if user_id else None
     return g.user
 
 
-def start_session(user: User) -> None:
+def client_address() -> str:
+    """Who is asking, for rate limits: the peer's address (the proxy's client with WEB_TRUSTED_PROXY_HOPS)."""
+    return request.remote_addr or "unknown"
+
+
+async def start_session(user: User) -> None:
     """A fresh session for `user` (a new CSRF token too, so nothing from before sign-in carries over)."""
+    secret = await web().station.credentials.start_session(user.id, device_name(request.headers.get("User-Agent")))
     session.clear()
-    session["user_id"] = user.id
+    session[SESSION_KEY] = secret
     session.permanent = True
-    g.pop("user_id", None)
-    g.pop("user", None)
+    for name in ("credential", "auth", "user"):
+        g.pop(name, None)
 
 
-def end_session() -> None:
+async def end_session() -> None:
+    """Sign out: the session stops working at once, wherever its cookie was copied to."""
+    await web().station.credentials.end(session.get(SESSION_KEY))
     session.clear()
 
 
@@ -95,10 +91,3 @@ def login_required(view):
         return await view(*args, **kwargs)
 
     return wrapper
-
-
-def safe_next(target: str | None) -> str:
-    """Only local paths: never send a freshly signed-in user to another site."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/make"

@@ -5,7 +5,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import web
 from adapters.web.forms import field_for
-from adapters.web.sessions import login_required, signed_in_user
+from adapters.web.sessions import client_address, login_required, signed_in_user
 from domain.settings import settable_params
 
 blueprint = Blueprint("settings", __name__)
@@ -42,22 +42,16 @@ async def reset():
 @blueprint.post("/settings/link-code")
 @login_required
 async def link_code():
-    code = await web().station.accounts.issue_link_code((await signed_in_user()).id)
+    code = await web().station.accounts.issue_link_code((await signed_in_user()).id, client_address())
     return await _render(link_code=code.code)
 
 
-@blueprint.post("/settings/token")
-@login_required
-async def token():
-    return await _render(token=web().tokens.issue((await signed_in_user()).id))
-
-
-async def _render(link_code: str | None = None, token: str | None = None):
+async def _render(link_code: str | None = None):
     user, station = await signed_in_user(), web().station
     shown = await station.settings.show(user.id)
     specs = settable_params(station.catalogue.tools())
     rows = [(field_for(specs[name][0], value), chosen) for name, (value, chosen) in shown.items()]
-    return await render_template("settings.html", rows=rows, link_code=link_code, token=token,
+    return await render_template("settings.html", rows=rows, link_code=link_code,
                                  identities=await station.accounts.identities(user.id))
 
 

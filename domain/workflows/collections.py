@@ -55,9 +55,14 @@ class Collections:
             raise NotFound("There is no picture with that number in this collection.")
         return collection.items[index - 1].ref
 
-    async def models_in(self, collection: Collection) -> dict[str, Model | None]:
-        """The models a collection holds, by id (None for one deleted since)."""
-        return {i.ref: await self.storage.models.get(i.ref) for i in collection.items if i.kind == "model"}
+    async def models_in(self, collection: Collection, viewer: str | None) -> dict[str, Model | None]:
+        """The models a collection holds, by id: None for one deleted since or that `viewer` may not see."""
+        now, found = self.clock.now(), {}
+        for item in collection.items:
+            if item.kind == "model":
+                model = await self.storage.models.get(item.ref)
+                found[item.ref] = model if model is not None and model.can_view(viewer, now) else None
+        return found
 
     async def add(self, user_id: str, name: str, kind: str, ref: str) -> Collection:
         collection = await self._editable(user_id, name)
@@ -92,8 +97,9 @@ class Collections:
     async def set_visibility(self, user_id: str, name: str, visibility: str) -> Collection:
         """Private drops shares and links at once; choosing 'link' again makes a new link."""
         collection = (await self._owned(user_id, name)).with_visibility(visibility)
-        if collection.visibility == Visibility.LINK and collection.link_token is None:
-            collection = collection.with_link(self.ids.token(16), self.clock.now() + LINK_DAYS * 86400)
+        now = self.clock.now()
+        if collection.visibility == Visibility.LINK and not collection.link_open(collection.link_token, now):
+            collection = collection.with_link(self.ids.token(16), now + LINK_DAYS * 86400)
         return await self._save(collection)
 
     async def delete(self, user_id: str, name: str) -> None:

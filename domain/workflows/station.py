@@ -7,6 +7,7 @@ from domain.templates import Catalogue
 from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
 from domain.workflows.collections import Collections
+from domain.workflows.credentials import Credentials
 from domain.workflows.follow_ups import FollowUps
 from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage
@@ -35,3 +36,4 @@ class Station:
     workers: Workers
     access: Access
     monitoring: Monitoring
+    credentials: Credentials

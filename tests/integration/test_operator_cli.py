@@ -43,7 +43,7 @@ def test_version_prints_the_installed_version():
     (("points", "grant", "alice", "10"), "argument identity: 'alice' is not an identity"),
     (("points", "grant", "web:alice", "ten"), "argument amount: invalid int value: 'ten'"),
     (("web", "create-user", "al ice"), "argument name: 'al ice' cannot be a name"),
-    (("web", "token", "matrix:1"), "argument identity: 'matrix:1' is not an identity"),
+    (("web", "token", "create", "matrix:1"), "argument identity: 'matrix:1' is not an identity"),
     (("backup",), "the following arguments are required: DEST"),
     (("paint",), "invalid choice: 'paint'"),
 ])

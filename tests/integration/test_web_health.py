@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import openapi_spec_validator
 
+from adapters.web.app import create_app
 from tests.integration.web_helpers import (
     finished,
     web_app,  # noqa: F401  (provides the `web` fixture)
 )
 
+METRICS_TOKEN = "metrics-token-0123456789"
 SAMPLE = re.compile(r'^[a-z_]+(\{[a-z_]+="(?:[^"\\]|\\.)*"\})? -?\d+(\.\d+)?$')
 
 
@@ -36,7 +39,7 @@ async def test_healthz_is_503_when_storage_is_down(web):
     assert answer.status_code == 503 and body["status"] == "down" and body["storage"] == {"ok": False}
 
 
-async def test_metrics_count_jobs_queue_workers_and_points_in_prometheus_text(web):
+async def test_metrics_count_jobs_queue_and_workers_and_points_only_behind_the_metrics_token(web):
     _, auth = await web.bearer("alice", points=100)
     client = web.quart.test_client()
     made = await (await client.post("/api/v1/tools/txt2img/jobs", headers=auth,
@@ -54,6 +57,15 @@ async def test_metrics_count_jobs_queue_workers_and_points_in_prometheus_text(we
     assert samples['stationthis_jobs{state="succeeded"}'] == "1" and samples['stationthis_jobs{state="failed"}'] == "1"
     assert samples["stationthis_queue_depth"] == "0"
     assert samples[f'stationthis_worker_healthy{{worker="{web.comfy.url}"}}'] == "1"
+    assert not any("points" in name for name in samples)  # without METRICS_TOKEN: counts and health only
+    guarded = create_app(web.station, replace(web.quart.extensions["stationthis"].settings,
+                                              metrics_token=METRICS_TOKEN)).test_client()
+    for refused in ({}, {"Authorization": "Bearer wrong-token-of-the-same-sort"}, {"Authorization": METRICS_TOKEN}):
+        answer = await guarded.get("/metrics", headers=refused)
+        assert answer.status_code == 401 and answer.headers["WWW-Authenticate"].startswith("Bearer")
+    answer = await guarded.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    samples = dict(line.rsplit(" ", 1) for line in (await answer.get_data(as_text=True)).splitlines()
+                   if not line.startswith("#"))
     assert int(samples["stationthis_points_charged_total"]) == job["price"] + failed["price"]
     assert int(samples["stationthis_points_refunded_total"]) == failed["price"]
     assert samples["stationthis_points_granted_total"] == "100"

@@ -140,10 +140,11 @@ async def test_operator_commands_make_a_user_a_sign_in_code_and_an_api_token(web
     answer = await client.post("/signin", form={"code": created[-1], "csrf_token": await csrf_of(client, "/signin")})
     assert answer.status_code == 302
     assert (await (await client.get("/api/v1/me")).get_json())["identities"] == ["web:carol"]
-    code = (await run("web", "login-code", "telegram:555"))[-1]
+    await web.user("dave")
+    code = (await run("web", "login-code", "web:dave"))[-1]
     other = web.quart.test_client()
     answer = await other.post("/signin", form={"code": code, "csrf_token": await csrf_of(other, "/signin")})
     assert answer.status_code == 302
-    token = (await run("web", "token", "web:carol"))[-1]
+    token = (await run("web", "token", "create", "web:carol"))[-1]
     me = await web.quart.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert (await me.get_json())["identities"] == ["web:carol"]

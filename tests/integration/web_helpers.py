@@ -60,7 +60,8 @@ class Web:
 
     async def bearer(self, name: str, points: int = 0) -> tuple[object, dict]:
         user = await self.user(name, points)
-        return user, {"Authorization": f"Bearer {self.quart.extensions['stationthis'].tokens.issue(user.id)}"}
+        _, token = await self.station.credentials.create_token(user.id, "tests")
+        return user, {"Authorization": f"Bearer {token}"}
 
     async def balance(self, user) -> int:
         return await self.station.points.balance(user.id)

@@ -9,6 +9,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 
 from domain.collections import Collection, CollectionItem
+from domain.credentials import Credential, CredentialKind
 from domain.identity import LinkCode, User
 from domain.jobs import Job, JobState, Progress
 from domain.ledger import EntryKind, LedgerEntry
@@ -56,6 +57,10 @@ def user(doc: dict) -> User:
 
 def link_code(doc: dict) -> LinkCode:
     return LinkCode(code=doc["_id"], user_id=doc["user_id"], expires_at=doc["expires_at"], used=doc["used"])
+
+
+def credential(doc: dict) -> Credential:
+    return Credential(**{**_fields(Credential, doc), "kind": CredentialKind(doc["kind"])})
 
 
 def entry_doc(entry: LedgerEntry) -> dict:

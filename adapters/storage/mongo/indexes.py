@@ -10,6 +10,9 @@ from adapters.storage.mongo.codec import NEWEST, OLDEST
 INDEXES = {
     "users": [IndexModel(OLDEST, name="oldest_first")],
     "identities": [IndexModel([("user_id", UP)], name="by_user")],
+    "credentials": [IndexModel([("digest", UP)], name="one_per_secret", unique=True),
+                    IndexModel([("user_id", UP), *NEWEST], name="of_user"),
+                    IndexModel([("expires_at", UP)], name="by_expiry")],
     "ledger": [
         IndexModel([("key", UP)], name="one_entry_per_key", unique=True),
         # Sparse: only refunds carry the field, and each charge can be refunded once.

@@ -10,6 +10,7 @@ from pymongo.errors import OperationFailure
 from adapters.storage.mongo.accounts import MongoLinkCodeRepository, MongoUserRepository
 from adapters.storage.mongo.collections import MongoCollectionRepository
 from adapters.storage.mongo.connection import MongoConnection, reason
+from adapters.storage.mongo.credentials import MongoCredentialRepository
 from adapters.storage.mongo.indexes import ensure_indexes
 from adapters.storage.mongo.jobs import MongoJobRepository
 from adapters.storage.mongo.ledger import MongoLedgerRepository
@@ -28,6 +29,7 @@ class MongoStorage:
         self.connection = MongoConnection(url, client_factory, run_blocking, timeout_s)
         self.users = MongoUserRepository(self.connection)
         self.link_codes = MongoLinkCodeRepository(self.connection)
+        self.credentials = MongoCredentialRepository(self.connection)
         self.ledger = MongoLedgerRepository(self.connection)
         self.jobs = MongoJobRepository(self.connection, self.ledger)
         self.datasets = MongoDatasetRepository(self.connection)

@@ -65,6 +65,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE status_messages (job_id TEXT PRIMARY KEY, body TEXT NOT NULL);
     """,
+    # 5: sessions and API tokens, each found by the keyed hash of its secret.
+    """
+    CREATE TABLE credentials (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, digest TEXT NOT NULL UNIQUE,
+                              expires_at REAL NOT NULL, created_at REAL NOT NULL, body TEXT NOT NULL);
+    CREATE INDEX credentials_by_user ON credentials(user_id, created_at);
+    CREATE INDEX credentials_by_expiry ON credentials(expires_at);
+    """,
 ]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from adapters.storage.sqlite.accounts import SqliteLinkCodeRepository, SqliteUserRepository
 from adapters.storage.sqlite.collections import SqliteCollectionRepository
+from adapters.storage.sqlite.credentials import SqliteCredentialRepository
 from adapters.storage.sqlite.database import SqliteDatabase
 from adapters.storage.sqlite.jobs import SqliteJobRepository
 from adapters.storage.sqlite.ledger import SqliteLedgerRepository
@@ -20,6 +21,7 @@ class SqliteStorage:
         self._db = SqliteDatabase(path)
         self.users = SqliteUserRepository(self._db)
         self.link_codes = SqliteLinkCodeRepository(self._db)
+        self.credentials = SqliteCredentialRepository(self._db)
         self.ledger = SqliteLedgerRepository(self._db)
         self.jobs = SqliteJobRepository(self._db)
         self.datasets = SqliteDatasetRepository(self._db)

@@ -6,7 +6,7 @@ from quart import Blueprint, jsonify, request
 from adapters.web import present
 from adapters.web.api.body import json_body, mapping, query_int, query_number
 from adapters.web.context import web
-from adapters.web.sessions import signed_in_id
+from adapters.web.sessions import client_address, signed_in_id
 
 blueprint = Blueprint("account", __name__)
 
@@ -51,5 +51,5 @@ async def reset():
 
 @blueprint.post("/link-code")
 async def link_code():
-    code = await web().station.accounts.issue_link_code(signed_in_id())
+    code = await web().station.accounts.issue_link_code(signed_in_id(), client_address())
     return jsonify({"code": code.code, "expires_at": code.expires_at}), 201

@@ -51,10 +51,15 @@ SCHEMAS = {
     "Me": obj(id=STR, display_name=STR, identities={"type": "array", "items": STR}, balance=INT),
     "Settings": obj(settings={"type": "object", "additionalProperties": obj(value={}, chosen=BOOL)}),
     "LinkCode": obj(code=STR, expires_at=NUM),
+    "Session": obj(id=STR, kind={"type": "string", "enum": ["session", "token"]}, name=STR, created_at=NUM,
+                   last_used_at={"type": ["number", "null"]}, expires_at=NUM, current=BOOL),
+    "Sessions": obj(sessions={"type": "array", "items": ref("Session")}),
+    "NewToken": {"allOf": [ref("Session"), obj(("token",), token=STR)]},
 }
 ERRORS = {"400": "Malformed request or a parameter out of bounds", "401": "Not signed in",
           "402": "Not enough points", "403": "Visible but not yours to change", "404": "Not found, or not yours",
-          "409": "Not ready, or changed meanwhile", "413": "Upload too large", "422": "The worker refused the job"}
+          "409": "Not ready, or changed meanwhile", "413": "Upload too large", "422": "The worker refused the job",
+          "429": "Too many attempts: wait Retry-After seconds"}
 
 
 def param_schema(spec: ParamSpec) -> dict:
@@ -169,6 +174,14 @@ def routes(tools: list[ToolSpec]) -> dict:
         "/settings": {"get": op("My defaults for generation parameters", "Settings", errors=("401",)),
                       "patch": op("Change defaults", "Settings", obj(("values",), values=MAP), errors=("400", "401")),
                       "delete": op("Reset defaults (all, or each ?name=)", "Settings", errors=("401",))},
+        "/sessions": {"get": op("My sessions and API tokens (current: the one sending this)", "Sessions",
+                                errors=("401",)),
+                      "delete": {**op("Sign out everywhere: every session and token, this one too", None,
+                                      errors=("401",)), "responses": {"204": {"description": "Signed out"}}}},
+        "/sessions/{session_id}": {"delete": {**op("End a session or revoke a token", None), "responses": {
+            "204": {"description": "Revoked"}}}},
+        "/tokens": {"post": op("Make a named API token (shown once); days defaults to the station's", "NewToken",
+                               obj(("name",), name=STR, days=NUM), status="201", errors=("400", "401", "429"))},
         "/link-code": {"post": op("A one-time code: send /link CODE to a bot to join that chat account", "LinkCode",
                                   status="201", errors=("401",))},
     }
