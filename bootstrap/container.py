@@ -127,7 +127,7 @@ class UseCases(containers.DeclarativeContainer):
                                      infra.clock, lora_delivery, pool.provided.healthy_engines),
     )
     delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
-                                   points, infra.clock, finishers)
+                                   points, infra.clock, finishers, infra.media, config.provided.keep_result_metadata)
     admission = providers.Singleton(Admission, infra.storage, points, infra.clock, runner_config)
     following = providers.Singleton(Following, infra.storage, infra.clock, delivery, infra.catalogue, pool,
                                     runner_config)

@@ -33,3 +33,5 @@ class MediaProcessor(Protocol):
         """One PNG showing every image small, numbered with its label."""
     def fit(self, data: bytes, max_bytes: int, max_side_sum: int | None = None) -> bytes | None:
         """A re-encoded copy within the limits, or None when it cannot be made to fit."""
+    def without_metadata(self, data: bytes) -> bytes:
+        """The same file, pixels untouched, without text or EXIF/XMP metadata (other files unchanged)."""

@@ -5,6 +5,7 @@ from adapters.media import checks
 from adapters.media.contact_sheet import contact_sheet
 from adapters.media.encoding import bare_pixels, encode
 from adapters.media.fit import fit
+from adapters.media.metadata import without_metadata
 from ports.media import CleanImage, ImageInfo, MediaRejected
 
 _FORMATS = {"png": ("PNG", {}), "jpeg": ("JPEG", {"quality": 95}), "webp": ("WEBP", {"quality": 95})}
@@ -43,3 +44,6 @@ class PillowMedia:
         except MediaRejected:
             return None
         return fit(pixels, max_bytes, max_side_sum)
+
+    def without_metadata(self, data: bytes) -> bytes:
+        return without_metadata(data)

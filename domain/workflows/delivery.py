@@ -14,6 +14,7 @@ from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
 from ports.clock import Clock
 from ports.engine import EngineEvent, EngineUnavailable, EventKind, ImageEngine, OutputFile
+from ports.media import MediaProcessor
 from ports.notifier import Notice, NoticeKind, Notifier
 from ports.storage import Storage
 
@@ -34,10 +35,12 @@ class Finisher(Protocol):
 
 class Delivery:
     def __init__(self, storage: Storage, blobs: BlobStore, notifier: Notifier, catalogue: Catalogue,
-                 points: Points, clock: Clock, finishers: dict[str, Finisher]):
+                 points: Points, clock: Clock, finishers: dict[str, Finisher], media: MediaProcessor,
+                 keep_metadata: bool = False):
         self.storage, self.blobs, self.notifier = storage, blobs, notifier
         self.catalogue, self.points, self.clock = catalogue, points, clock
         self.finishers = finishers
+        self.media, self.keep_metadata = media, keep_metadata  # ComfyUI writes the workflow into its files
 
     async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
         try:
@@ -111,6 +114,9 @@ class Delivery:
         keys = []
         for number, output in enumerate(wanted):
             key = BlobKey.result(job.id, number, extension_of(output.filename))
-            await self.blobs.put(str(key), await engine.fetch(output), key.content_type)
+            data = await engine.fetch(output)
+            if not self.keep_metadata:  # the one place results are stored, so every face serves clean files
+                data = self.media.without_metadata(data)
+            await self.blobs.put(str(key), data, key.content_type)
             keys.append(str(key))
         return tuple(keys)
