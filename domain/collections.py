@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from domain.errors import DomainError, InvalidParameter
+from domain.errors import InvalidParameter, NotFound
 from domain.text import refuse_control
 from domain.visibility import Shareable, ShareAccess, Visibility
 
@@ -40,7 +40,7 @@ class Collection(Shareable):
 
     def remove(self, number: int) -> "Collection":
         if not 1 <= number <= len(self.items):
-            raise DomainError(f"There is no item {number}: '{self.name}' has items 1 to {len(self.items)}.")
+            raise NotFound(f"There is no item {number}: '{self.name}' has items 1 to {len(self.items)}.")
         return replace(self, items=self.items[: number - 1] + self.items[number:])
 
     def with_link(self, token: str, expires_at: float) -> "Collection":

@@ -58,5 +58,9 @@ class EngineRejected(DomainError):
     """The image engine refused the job; the message names the parameter or node at fault."""
 
 
+class Conflict(DomainError):
+    """It cannot be done to the thing as it stands: a name already taken, a job without a picture to work on."""
+
+
 class ConcurrentUpdate(DomainError):
     """Somebody else changed the record first; reload and try again."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import DomainError, IllegalTransition, InvalidParameter
+from domain.errors import DomainError, IllegalTransition, InvalidParameter, NotFound
 from domain.text import one_line, refuse_control
 from domain.visibility import Shareable, Visibility
 
@@ -74,7 +74,7 @@ class Dataset:
 
     def _index(self, number: int) -> int:
         if not 1 <= number <= len(self.images):
-            raise DomainError(f"There is no image {number}: dataset '{self.name}' has images 1 to {len(self.images)}.")
+            raise NotFound(f"There is no image {number}: dataset '{self.name}' has images 1 to {len(self.images)}.")
         return number - 1
 
 

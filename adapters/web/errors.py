@@ -12,6 +12,7 @@ from adapters.web.csrf import CsrfRejected
 from adapters.web.redirects import local_path
 from domain.errors import (
     ConcurrentUpdate,
+    Conflict,
     DatasetNotReady,
     DomainError,
     EngineRejected,
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 STATUS = ((TooManyAttempts, 429, "too_many_attempts"), (InvalidParameter, 400, "invalid_parameter"), (UnknownTool, 404, "unknown_tool"),
           (InsufficientPoints, 402, "insufficient_points"), (NotFound, 404, "not_found"),
           (Forbidden, 403, "forbidden"), (DatasetNotReady, 409, "dataset_not_ready"),
-          (EngineRejected, 422, "engine_rejected"), (ConcurrentUpdate, 409, "conflict"),
+          (EngineRejected, 422, "engine_rejected"), (ConcurrentUpdate, 409, "conflict"), (Conflict, 409, "conflict"),
           (DomainError, 400, "invalid"))
 
 

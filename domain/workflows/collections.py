@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from domain.blobs import BlobArea, BlobKey
 from domain.collections import Collection, CollectionItem, check_collection_name
-from domain.errors import DomainError, Forbidden, NotFound
+from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.numbers import number, whole_number
 from domain.training import Model
 from domain.visibility import Visibility
@@ -23,7 +23,7 @@ class Collections:
     async def create(self, owner: str, name: str) -> Collection:
         name = check_collection_name(name)
         if any(c.name == name and c.owner == owner for c in await self.storage.collections.visible_to(owner)):
-            raise DomainError(f"You already have a collection named '{name}'.")
+            raise Conflict(f"You already have a collection named '{name}'.")
         collection = Collection(id=self.ids.new_id(), owner=owner, name=name, created_at=self.clock.now())
         await self.storage.collections.add(collection)
         return collection

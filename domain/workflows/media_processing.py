@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.blobs import BlobKey, first_image
-from domain.errors import DomainError
+from domain.errors import Conflict, DomainError
 from domain.jobs import Job
 from domain.reply import ReplyTo
 from domain.templates import Catalogue
@@ -62,5 +62,5 @@ class MediaProcessing:
 def _first_output(job: Job) -> str:
     image = first_image(job.outputs)
     if image is None:
-        raise DomainError("That job has no image to work on.")
+        raise Conflict("That job has no image to work on.")
     return image

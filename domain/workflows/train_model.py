@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.blobs import BlobKey
-from domain.errors import DatasetNotReady, DomainError, NotFound
+from domain.errors import Conflict, DatasetNotReady, DomainError, NotFound
 from domain.jobs import Job, JobKind
 from domain.numbers import whole_number
 from domain.reply import ReplyTo
@@ -31,7 +31,7 @@ class TrainModel:
     async def create(self, owner: str, name: str) -> Dataset:
         name = check_dataset_name(name)
         if await self.storage.datasets.by_name(owner, name):
-            raise DomainError(f"You already have a dataset named '{name}'.")
+            raise Conflict(f"You already have a dataset named '{name}'.")
         dataset = Dataset(id=self.ids.new_id(), owner=owner, name=name, created_at=self.clock.now())
         await self.storage.datasets.add(dataset)
         return dataset

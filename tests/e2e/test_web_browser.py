@@ -1,13 +1,16 @@
 """End to end in real headless Chromium against the served app and the stand-in ComfyUI: sign in with a
-link code, make an image and find it in the gallery, build a dataset, train, watch progress, see the model.
+link code, make an image and find it in the gallery, build a dataset, train, watch progress, see the model;
+sign out, revoke a session from another browser, sign out everywhere, and a redirect that would leave the site.
 Each main page is saved as a screenshot under build/screenshots/."""
 from __future__ import annotations
 
 import asyncio
 import base64
 import io
+import re
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 from playwright.async_api import async_playwright, expect
@@ -191,3 +194,52 @@ async def drop_files(page, selector: str, files: list[tuple[str, bytes]]) -> Non
             zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
         }""",
         [selector, [[name, base64.b64encode(data).decode()] for name, data in files]])
+
+
+async def test_signing_out_ends_the_session_even_in_a_browser_holding_a_copy_of_its_cookie(station, browser):
+    app, _ = station
+    page, _ = await signed_in_page(app, browser, "sam", points=10)
+    thief = await browser.new_context()
+    await thief.add_cookies(await page.context.cookies())
+    stolen = await thief.new_page()
+    await stolen.goto(web_url(app) + "/gallery")
+    await expect(stolen).to_have_url(f"{web_url(app)}/gallery")
+    await page.click("header button:has-text('Sign out')")
+    await expect(page).to_have_url(f"{web_url(app)}/signin")
+    await stolen.goto(web_url(app) + "/gallery")
+    await expect(stolen).to_have_url(re.compile(r"/signin\?next=%2Fgallery$"))
+    await thief.close()
+
+
+async def test_a_session_revoked_from_another_browser_and_signing_out_everywhere(station, browser):
+    app, _ = station
+    laptop, _ = await signed_in_page(app, browser, "kim", points=10)
+    phone, _ = await signed_in_page(app, browser, "kim", points=1, viewport=PHONE)
+    laptop.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await laptop.goto(web_url(app) + "/sessions")
+    rows = laptop.locator("table.sessions tbody tr")
+    await expect(rows).to_have_count(2)
+    await expect(rows.filter(has_text="this browser")).to_have_count(1)
+    await shot(laptop, "sessions")
+    await rows.filter(has_not_text="this browser").locator("button:has-text('Sign out')").click()
+    await expect(rows).to_have_count(1)
+    await phone.goto(web_url(app) + "/make")
+    await expect(phone).to_have_url(re.compile(r"/signin\?next=%2Fmake$"))
+    await laptop.fill("#token-name", "backup script")
+    await laptop.click("button:has-text('Make a token')")
+    token = await laptop.locator("[data-new-token] input").input_value()
+    async with httpx.AsyncClient(base_url=web_url(app)) as http:
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).status_code == 200
+        await laptop.click("button:has-text('Sign out everywhere')")
+        await expect(laptop).to_have_url(f"{web_url(app)}/signin")
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).status_code == 401
+    await laptop.goto(web_url(app) + "/sessions")
+    await expect(laptop).to_have_url(re.compile(r"/signin\?next=%2Fsessions$"))
+
+
+async def test_a_next_that_leads_off_the_site_lands_on_the_home_page(station, browser):
+    app, _ = station
+    page, _ = await signed_in_page(app, browser, "lee", points=1)
+    for target in ("%2F%09%2Fevil.example%2F", "%2F%5Cevil.example%2F", "%2F%2Fevil.example%2F"):
+        await page.goto(f"{web_url(app)}/signin?next={target}")
+        await expect(page).to_have_url(f"{web_url(app)}/make")

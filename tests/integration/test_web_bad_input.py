@@ -155,11 +155,12 @@ async def test_dataset_rules_come_back_as_clear_errors(web):
     answer = await client.post("/api/v1/datasets", headers=auth, json={"name": "two words"})
     assert answer.status_code == 400 and "dataset name" in (await error_of(answer))["message"]
     await client.post("/api/v1/datasets", headers=auth, json={"name": "cat"})
-    for method, path, body in (("PUT", "trigger", {"trigger": "has space"}),
-                               ("PUT", "images/1/caption", {"caption": "x"}), ("DELETE", "images/9", None)):
+    for method, path, body, status, words in (("PUT", "trigger", {"trigger": "has space"}, 400, "trigger word"),
+                                              ("PUT", "images/1/caption", {"caption": "x"}, 404, "no image 1"),
+                                              ("DELETE", "images/9", None, 404, "no image 9")):
         answer = await client.open(f"/api/v1/datasets/cat/{path}", method=method, headers=auth,
                                    **({"json": body} if body else {}))
-        assert answer.status_code == 400, path
+        assert answer.status_code == status and words in (await error_of(answer))["message"], path
     answer = await client.post("/api/v1/datasets/cat/runs", headers=auth, json={})
     error = await error_of(answer)
     assert answer.status_code == 409 and any("at least 4" in p for p in error["problems"])

@@ -112,7 +112,9 @@ async def test_each_tools_parameters_are_typed_from_its_manifest(web):
     schemas = (await openapi_of(web))["components"]["schemas"]
     params = schemas["Params_txt2img"]
     assert params["required"] == ["prompt"] and params["additionalProperties"] is False
-    assert params["properties"]["steps"] == {"description": "Sampling steps: more is slower and finer.",
-                                             "type": "integer", "minimum": 1, "maximum": 100}
-    assert params["properties"]["sampler"]["enum"][0] == "euler"
+    assert params["properties"]["steps"] == {"anyOf": [{"description": "Sampling steps: more is slower and finer.",
+                                                        "type": "integer", "minimum": 1, "maximum": 100},
+                                                       {"type": "null"}]}  # optional: null means the default
+    assert params["properties"]["sampler"]["anyOf"][0]["enum"][0] == "euler"
+    assert params["properties"]["prompt"]["minLength"] == 1
     assert "Params_train_lora" not in schemas

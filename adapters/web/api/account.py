@@ -38,7 +38,7 @@ async def settings():
 
 @blueprint.patch("/settings")
 async def change():
-    await web().station.settings.change(signed_in_id(), mapping(await json_body(), "values"))
+    await web().station.settings.change(signed_in_id(), mapping(await json_body(), "values", required=True))
     return await settings()
 
 

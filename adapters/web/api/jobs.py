@@ -68,7 +68,7 @@ async def cancel(job_id: str):
     return jsonify(present.job(await jobs.get(signed_in_id(), job_id)))
 
 
-@blueprint.post("/jobs/<job_id>/<action>")
+@blueprint.post("/jobs/<job_id>/<any(reroll, vary, upscale):action>")
 async def follow_up(job_id: str, action: str):
     station, user_id = web().station, signed_in_id()
     made = await station.follow_ups.run(user_id, job_id, action, origin(user_id))

@@ -5,7 +5,10 @@ from quart import Blueprint, jsonify
 
 from adapters.web.context import web
 from domain.catalogue import SEED_MAX, ParamSpec, ToolSpec
+from domain.credentials import MAX_TOKEN_DAYS
 from domain.jobs import JobState
+from domain.settings import settable_params
+from domain.workflows.collections import MAX_LINK_DAYS
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -20,6 +23,14 @@ def obj(required: tuple[str, ...] = (), /, **properties) -> dict:
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 NULL_STR = {"type": ["string", "null"]}
+# Text holds no control character but tab and line breaks (domain/text.py); a name none at all.
+TEXT_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+COLLECTION_NAME = {"type": "string", "pattern": "^(?=[\\w\\- ]{1,60}$) *[\\w-][\\w\\- ]*$"}
+DATASET_NAME = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"}
+TRIGGER = {"type": "string", "pattern": "^[A-Za-z0-9_-]{2,40}$"}
+TOKEN_NAME = {"type": "string", "minLength": 1, "maxLength": 60}
+TOKEN_LIFE = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_TOKEN_DAYS}
+LINK_DAYS = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_LINK_DAYS}
 MAP = {"type": "object", "additionalProperties": True}
 SCHEMAS = {
     "Error": obj(("error",), error=obj(("status", "code", "message"), status=INT, code=STR, message=STR,
@@ -59,13 +70,14 @@ SCHEMAS = {
 ERRORS = {"400": "Malformed request or a parameter out of bounds", "401": "Not signed in",
           "402": "Not enough points", "403": "Visible but not yours to change", "404": "Not found, or not yours",
           "409": "Not ready, or changed meanwhile", "413": "Upload too large", "422": "The worker refused the job",
-          "429": "Too many attempts: wait Retry-After seconds"}
+          "429": "Too many attempts: wait Retry-After seconds", "503": "The station's storage is full"}
 
 
 def param_schema(spec: ParamSpec) -> dict:
     base = {"description": spec.description} if spec.description else {}
     if spec.type == "text":
-        return {**base, "type": "string", "maxLength": spec.max_length}
+        return {**base, "type": "string", "maxLength": spec.max_length, "pattern": TEXT_CHARACTERS,
+                **({"minLength": 1} if spec.required else {})}
     if spec.type in ("int", "float"):
         bounds = {k: v for k, v in (("minimum", spec.min), ("maximum", spec.max)) if v is not None}
         return {**base, "type": "integer" if spec.type == "int" else "number", **bounds}
@@ -74,25 +86,45 @@ def param_schema(spec: ParamSpec) -> dict:
     if spec.type == "choice":
         return {**base, "type": "string", "enum": list(spec.choices)}
     if spec.type == "image":
-        return {**base, "type": "string", "description": f"{spec.description} A key from POST /uploads or a result."}
+        return {**base, "type": "string", "minLength": 1,
+                "description": f"{spec.description} A key from POST /uploads or a result."}
     return {**base, "type": "string"}
+
+
+def optional(schema: dict, spec: ParamSpec) -> dict:
+    """A parameter that may be left out may also be null: the manifest's default (or the user's) is used."""
+    return schema if spec.required else {"anyOf": [schema, {"type": "null"}]}
 
 
 def tool_params(spec: ToolSpec) -> dict:
     required = tuple(p.name for p in spec.params if p.required)
-    return {**obj(required, **{p.name: param_schema(p) for p in spec.params}), "additionalProperties": False}
+    return {**obj(required, **{p.name: optional(param_schema(p), p) for p in spec.params}),
+            "additionalProperties": False}
 
 
-def op(summary: str, ok: str | None, body: dict | None = None, status: str = "200", errors=("400", "401", "404"),
+def setting_values(tools: list[ToolSpec]) -> dict:
+    """What PATCH /settings takes: a default for any settable parameter (null is refused there)."""
+    settable = {name: {"allOf": [param_schema(spec) for spec in specs]} if len(specs) > 1 else param_schema(specs[0])
+                for name, specs in settable_params(tools).items()}  # within the bounds of every tool using it
+    return {"type": "object", "properties": settable, "additionalProperties": False}
+
+
+# Any operation: a malformed request, not signed in, not found or not yours, storage full.
+BASE_ERRORS = ("400", "401", "404", "503")
+
+
+def op(summary: str, ok: str | None, body: dict | None = None, status: str = "200", errors: tuple[str, ...] = (),
        query: tuple[tuple[str, dict], ...] = (), multipart: dict | None = None) -> dict:
-    operation = {"summary": summary, "responses": {
-        status: {"description": "OK"} | ({"content": {"application/json": {"schema": ref(ok)}}} if ok else {}),
-        **{code: {"description": ERRORS[code], "content": {"application/json": {"schema": ref("Error")}}}
-           for code in errors}}}
-    if body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    if multipart is not None:
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": multipart}}}
+    """One operation: its answer, every error it can give (each as an Error), its body and query parameters."""
+    codes = set(BASE_ERRORS) | set(errors) | ({"413"} if body is not None or multipart is not None else set())
+    answer = {"description": "Done"} if status == "204" else {"description": "OK"} | (
+        {"content": {"application/json": {"schema": ref(ok)}}} if ok else {})
+    operation: dict = {"summary": summary, "responses": {
+        status: answer, **{code: {"description": ERRORS[code], "content": {"application/json": {"schema": ref("Error")}}}
+                           for code in sorted(codes)}}}
+    for kind, schema in (("application/json", body), ("multipart/form-data", multipart)):
+        if schema is not None:  # a body without required fields may be left out
+            operation["requestBody"] = {"required": bool(schema.get("required")), "content": {kind: {"schema": schema}}}
     if query:
         operation["parameters"] = [{"name": n, "in": "query", "required": False, "schema": s} for n, s in query]
     return operation
@@ -109,30 +141,31 @@ def routes(tools: list[ToolSpec]) -> dict:
         "/tools/{tool}": {"get": op("One tool", "Tool")},
         "/jobs": {"get": op("My jobs, newest first (the gallery: state=succeeded)", "JobPage", query=(
             ("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
-            ("offset", {"type": "integer", "minimum": 0, "default": 0}),
+            ("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000, "default": 0}),
             ("state", {"type": "string", "enum": [s.value for s in JobState]})), errors=("400", "401"))},
         "/jobs/{job_id}": {"get": op("One of my jobs", "Job")},
-        "/jobs/{job_id}/events": {"get": {**op("Server-Sent Events: the job as JSON on every change", None),
-                                          "responses": {"200": {"description": "text/event-stream of 'job' events"}}}},
+        "/jobs/{job_id}/events": {"get": op("Server-Sent Events: the job as JSON on every change", None) | {
+            "responses": {**op("", None)["responses"], "200": {"description": "'job' events until the job ends",
+                                                                 "content": {"text/event-stream": {"schema": ref("Job")}}}}}},
         "/jobs/{job_id}/cancel": {"post": op("Cancel a queued or running job; paid points come back", "Job")},
-        **{f"/jobs/{{job_id}}/{a}": {"post": op(s, "Job", status="201", errors=("400", "401", "402", "404"))}
+        **{f"/jobs/{{job_id}}/{a}": {"post": op(s, "Job", status="201", errors=("402", "409", "422"))}
            for a, s in (("reroll", "The same again with a new seed"), ("vary", "A variation of the result"),
                         ("upscale", "Upscale the result"))},
         "/uploads": {"post": op("Store a picture for an image-taking tool", "Upload", status="201",
                                 errors=("400", "401", "413"), multipart=obj(("image",), image={
                                     "type": "string", "format": "binary"}))},
         "/datasets": {"get": op("My datasets", None, errors=("401",)),
-                      "post": op("Create a dataset", "Dataset", _name_body("name"), status="201")},
+                      "post": op("Create a dataset", "Dataset", obj(("name",), name=DATASET_NAME), status="201",
+                                 errors=("409",))},
         "/datasets/{name}": {"get": op("A dataset with what still keeps it from training", "Dataset"),
-                             "delete": {**op("Delete a dataset", None), "responses": {
-                                 "204": {"description": "Deleted"}}}},
+                             "delete": op("Delete a dataset", None, status="204")},
         "/datasets/{name}/images": {"post": op("Add pictures", "Dataset", status="201", errors=("400", "401", "404",
                                                                                                 "413"),
-                                               multipart=obj(("images",), images={"type": "array", "items": {
+                                               multipart=obj(("images",), images={"type": "array", "minItems": 1, "items": {
                                                    "type": "string", "format": "binary"}}, caption=STR))},
         "/datasets/{name}/images/{number}": {"delete": op("Remove picture N", "Dataset")},
         "/datasets/{name}/images/{number}/caption": {"put": op("Caption picture N", "Dataset", _name_body("caption"))},
-        "/datasets/{name}/trigger": {"put": op("Set the trigger word", "Dataset", _name_body("trigger"))},
+        "/datasets/{name}/trigger": {"put": op("Set the trigger word", "Dataset", obj(("trigger",), trigger=TRIGGER))},
         "/datasets/{name}/quote": {"post": op("The price of training it", "Quote", obj(params=MAP),
                                               errors=("400", "401", "404", "409"))},
         "/datasets/{name}/runs": {"post": op("A quoted, unpaid training run", "Run", obj(params=MAP), status="201",
@@ -151,10 +184,10 @@ def routes(tools: list[ToolSpec]) -> dict:
         "/models/{model_id}/visibility": {"put": op("private, shared or public", "Model", _name_body("visibility"),
                                                     errors=("400", "401", "403", "404"))},
         "/collections": {"get": op("Collections I own or that are shared with me", None, errors=("401",)),
-                         "post": op("Create a collection", "Collection", _name_body("name"), status="201")},
+                         "post": op("Create a collection", "Collection", obj(("name",), name=COLLECTION_NAME),
+                                    status="201", errors=("409",))},
         "/collections/{collection_id}": {"get": op("A collection", "Collection"),
-                                         "delete": {**op("Delete a collection", None), "responses": {
-                                             "204": {"description": "Deleted"}}}},
+                                         "delete": op("Delete a collection", None, status="204")},
         "/collections/{collection_id}/items": {"post": op("Add a result image or a model", "Collection", obj(
             ("kind", "ref"), kind={"type": "string", "enum": ["image", "model"]}, ref=STR), status="201",
             errors=("400", "401", "403", "404"))},
@@ -165,25 +198,25 @@ def routes(tools: list[ToolSpec]) -> dict:
         "/collections/{collection_id}/shares/{user_id}": {"delete": op("Stop sharing", "Collection",
                                                                        errors=("401", "403", "404"))},
         "/collections/{collection_id}/link": {"post": op("A link anyone can open, for some days", "Collection",
-                                                         obj(days=NUM), errors=("400", "401", "403", "404"))},
+                                                         obj(days=LINK_DAYS), errors=("400", "401", "403", "404"))},
         "/collections/{collection_id}/visibility": {"put": op("private, shared, link or public", "Collection",
                                                               _name_body("visibility"), errors=("400", "401", "403",
                                                                                                 "404"))},
         "/points": {"get": op("Balance and ledger history, newest first", "Points", errors=("400", "401"), query=(
             ("limit", {"type": "integer", "minimum": 1, "maximum": 200}), ("before", NUM)))},
         "/settings": {"get": op("My defaults for generation parameters", "Settings", errors=("401",)),
-                      "patch": op("Change defaults", "Settings", obj(("values",), values=MAP), errors=("400", "401")),
+                      "patch": op("Change defaults", "Settings", obj(("values",), values=setting_values(tools))),
                       "delete": op("Reset defaults (all, or each ?name=)", "Settings", errors=("401",))},
         "/sessions": {"get": op("My sessions and API tokens (current: the one sending this)", "Sessions",
                                 errors=("401",)),
-                      "delete": {**op("Sign out everywhere: every session and token, this one too", None,
-                                      errors=("401",)), "responses": {"204": {"description": "Signed out"}}}},
-        "/sessions/{session_id}": {"delete": {**op("End a session or revoke a token", None), "responses": {
-            "204": {"description": "Revoked"}}}},
+                      "delete": op("Sign out everywhere: every session and token, this one too", None,
+                                   status="204")},
+        "/sessions/{session_id}": {"delete": op("End a session or revoke a token", None, status="204")},
         "/tokens": {"post": op("Make a named API token (shown once); days defaults to the station's", "NewToken",
-                               obj(("name",), name=STR, days=NUM), status="201", errors=("400", "401", "429"))},
+                               obj(("name",), name=TOKEN_NAME, days=TOKEN_LIFE), status="201",
+                               errors=("400", "401", "429"))},
         "/link-code": {"post": op("A one-time code: send /link CODE to a bot to join that chat account", "LinkCode",
-                                  status="201", errors=("401",))},
+                                  status="201", errors=("429",))},
     }
     for spec in tools:
         if spec.kind == "training":
@@ -191,7 +224,7 @@ def routes(tools: list[ToolSpec]) -> dict:
         body = obj(("params",) if any(p.required for p in spec.params) else (), params=ref(f"Params_{spec.name}"))
         paths[f"/tools/{spec.name}/quote"] = {"post": op(f"Price of /{spec.name}: {spec.title}", "Quote", body)}
         job_body = {**body, "properties": {**body["properties"], "request_key": {
-            "type": "string", "description": "Send the same key again and get the same job, charged once."}}}
+            "type": ["string", "null"], "description": "Send the same key again and get the same job, charged once."}}}
         paths[f"/tools/{spec.name}/jobs"] = {"post": op(f"Run /{spec.name}: {spec.description}", "Job", job_body,
                                                         status="201", errors=("400", "401", "402", "404", "422"))}
     for path, methods in paths.items():
@@ -209,7 +242,8 @@ def document(tools: list[ToolSpec]) -> dict:
         "openapi": "3.1.0",
         "info": {"title": "StationThis API", "version": "1",
                  "description": "Make images, train LoRA models and manage points. Authenticate with "
-                                "'Authorization: Bearer TOKEN' (an operator runs: stationthis web token IDENTITY)."},
+                                "'Authorization: Bearer TOKEN' (make one under Sessions on the web, or "
+                                "an operator runs: stationthis web token create IDENTITY)."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},

@@ -110,7 +110,7 @@ async def run(run_id: str):
     return jsonify(present.run(*await web().station.training.run(signed_in_id(), run_id)))
 
 
-@blueprint.post("/runs/<run_id>/<action>")
+@blueprint.post("/runs/<run_id>/<any(confirm, discard, cancel):action>")
 async def act(run_id: str, action: str):
     training, user_id = web().station.training, signed_in_id()
     if action == "confirm":
