@@ -62,7 +62,8 @@ async def token_create(config, args) -> int:
     async with opened(config) as container:
         user = await container.use_cases.accounts().existing(args.identity)
         made, secret = await container.use_cases.credentials().create_token(user.id, args.name, args.days)
-    print(f"API token '{made.name}' ({made.id}) for {args.identity}, valid until {_when(made.expires_at)}; "
+    print(f"{args.identity} ({user.id})")
+    print(f"API token '{made.name}' (id {made.id}), valid until {_when(made.expires_at)}; "
           "send it as 'Authorization: Bearer TOKEN':")
     print(secret)
     return 0

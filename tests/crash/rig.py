@@ -51,7 +51,7 @@ class CrashRig:
     def prepare(self, points: int = 100_000) -> None:
         for identity in self.identities:
             self.cli("points", "grant", identity, str(points))
-            lines = self.cli("web", "token", identity).stdout.strip().splitlines()
+            lines = self.cli("web", "token", "create", identity).stdout.strip().splitlines()
             self.users[identity] = (lines[0].split("(")[1].split(")")[0], lines[-1])
 
     def start(self, crash_at: str | None = None) -> None:

@@ -51,7 +51,8 @@ class LiveStation:
 @bounded(120)
 async def test_a_backup_taken_while_writes_go_on_is_one_consistent_moment_and_restores(tmp_path):
     data, dest = tmp_path / "var", tmp_path / "backups" / "monday"
-    assert cli(data, "web", "token", "web:alice").returncode == 0  # makes the web secret key
+    assert cli(data, "web", "create-user", "alice").returncode == 0
+    assert cli(data, "web", "token", "create", "web:alice").returncode == 0  # makes the web secret key
     async with LiveStation(data) as live:
         await live.grant(4000, LONG_REASON)
         blobs = live.container.infra.blobs()

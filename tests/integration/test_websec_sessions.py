@@ -153,11 +153,11 @@ async def test_the_cli_creates_lists_and_revokes_tokens(web, tmp_path, monkeypat
     monkeypatch.setenv("STATIONTHIS_ENV_FILE", str(tmp_path / "no.env"))
     await web.user("carol")
     code, made = await cli("web", "token", "create", "web:carol", "--name", "cron job", "--days", "30")
-    assert code == 0 and "'cron job'" in made[0]
+    assert code == 0 and made[0].startswith("web:carol (") and "'cron job'" in made[1]
     auth = {"Authorization": f"Bearer {made[-1]}"}
     assert (await web.quart.test_client().get("/api/v1/me", headers=auth)).status_code == 200
     code, listed = await cli("web", "token", "list", "web:carol")
-    token_id = made[0].split("(")[1].split(")")[0]
+    token_id = made[1].split("(id ")[1].split(")")[0]
     assert code == 0 and any(line.startswith(token_id) and "cron job" in line for line in listed)
     code, revoked = await cli("web", "token", "revoke", "web:carol", token_id)
     assert code == 0 and "revoked token 'cron job'" in revoked[0]
