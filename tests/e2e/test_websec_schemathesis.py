@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 from collections import Counter
 from pathlib import Path
 
-import httpx
 import pytest
 
+from bench.web import free_port, wait_until_up
 from bootstrap.commands import opened
 from bootstrap.config import load_config
 from tests.standins.comfyui.standin import ComfyUIStandin
@@ -28,12 +27,6 @@ SEMANTIC = {"ST201", "ST202"}
 EXCLUDED = ("DELETE /sessions", "DELETE /sessions/{session_id}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def bearer_token(env: dict) -> str:
     async with opened(load_config(env=env, dotenv=False)) as container:
         station = container.use_cases.station()
@@ -41,19 +34,6 @@ async def bearer_token(env: dict) -> str:
         await station.points.grant(user.id, 1_000_000)
         _, token = await station.credentials.create_token(user.id, "schemathesis")
     return token
-
-
-async def until_up(url: str, server: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(300):
-            assert server.returncode is None, "stationthis run exited"
-            try:
-                if (await http.get(f"{url}/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError("stationthis run did not come up")
 
 
 def where(output: str, codes: set[str]) -> str:
@@ -75,7 +55,7 @@ async def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_docu
             sys.executable, "-m", "bootstrap", "run", cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE, env={**os.environ, **env, "STATIONTHIS_ENV_FILE": os.devnull})
         try:
-            await until_up(url, server)
+            await wait_until_up(url, server)
             fuzz = await asyncio.create_subprocess_exec(
                 SCHEMATHESIS, "run", f"{url}/api/v1/openapi.json", "--header", f"Authorization: Bearer {token}",
                 "--checks", "all", "--max-examples", "10", "--max-time", str(MAX_SECONDS), "--seed", "1",

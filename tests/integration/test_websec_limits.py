@@ -49,12 +49,16 @@ async def test_sign_in_codes_are_limited_per_client_address_and_the_right_code_d
     assert (await sign_in_attempt(url, "198.51.100.2", good.code)).status_code == 302  # another address
 
 
-async def test_token_creation_is_limited_per_user(served):
-    app, url = served
+async def api_client(app, url: str) -> httpx.AsyncClient:
+    """An HTTP client with alice's API token (making it is her first token attempt of the minute)."""
     station = app.container.use_cases.station()
     user = await station.accounts.user_for("web:alice")
     _, token = await station.credentials.create_token(user.id, "first")
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+    return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
+
+
+async def test_token_creation_is_limited_per_user(served):
+    async with await api_client(*served) as http:
         answers = [await http.post("/api/v1/tokens", json={"name": f"t{n}"},
                                    headers={"X-Forwarded-For": f"192.0.2.{n}"}) for n in range(ALLOWED)]
         assert [a.status_code for a in answers] == [201] * (ALLOWED - 1) + [429]
@@ -65,13 +69,10 @@ async def test_token_creation_is_limited_per_user(served):
 
 async def test_link_codes_are_limited_per_user_on_the_web_and_per_identity_in_chat(served):
     app, url = served
-    station = app.container.use_cases.station()
-    user = await station.accounts.user_for("web:alice")
-    _, token = await station.credentials.create_token(user.id, "script")
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+    async with await api_client(app, url) as http:
         statuses = [(await http.post("/api/v1/link-code")).status_code for _ in range(ALLOWED + 1)]
     assert statuses == [201] * ALLOWED + [429]
-    kit = ChatCommands(station, url)
+    kit = ChatCommands(app.container.use_cases.station(), url)
 
     async def link(code: str) -> str:
         replies = await kit.handle(ChatRequest(identity="telegram:77", display_name="Bo", command="link", text=code,
