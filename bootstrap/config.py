@@ -47,6 +47,8 @@ class Config:
     queue_timeout: float = 600.0
     refuse_without_worker: bool = False
     max_upload_bytes: int = 20_000_000
+    max_jobs_per_user: int = 4
+    points_help: str | None = None
     max_pixels: int = 50_000_000
     extra: dict = field(default_factory=dict)
     unknown_settings: tuple[str, ...] = ()
@@ -110,6 +112,8 @@ def load_config(env: dict | None = None, dotenv: bool = True) -> Config:
         queue_timeout=read.seconds("STATIONTHIS_QUEUE_TIMEOUT", 600, zero_allowed=False),
         refuse_without_worker=read.choice("STATIONTHIS_WHEN_NO_WORKER", "accept", ("accept", "refuse")) == "refuse",
         max_upload_bytes=read.whole("STATIONTHIS_MAX_UPLOAD_BYTES", 20_000_000, 1024, 2**31),
+        max_jobs_per_user=read.whole("STATIONTHIS_MAX_JOBS_PER_USER", 4, 1, 10_000),
+        points_help=read.text("STATIONTHIS_POINTS_HELP"),
         unknown_settings=read.unknown(),
     )
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.chat.connections import PlatformConnections
 from adapters.chat.notifier_router import NotifierRouter
 from adapters.chat.webhooks import WebhookRoutes
 from adapters.system.clock import SystemClock
@@ -18,6 +19,7 @@ from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
 from domain.workflows.admission import Admission
 from domain.workflows.audit import MoneyAudit
+from domain.workflows.checkout import Checkout
 from domain.workflows.collections import Collections
 from domain.workflows.credentials import Credentials
 from domain.workflows.delivery import Delivery
@@ -104,6 +106,7 @@ class Infrastructure(containers.DeclarativeContainer):
                                   config.provided.comfyui_secret)
     catalogue = providers.Singleton(_templates, config.provided.templates_dirs)
     notifier = providers.Singleton(NotifierRouter)
+    connections = providers.Singleton(PlatformConnections)  # each started bot adds how to tell it is connected
     webhooks = providers.Singleton(WebhookRoutes)  # the web serves them; chat platforms add theirs
 
 
@@ -119,7 +122,8 @@ class UseCases(containers.DeclarativeContainer):
                                         progress_interval=config.provided.progress_interval,
                                         instance=config.provided.instance,
                                         queue_timeout=config.provided.queue_timeout,
-                                        refuse_without_worker=config.provided.refuse_without_worker)
+                                        refuse_without_worker=config.provided.refuse_without_worker,
+                                        max_jobs_per_user=config.provided.max_jobs_per_user)
     pool = providers.Singleton(WorkerPool, infra.engines, runner_config)
     lora_delivery = providers.Singleton(LoraDelivery, infra.storage, infra.blobs)
     finishers = providers.Dict(
@@ -142,18 +146,19 @@ class UseCases(containers.DeclarativeContainer):
     make_image = providers.Singleton(MakeImage, infra.storage, infra.blobs, infra.media, infra.catalogue, points,
                                      admission, runner, infra.clock, infra.ids)
     jobs = providers.Singleton(Jobs, infra.storage, make_image, runner)
-    media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.catalogue, make_image, infra.ids)
+    media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.ids)
     training = providers.Singleton(TrainModel, infra.storage, infra.blobs, infra.media, infra.catalogue, make_image,
                                    jobs, infra.clock, infra.ids, providers.Singleton(DatasetRules))
     models = providers.Singleton(Models, infra.storage, sharing, infra.clock)
     settings = providers.Singleton(Settings, infra.storage, infra.catalogue)
-    follow_ups = providers.Singleton(FollowUps, infra.catalogue, make_image, media)
+    follow_ups = providers.Singleton(FollowUps, infra.catalogue, make_image)
+    checkout = providers.Singleton(Checkout, infra.storage, make_image, follow_ups, settings, infra.clock)
     workers = providers.Singleton(Workers, runner, infra.clock)
     access = providers.Singleton(Access, infra.storage, infra.blobs, collections, models)
-    monitoring = providers.Singleton(Monitoring, infra.storage, workers)
+    monitoring = providers.Singleton(Monitoring, infra.storage, workers, infra.connections)
     station = providers.Singleton(Station, infra.catalogue, accounts, points, make_image, media, training,
-                                  collections, models, settings, jobs, follow_ups, workers, access, monitoring,
-                                  credentials)
+                                  collections, models, settings, jobs, follow_ups, checkout, workers, access,
+                                  monitoring, credentials)
 
 
 class Application(containers.DeclarativeContainer):

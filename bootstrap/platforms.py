@@ -25,9 +25,10 @@ class Platforms(containers.DeclarativeContainer):
     config: providers.Dependency[Any] = providers.Dependency()
     infra = providers.DependenciesContainer()
     use_cases = providers.DependenciesContainer()
-    chat_kit = providers.Singleton(ChatCommands, use_cases.station, config.provided.web_public_url)
+    chat_kit = providers.Singleton(ChatCommands, use_cases.station, config.provided.web_public_url,
+                                   config.provided.points_help)
     telegram_name = providers.Coroutine(telegram_bot_name, config)
     web = providers.Resource(web_interface, config, use_cases.station, infra.notifier, infra.webhooks, telegram_name)
     telegram = providers.Resource(telegram_bot, config, chat_kit, infra.media, infra.notifier, infra.webhooks,
-                                  infra.storage.provided.status_messages)
-    discord = providers.Resource(discord_bot, config, chat_kit, infra.media, infra.notifier)
+                                  infra.storage.provided.status_messages, infra.connections)
+    discord = providers.Resource(discord_bot, config, chat_kit, infra.media, infra.notifier, infra.connections)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from adapters.chat.commands import ChatCommands
+from adapters.chat.connections import PlatformConnections
 from adapters.chat.notifier_router import NotifierRouter
 from adapters.chat.webhooks import WebhookRoutes
 from bootstrap.config import Config
@@ -44,7 +45,8 @@ def protect_logs(token: str) -> None:
 
 
 async def telegram_bot(config: Config, kit: ChatCommands, media: MediaProcessor, router: NotifierRouter,
-                       webhooks: WebhookRoutes, status_messages: StatusMessages) -> AsyncIterator[object]:
+                       webhooks: WebhookRoutes, status_messages: StatusMessages,
+                       connections: PlatformConnections) -> AsyncIterator[object]:
     from adapters.telegram.bot import TelegramBot
 
     token = config.telegram_token or ""
@@ -55,9 +57,11 @@ async def telegram_bot(config: Config, kit: ChatCommands, media: MediaProcessor,
                       webhook_secret=webhook_secret(config) if config.telegram_webhook_url else None)
     router.register("telegram", bot.notifier)
     await bot.start()  # a failed start stops what it began, then raises
+    connections.add("telegram", bot.connected)
     try:
         yield bot
     finally:
+        connections.remove("telegram")
         await bot.stop()
 
 

@@ -1,8 +1,9 @@
 """The command catalogue: every action's parameters, parsed and validated once for all platforms."""
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,9 +31,19 @@ class ToolKind(StrEnum):
     TRAINING = "training"
 
 
+class FollowUp(StrEnum):
+    """What a finished job's result offers to do next (declared per template); RETRY is what a failed one offers."""
+
+    REROLL = "reroll"  # the same request with a new seed
+    VARY = "vary"  # img2img of the result with its prompt
+    UPSCALE = "upscale"  # the result made larger
+    RETRY = "retry"  # a failed or cancelled job asked for again, exactly as it was
+
+
 PARAM_TYPES = tuple(t.value for t in ParamType)
 SEED_MAX = 2**32 - 1
 TEXT_MAX = 2000
+NEAR_MISS = 0.8  # how alike an unknown key=value name must be to a parameter's to be taken for a typo of it
 _KEY_VALUE = re.compile(r'(?<!\S)([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|\'([^\']*)\'|(\S+))')
 
 
@@ -138,6 +149,7 @@ class ToolSpec:
     kind: ToolKind
     params: tuple[ParamSpec, ...]
     price: PriceRule = field(default_factory=lambda: PriceRule(base=0))
+    follow_ups: tuple[FollowUp, ...] = ()  # what its results offer (RETRY is offered by failed jobs of any kind)
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -159,6 +171,11 @@ class ToolSpec:
     def image_param(self) -> ParamSpec | None:
         return next((p for p in self.params if p.type == "image"), None)
 
+    def usual_price(self, settings: dict[str, object]) -> int:
+        """The price with the user's settings and the defaults for the rest (a job's own values may differ)."""
+        values = {p.name: settings[p.name] if p.settable and p.name in settings else p.default for p in self.params}
+        return self.price.quote(values)
+
     def validate(self, raw: dict[str, object], defaults: dict[str, object] | None = None) -> dict[str, object]:
         """Typed values for every parameter: given ones checked, the rest from `defaults` then the manifest."""
         for name in raw:
@@ -176,13 +193,21 @@ class ToolSpec:
         return values
 
 
-def parse_arguments(text: str) -> tuple[str, dict[str, str]]:
-    """Split chat text into free text and key=value pairs (values may be quoted)."""
+def parse_arguments(text: str, known: Collection[str] | None = None) -> tuple[str, dict[str, str]]:
+    """Split chat text into free text and key=value pairs (values may be quoted: negative="dark, blurry"). With
+    `known`, only those names are parameters and any other word with '=' stays in the text ("e=mc2"), unless it
+    is one letter or two away from a known name, which is refused as a likely typo."""
     pairs: dict[str, str] = {}
 
     def take(match: re.Match[str]) -> str:
-        value = next(g for g in match.groups()[2:] if g is not None)
-        pairs[match.group(1).lower()] = value
+        name = match.group(1).lower()
+        if known is not None and name not in known:
+            near = difflib.get_close_matches(name, list(known), n=1, cutoff=NEAR_MISS)
+            if near:
+                raise InvalidParameter(name, f"is not a parameter; did you mean {near[0]}=…? Other words with "
+                                             "'=' stay part of the text.")
+            return match.group(0)
+        pairs[name] = next(g for g in match.groups()[2:] if g is not None)
         return " "
 
     free = _KEY_VALUE.sub(take, text or "")

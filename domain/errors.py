@@ -64,3 +64,10 @@ class Conflict(DomainError):
 
 class ConcurrentUpdate(DomainError):
     """Somebody else changed the record first; reload and try again."""
+
+
+class AccountBusy(DomainError):
+    def __init__(self, unfinished: int):
+        super().__init__(f"This account still has {unfinished} job{'s' if unfinished != 1 else ''} running or "
+                         "waiting: let them finish (or /cancel them), then send a link code again.")
+        self.unfinished = unfinished

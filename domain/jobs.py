@@ -42,7 +42,8 @@ class Progress:
     percent: float = 0.0
     step: int = 0
     total: int = 0
-    message: str = ""
+    message: str = ""  # plain words from the domain ("resumed after a restart"), never a worker's own text
+    seconds_left: float | None = None  # estimated from the measured step rate
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Job:
     progress: Progress = field(default_factory=Progress)
     worker: str | None = None
     outputs: tuple[str, ...] = ()
-    error: str | None = None
+    error: str | None = None  # plain words for the user; the technical details went to the log
+    failure: str | None = None  # a domain.wording.Failure: why it ended without a result
     paid: bool = False
     refunded: bool = False
     parent_id: str | None = None

@@ -1,13 +1,21 @@
 """Per-user defaults for generation parameters, checked against every tool that takes them."""
 from __future__ import annotations
 
-from domain.catalogue import ParamSpec, ToolKind, ToolSpec
+from domain.catalogue import ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import InvalidParameter
+from domain.quotes import CONFIRM_ABOVE, DEFAULT_CONFIRM_ABOVE
+
+# Settings of the station's own, beside the tools' parameters.
+STATION_SETTINGS = (
+    ParamSpec(CONFIRM_ABOVE, ParamType.INT, "Ask before work that costs more than this many points (0: always ask)",
+              default=DEFAULT_CONFIRM_ABOVE, min=0, max=1_000_000),
+)
 
 
 def settable_params(tools: list[ToolSpec]) -> dict[str, list[ParamSpec]]:
-    """Each settable parameter name with every image tool's spec declaring it (training takes no defaults)."""
-    found: dict[str, list[ParamSpec]] = {}
+    """Each setting with every spec declaring it: the station's own, then the image tools' parameters (training
+    takes no defaults)."""
+    found: dict[str, list[ParamSpec]] = {spec.name: [spec] for spec in STATION_SETTINGS}
     for tool in (t for t in tools if t.kind != ToolKind.TRAINING):
         for spec in tool.params:
             if spec.settable:

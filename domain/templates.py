@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.catalogue import PARAM_TYPES, ParamSpec, ParamType, ToolKind, ToolSpec
+from domain.catalogue import PARAM_TYPES, FollowUp, ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import DomainError, UnknownTool
 from domain.limits import Limits, limits_from_manifest
 from domain.pricing import PriceRule
@@ -124,12 +124,33 @@ def template_from_documents(name: str, manifest: dict[str, Any], workflow: dict[
     spec = ToolSpec(
         name=name, title=manifest.get("title", name), description=manifest.get("description", "")[:100],
         kind=ToolKind(kind), params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), names),
+        follow_ups=_follow_ups(name, ToolKind(kind), manifest.get("follow_ups"), params),
     )
     return Template(
         spec=spec, workflow=workflow, targets=targets, outputs=tuple(str(o) for o in manifest.get("outputs", [])),
         bypass=bypass, lora_file=LoraFile(str(lora["node"]), lora["steps_param"]) if lora else None,
         limits=limits_from_manifest(manifest.get("limits", {}), kind, names, name),
     )
+
+
+def _follow_ups(name: str, kind: ToolKind, declared: Any, params: list[ParamSpec]) -> tuple[FollowUp, ...]:
+    """What the tool's results offer: declared (`follow_ups = ["reroll", "vary", "upscale"]`), else by kind;
+    each must make sense: a reroll needs a seed to change, a variation a prompt to keep."""
+    has_seed, has_prompt = (any(p.type == t for p in params) for t in (ParamType.SEED, ParamType.TEXT))
+    if declared is None:  # by kind, where it makes sense
+        by_kind = {ToolKind.IMAGE: ["reroll"] * has_seed + ["vary"] * has_prompt + ["upscale"],
+                   ToolKind.IMAGE_EDIT: ["reroll"] * has_seed}
+        declared = by_kind.get(kind, [])
+    offered = (FollowUp.REROLL, FollowUp.VARY, FollowUp.UPSCALE)
+    if not isinstance(declared, list) or any(d not in offered for d in declared):
+        raise DomainError(f"{name}: follow_ups must list some of {', '.join(offered)}; got {declared!r}.")
+    if kind is ToolKind.TRAINING and declared:
+        raise DomainError(f"{name}: a training template offers no follow-ups; its result is a model.")
+    if "reroll" in declared and not has_seed:
+        raise DomainError(f"{name}: follow-up 'reroll' needs a seed parameter (without one it repeats the same).")
+    if "vary" in declared and not has_prompt:
+        raise DomainError(f"{name}: follow-up 'vary' needs a text parameter (the prompt a variation keeps).")
+    return tuple(FollowUp(d) for d in dict.fromkeys(declared))
 
 
 class Catalogue:

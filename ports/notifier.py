@@ -42,3 +42,9 @@ class StatusMessages(Protocol):
 class Notifier(Protocol):
     async def notify(self, origin: ReplyTo, notice: Notice) -> None:
         """Deliver `notice` to `origin` (its platform picks the channel). Never raises."""
+
+
+class Connections(Protocol):
+    """Whether each configured chat platform is connected now (a bot whose connection broke is down)."""
+
+    def states(self) -> dict[str, bool]: ...

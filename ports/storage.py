@@ -8,6 +8,7 @@ from domain.credentials import Credential
 from domain.identity import LinkCode, User
 from domain.jobs import Job, JobState
 from domain.ledger import LedgerEntry, Posted
+from domain.quotes import PendingQuote
 from domain.training import Dataset, Model, TrainingRun
 from ports.notifier import StatusMessages
 
@@ -21,10 +22,19 @@ class UserRepository(Protocol):
     async def attach(self, identity: str, user_id: str) -> None:
         """Point `identity` at `user_id` (creating or moving it)."""
     async def all_ids(self) -> list[str]: ...
+    async def merge(self, source: str, target: str, points: tuple[LedgerEntry, ...]) -> None:
+        """Move everything account `source` holds into `target`: its identities (plus the alias
+        `account:<source>`, so what it sent before still has an owner), jobs, training runs, datasets, models
+        and collections (renamed where `target` has one of that name), the shares others gave it, its settings
+        (where `target` has none of its own) and, by posting `points`, its balance. Raises AccountBusy, having
+        changed nothing, while `source` has a job unfinished or owing a refund. One transaction on SQLite; on
+        MongoDB every step may be repeated, so calling it again after a crash finishes it."""
 
 
 class LinkCodeRepository(Protocol):
     async def add(self, code: LinkCode) -> None: ...
+    async def peek(self, code: str, now: float) -> LinkCode | None:
+        """The code if it is usable now, without using it up."""
     async def consume(self, code: str, now: float) -> LinkCode | None:
         """Mark the code used and return it, atomically; None if unknown, used or expired."""
 
@@ -124,6 +134,15 @@ class CollectionRepository(Protocol):
     async def by_link(self, token: str) -> Collection | None: ...
 
 
+class QuoteRepository(Protocol):
+    async def add(self, quote: PendingQuote) -> None:
+        """Store it; a quote with this id already stored stays as it was."""
+    async def get(self, quote_id: str) -> PendingQuote | None: ...
+    async def delete(self, quote_id: str) -> None: ...
+    async def prune(self, before: float) -> None:
+        """Forget every quote offered before `before`."""
+
+
 class SettingsRepository(Protocol):
     async def get(self, user_id: str) -> dict[str, Any]: ...
     async def put(self, user_id: str, values: dict[str, Any]) -> None: ...
@@ -152,6 +171,8 @@ class Storage(Protocol):
     def collections(self) -> CollectionRepository: ...
     @property
     def settings(self) -> SettingsRepository: ...
+    @property
+    def quotes(self) -> QuoteRepository: ...
     @property
     def status_messages(self) -> StatusMessages: ...
 

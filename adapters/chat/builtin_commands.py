@@ -17,7 +17,7 @@ _collection = Option("collection", "text", "One of your collections, or one shar
 _dataset = Option("dataset", "text", "Which dataset (default: the one you used last)", complete="dataset",
                   positional=False)
 _number = Option("number", "whole", "The item's number, as listed", True, min=1)
-_user = Option("user", "user", "The person", True)
+_user = Option("user", "user", "The person (Telegram: their @username, or reply to their message)")
 
 
 def _settings(catalogue: Catalogue) -> tuple[Option, ...]:
@@ -40,7 +40,7 @@ def _training(catalogue: Catalogue) -> tuple[Option, ...]:
 
 BUILTINS = Registry((
     Builtin("start", "Welcome, your balance and how to begin", builtins.start, text_only=True),
-    Builtin("help", "Every command and how to use it", builtins.help_, text_only=True),
+    Builtin("help", "Every command, its price and how to use it", builtins.help_, private=True),
     Builtin("balance", "Your points", builtins.balance, private=True),
     Builtin("history", "Your latest point movements", builtins.history, private=True),
     Builtin("settings", "Your defaults: show, set key=value, reset", private=True, default="show", implicit="set",
@@ -55,10 +55,11 @@ BUILTINS = Registry((
             subs=(
                 Sub("create", "Make a new collection", collections.create,
                     (Option("name", "text", "The new collection's name", True, max_length=60),)),
-                Sub("add", "Add a result or a model", collections.add,
-                    (_collection, Option("item", "text", "A result's job id or a model's name", True))),
+                Sub("add", "Add a model, or the result this replies to", collections.add,
+                    (_collection, Option("item", "text", "A model's name (a result: reply to it, or press Save)")),
+                    hint="as a reply to a result, it adds that result's pictures"),
                 Sub("list", "Your collections", collections.listing),
-                Sub("view", "What a collection holds", collections.view, (_collection,)),
+                Sub("view", "A collection's pictures and models, ten at a time", collections.view, (_collection,)),
                 Sub("share", "Share a collection with someone", collections.share,
                     (_collection, _user, Option("access", "text", "What they may do (default: view)",
                                                 choices=("view", "edit")))),
@@ -77,8 +78,9 @@ BUILTINS = Registry((
                     (Option("image", "file", "An image for the dataset", True, repeat=MAX_TRAIN_IMAGES),
                      Option("caption", "text", "A caption for these images"), _dataset),
                     hint="or just send photos; the caption becomes the image's caption"),
-                Sub("list", "Your datasets", training.listing),
-                Sub("view", "A dataset's images and captions", training.view, (replace(_dataset, positional=True),)),
+                Sub("list", "Your datasets", training.listing, private=True),
+                Sub("view", "A dataset's images and captions", training.view, (replace(_dataset, positional=True),),
+                    private=True),
                 Sub("use", "Make a dataset the current one", training.use,
                     (replace(_dataset, required=True, positional=True),)),
                 Sub("caption", "Caption an image", training.caption,
@@ -87,8 +89,8 @@ BUILTINS = Registry((
                 Sub("trigger", "Set the trigger word", training.trigger,
                     (Option("word", "text", "The word that calls up what the model learned", True), _dataset)),
                 Sub("submit", "See the price and confirm the training", training.submit,
-                    (replace(_dataset, positional=True),), settings=_training),
-                Sub("status", "Your trainings", training.status),
+                    (replace(_dataset, positional=True),), settings=_training, private=True),
+                Sub("status", "Your trainings", training.status, private=True),
                 Sub("cancel", "Cancel your training; its points come back", training.cancel),
                 Sub("delete", "Delete a dataset", training.delete,
                     (replace(_dataset, required=True, positional=True),)),

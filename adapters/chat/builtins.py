@@ -4,25 +4,40 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from adapters.chat.messages import ChatRequest, Reply
-
-WELCOME_HINT = "Try /txt2img a red fox in the snow"
+from domain.catalogue import ToolKind
+from domain.quotes import CONFIRM_ABOVE
 
 
 async def start(kit, user, request: ChatRequest) -> list[Reply]:
     balance = await kit.station.points.balance(user.id)
-    return [Reply(f"👋 Welcome to StationThis! You have {balance} points.\n{WELCOME_HINT}\n/help lists everything.")]
+    example = kit.dialect(request).example("txt2img", "a red fox in the snow")
+    return [Reply(f"👋 Welcome to StationThis! You have {balance} points. {kit.points_help}\nTry {example}\n"
+                  "/help lists everything.")]
 
 
 async def help_(kit, user, request: ChatRequest) -> list[Reply]:
+    words = kit.dialect(request)
     lines = [f"/{name} — {text}" for name, text in kit.registry.menu(kit.station.catalogue)]
-    prices = [f"/{t.name}: {t.spec.price.describe()}" for t in kit.station.catalogue.templates()]
-    usage = [kit.registry.usage(name) for name in ("train", "settings")]
-    return [Reply("\n".join(lines + ["", "Prices:"] + prices + ["", "Usage:"] + usage
-                            + ["", "Parameters go as key=value, e.g. /txt2img a cat steps=30 seed=7"]))]
+    settings = await kit.station.settings.show(user.id)
+    mine = {name: value for name, (value, _) in settings.items()}
+    prices = [f"/{t.name}: {t.spec.usual_price(mine)} points" for t in kit.station.catalogue.templates()
+              if t.spec.kind != ToolKind.TRAINING]
+    trainings = [f"/train submit ({t.name}): {t.spec.usual_price({})} points" for t in
+                 kit.station.catalogue.templates(ToolKind.TRAINING)]
+    example = words.example("txt2img", "a cat", steps=30, seed=7)
+    syntax = (["Options are fields of each command; what you leave out comes from /settings."] if words.typed else
+              ["Settings go after the text as name=value: " + example + ". Put a value with spaces in quotes: "
+               'negative="dark, blurry". Only a command\'s own setting names are read; any other word with = '
+               "stays part of your prompt (e=mc2)."])
+    confirm = mine.get(CONFIRM_ABOVE)
+    ask = "I ask before any paid work" if confirm == 0 else f"I ask before anything over {confirm} points"
+    return [Reply("\n".join(lines + ["", "Prices with your settings (each job's reply names its own):"] + prices
+                            + trainings + [f"{ask} ({words.option(CONFIRM_ABOVE, 0)} in /settings: always).", ""]
+                            + syntax + ["", "Usage:"] + [kit.usage(request, n) for n in ("train", "collections")]))]
 
 
 async def balance(kit, user, request: ChatRequest) -> list[Reply]:
-    return [Reply(f"💰 You have {await kit.station.points.balance(user.id)} points.")]
+    return [Reply(f"💰 You have {await kit.station.points.balance(user.id)} points. {kit.points_help}")]
 
 
 async def history(kit, user, request: ChatRequest) -> list[Reply]:
@@ -36,7 +51,11 @@ async def history(kit, user, request: ChatRequest) -> list[Reply]:
 async def settings_show(kit, user, request: ChatRequest) -> list[Reply]:
     shown = await kit.station.settings.show(user.id)
     lines = [f"{name} = {value}{' (yours)' if mine else ''}" for name, (value, mine) in shown.items()]
-    return [Reply("⚙️ Your settings:\n" + "\n".join(lines) + f"\n\n{kit.registry.usage('settings')}")]
+    words = kit.dialect(request)
+    change = f"/settings set {words.option('steps', 30)}" if words.typed else f"/settings {words.option('steps', 30)}"
+    return [Reply("⚙️ Your settings:\n" + "\n".join(lines) + f"\n\nChange one with {change}; "
+                  f"{words.option(CONFIRM_ABOVE, 50)} asks before anything over 50 points. "
+                  f"{kit.usage(request, 'settings')}")]
 
 
 async def settings_set(kit, user, request: ChatRequest) -> list[Reply]:
@@ -55,7 +74,7 @@ async def models(kit, user, request: ChatRequest) -> list[Reply]:
         return [Reply("No models yet. Train one with /train create NAME.")]
     lines = [f"{m.name} ({'yours' if m.owner == user.id else 'shared' if m.visibility == 'shared' else 'public'})"
              f"{' · trigger ' + m.trigger if m.trigger else ''}" for m in found]
-    return [Reply("🧠 Models you can use with lora=NAME:\n" + "\n".join(lines))]
+    return [Reply(f"🧠 Models you can use with {kit.dialect(request).option('lora', 'NAME')}:\n" + "\n".join(lines))]
 
 
 async def link_code(kit, user, request: ChatRequest) -> list[Reply]:
@@ -63,14 +82,17 @@ async def link_code(kit, user, request: ChatRequest) -> list[Reply]:
         return [Reply("For your safety I only give link codes in a private chat: message me directly and send /link.",
                       error=True)]
     code = await kit.station.accounts.issue_link_code(user.id)
-    return [Reply(f"🔗 Your one-time code: {code.code}\nIt works for 10 minutes: send /link {code.code} from your "
-                  "other account, or enter it on the web sign-in page.")]
+    redeem = kit.dialect(request).redeem.format(code=code.code)
+    return [Reply(f"🔗 Your one-time code: {code.code}\nIt works for 10 minutes: {redeem} (everything that account "
+                  "holds moves into this one), or enter it on the web sign-in page.", private=True)]
 
 
 async def link_redeem(kit, user, request: ChatRequest) -> list[Reply]:
     joined = await kit.station.accounts.redeem(request.identity, kit.need(request, "code", "link"))
     balance = await kit.station.points.balance(joined.id)
-    return [Reply(f"🔗 Linked. This account now shares one balance: {balance} points.")]
+    return [Reply(f"🔗 Linked: this account and the one that made the code are one now, with everything either "
+                  f"held (pictures, collections, datasets, models, settings) and one balance: {balance} points.",
+                  private=True)]
 
 
 async def cancel(kit, user, request: ChatRequest) -> list[Reply]:

@@ -13,8 +13,12 @@ class ButtonAction(StrEnum):
     REROLL = "r"
     VARY = "v"
     UPSCALE = "u"
+    RETRY = "t"
     SAVE = "s"
     FULL_SIZE = "f"
+    CONFIRM_PRICE = "pc"
+    DISCARD_PRICE = "px"
+    COLLECTION_PAGE = "cp"
     CONFIRM_TRAINING = "tc"
     DISCARD_TRAINING = "tx"
 
@@ -28,6 +32,10 @@ class Button:
     def of(cls, label: str, verb: ButtonAction, argument: str) -> Button:
         return cls(label, f"{verb.value}:{argument}")
 
+    @property
+    def verb(self) -> str:
+        return self.action.partition(":")[0]
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -37,6 +45,9 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     error: bool = False  # a mistake the user made: Discord shows it only to them
     as_document: bool = False  # send the image as a file, at full resolution
+    private: bool = False  # for the asker alone where the platform can (Discord: ephemeral)
+    album: tuple[tuple[str, bytes], ...] = ()  # (file name, picture) sent together before the text
+    replaces_pressed: bool = False  # a button's answer that takes the place of the message it was on
 
 
 @dataclass
@@ -51,5 +62,12 @@ class ChatRequest:
     options: dict = field(default_factory=dict)
     images: list[bytes] = field(default_factory=list)
     origin: ReplyTo = field(default_factory=ReplyTo)
-    request_key: str | None = None
+    request_key: str | None = None  # the platform's own event: a message, or a button on a message
     public: bool = False  # asked where other people read along (a group): nothing secret is answered there
+    handle: str | None = None  # the asker's @name on the platform, so others can name them by it
+    replied_identity: str | None = None  # whose message this one replies to (a person, not the bot)
+    replied_job: str | None = None  # the job whose result this one replies to
+
+    @property
+    def platform(self) -> str:
+        return self.identity.split(":", 1)[0]

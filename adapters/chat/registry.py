@@ -23,6 +23,7 @@ class Sub:
     options: tuple[Option, ...] = ()
     settings: Callable[[Catalogue], tuple[Option, ...]] | None = None  # key=value options from the catalogue
     hint: str = ""  # what usage text adds, e.g. how photos arrive
+    private: bool = False  # only the person who asked sees the answer, where a platform can do that
 
     def all_options(self, catalogue: Catalogue) -> tuple[Option, ...]:
         return self.options + (self.settings(catalogue) if self.settings else ())
@@ -37,14 +38,19 @@ class Builtin:
     default: str | None = None  # the subcommand of the bare command
     implicit: str | None = None  # the subcommand when the first word names none (/link CODE, /settings k=v)
     private: bool = False  # only the person who asked sees the answer, where a platform can do that
-    text_only: bool = False  # platforms with typed options show those instead (Discord has no /start, /help)
+    text_only: bool = False  # only where commands are typed as text (Discord has no /start)
     hidden: bool = False  # not in any menu (a bare photo)
 
     def sub(self, name: str) -> Sub | None:
         return next((s for s in self.subs if s.name == name), None)
 
     def usage(self) -> str:
+        """How text chats write it (typed platforms show their own, see dialects)."""
         return " · ".join(usage_line(self.name, s) for s in self.subs) if self.subs else f"/{self.name}"
+
+    def private_answer(self, sub: str | None) -> bool:
+        chosen = self.sub(sub) if sub else None
+        return self.private or (chosen is not None and chosen.private)
 
 
 def usage_line(command: str, sub: Sub) -> str:
@@ -62,9 +68,6 @@ class Registry:
 
     def shown(self) -> list[Builtin]:
         return [b for b in self._builtins.values() if not b.hidden]
-
-    def usage(self, name: str) -> str:
-        return self._builtins[name].usage()
 
     def menu(self, catalogue: Catalogue) -> list[tuple[str, str]]:
         """(command, description) for every built-in and every image template, as menus show them."""

@@ -9,15 +9,15 @@ async def create(kit, user, request: ChatRequest) -> list[Reply]:
     training = kit.station.training
     dataset = await training.create(user.id, request.options.get("name") or "")
     await training.activate(user.id, dataset.name)
-    return [Reply(f"📁 Dataset '{dataset.name}' created. Now send {training.rules.min_images}–"
-                  f"{training.rules.max_images} photos (an album works); each photo's caption becomes its "
-                  "caption. Then /train trigger WORD and /train submit.")]
+    photos = kit.dialect(request).photos.format(low=training.rules.min_images, high=training.rules.max_images)
+    trigger = "/train trigger word:WORD" if kit.dialect(request).typed else "/train trigger WORD"
+    return [Reply(f"📁 Dataset '{dataset.name}' created. Now {photos}. Then {trigger} and /train submit.")]
 
 
 async def listing(kit, user, request: ChatRequest) -> list[Reply]:
     found = await kit.station.training.datasets(user.id)
     if not found:
-        return [Reply(f"No datasets yet. {kit.registry.usage('train')}")]
+        return [Reply(f"No datasets yet. {kit.usage(request, 'train')}")]
     active = await kit.station.training.active_dataset(user.id)
     return [Reply("📁 Your datasets:\n" + "\n".join(
         f"{'▶ ' if d.name == active else ''}{d.name} · {len(d.images)} images · trigger {d.trigger or '-'}"
@@ -43,14 +43,14 @@ async def view(kit, user, request: ChatRequest) -> list[Reply]:
 
 async def add(kit, user, request: ChatRequest) -> list[Reply]:
     name = await _dataset_name(kit, user, request)
-    return await _add_images(kit, user.id, name, request.images, request.options.get("caption") or "")
+    return await _add_images(kit, request, user.id, name)
 
 
 async def caption(kit, user, request: ChatRequest) -> list[Reply]:
     number = request.options.get("number")
     dataset = await kit.station.training.caption(user.id, await _dataset_name(kit, user, request), number,
                                                  request.options.get("text") or "")
-    return [Reply(f"Caption {number} set. {_missing(dataset)}")]
+    return [Reply(f"Caption {number} set. {_missing(kit, request, dataset)}")]
 
 
 async def remove(kit, user, request: ChatRequest) -> list[Reply]:
@@ -102,38 +102,39 @@ async def photo(kit, user, request: ChatRequest) -> list[Reply]:
     if not name:
         return [Reply("To use a photo, caption it with a command such as /img2img or /upscale, or reply to it with "
                       "one; to train, start a dataset with /train create NAME.", error=True)]
-    return await _add_images(kit, user.id, name, request.images, request.options.get("caption") or "")
+    return await _add_images(kit, request, user.id, name)
 
 
-async def confirm_button(kit, user_id: str, run_id: str, origin) -> list[Reply]:
-    run = await kit.station.training.confirm(user_id, run_id, origin)
-    return [Reply(f"🚀 Training submitted ({run.price} points). I'll tell you when it is done; /train status "
-                  "shows progress, /train cancel refunds it.")]
+async def confirm_button(kit, user_id: str, run_id: str, request: ChatRequest) -> list[Reply]:
+    run = await kit.station.training.confirm(user_id, run_id, request.origin)
+    return [Reply(f"🚀 Training submitted ({run.price} points paid). I'll tell you when it is done; /train status "
+                  "shows progress, /train cancel refunds it.", replaces_pressed=True)]
 
 
-async def discard_button(kit, user_id: str, run_id: str, origin) -> list[Reply]:
+async def discard_button(kit, user_id: str, run_id: str, request: ChatRequest) -> list[Reply]:
     run = await kit.station.training.discard(user_id, run_id)
     if run.job_id:
         return [Reply("That training was already confirmed; use /train cancel to stop it.", error=True)]
-    return [Reply("Training not started; nothing was charged.")]
+    return [Reply("Training not started; nothing was charged.", replaces_pressed=True)]
 
 
 async def _dataset_name(kit, user, request: ChatRequest) -> str:
     """The dataset the request names, else the one in use; saying how to start one if there is none."""
     name = request.options.get("dataset") or await kit.station.training.active_dataset(user.id)
     if not name:
-        raise DomainError(f"Create a dataset first: /train create NAME. {kit.registry.usage('train')}")
+        raise DomainError(f"Create a dataset first. {kit.usage(request, 'train')}")
     return name
 
 
-async def _add_images(kit, user_id: str, name: str, images: list[bytes], caption: str) -> list[Reply]:
-    if not images:
+async def _add_images(kit, request: ChatRequest, user_id: str, name: str) -> list[Reply]:
+    if not request.images:
         raise DomainError("Send the images as photos or image files.")
-    for data in images:
-        dataset = await kit.station.training.add_image(user_id, name, data, caption)
-    return [Reply(f"📥 Added to '{dataset.name}': {len(dataset.images)} images. {_missing(dataset)}")]
+    for data in request.images:
+        dataset = await kit.station.training.add_image(user_id, name, data, request.options.get("caption") or "")
+    return [Reply(f"📥 Added to '{dataset.name}': {len(dataset.images)} images. {_missing(kit, request, dataset)}")]
 
 
-def _missing(dataset) -> str:
+def _missing(kit, request: ChatRequest, dataset) -> str:
     missing = [str(n) for n, i in enumerate(dataset.images, 1) if not i.caption]
-    return f"Images without a caption: {', '.join(missing)} (/train caption N TEXT)." if missing else ""
+    how = "/train caption number:N text:…" if kit.dialect(request).typed else "/train caption N TEXT"
+    return f"Images without a caption: {', '.join(missing)} ({how})." if missing else ""

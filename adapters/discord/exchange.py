@@ -58,7 +58,9 @@ class Exchange:
 
     async def _answer(self, out: Outgoing) -> None:
         ephemeral = out.ephemeral or self.private
-        if not self.response.is_done():
+        if out.replaces and self.interaction.type is discord.InteractionType.component and not self.response.is_done():
+            await self.response.edit_message(**out.edit())  # the message whose button was pressed
+        elif not self.response.is_done():
             await self.response.send_message(**out.send(), ephemeral=ephemeral)
         elif self._loading and ephemeral and not self.private:
             # A public "thinking…" cannot turn private: remove it and answer privately instead.

@@ -47,13 +47,15 @@ class Interactions:
             return await self.kit.handle(request)
 
         builtin = self.kit.registry.get(command)
-        await self._serve(interaction, work, private=builtin is not None and builtin.private)
+        await self._serve(interaction, work, private=builtin is not None and builtin.private_answer(subcommand))
 
     async def press(self, interaction: discord.Interaction, action: str) -> None:
         if not self.first_delivery(interaction):
             return
+        message_id = interaction.message.id if interaction.message else interaction.id
         request = ChatRequest(identity=_identity(interaction), display_name=interaction.user.display_name,
-                              command=action, origin=self.origin(interaction))
+                              command=action, origin=self.origin(interaction),
+                              request_key=f"discord:{message_id}:{action}")  # this message's button
         await self._serve(interaction, lambda: self.kit.press(request))
 
     async def _serve(self, interaction: discord.Interaction, work: Callable[[], Awaitable[list[Reply]]],

@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 READY_TIMEOUT = 60.0
 ACK_TIMEOUT = 10.0
 CLOSE_TIMEOUT = 10.0
-MENTION_ONLY_USERS = discord.AllowedMentions(everyone=False, roles=False, users=True)
 
 
 class DiscordNotifier:
@@ -84,16 +83,17 @@ class DiscordNotifier:
 
     async def _post(self, origin: DiscordAddress, out: Outgoing) -> None:
         """A new message in the channel the request came from, mentioning its author; a DM if that fails."""
-        mention = f"<@{origin.user_id}>"
         try:
             channel = self.client.get_partial_messageable(int(origin.channel_id))
-            await channel.send(**_mentioning(out, mention))
+            await channel.send(**_mentioning(out, origin.user_id))
         except (discord.Forbidden, discord.NotFound):
             direct = await self.client.create_dm(discord.Object(int(origin.user_id)))
-            await direct.send(**_mentioning(out, mention))
+            await direct.send(**_mentioning(out, origin.user_id))
 
 
-def _mentioning(out: Outgoing, mention: str) -> dict:
+def _mentioning(out: Outgoing, user_id: str) -> dict:
+    """The message with its author named first: they alone are pinged, whatever else it says."""
     kwargs = out.send()
-    kwargs["content"] = f"{mention} {kwargs.get('content') or ''}".strip()
-    return {**kwargs, "allowed_mentions": MENTION_ONLY_USERS}
+    kwargs["content"] = f"<@{user_id}> {kwargs.get('content') or ''}".strip()
+    return {**kwargs, "allowed_mentions": discord.AllowedMentions(everyone=False, roles=False,
+                                                                  users=[discord.Object(int(user_id))])}

@@ -9,7 +9,7 @@ import discord
 
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Button, Reply
-from adapters.chat.render import render_notice, result_buttons
+from adapters.chat.render import status_text
 from adapters.discord.buttons import view_of
 from domain.jobs import Job
 from ports.media import MediaProcessor
@@ -18,6 +18,7 @@ from ports.notifier import Notice, NoticeKind
 MIB = 1024 * 1024
 DEFAULT_LIMIT = 10 * MIB
 CONTENT_LIMIT = 2000
+EMBED_LIMIT = 4096  # a reply longer than a message's content goes in an embed's description
 ATTACHMENTS_MAX = 10
 
 
@@ -29,6 +30,7 @@ class Outgoing:
     more_files: tuple[tuple[str, bytes], ...] = ()  # the rest of a batch, attached beside `file`
     buttons: tuple[Button, ...] = ()
     ephemeral: bool = False
+    replaces: bool = False  # takes the place of the message whose button was pressed
 
     def send(self) -> dict:
         """Arguments for a new message (send_message, followup.send, channel.send)."""
@@ -58,24 +60,31 @@ class Renderer:
         self.kit, self.media, self.web_url = kit, media, (web_url or "").rstrip("/")
 
     async def reply(self, reply: Reply, limit: int) -> Outgoing:
-        out = Outgoing(reply.text, buttons=reply.buttons, ephemeral=reply.error)
+        long = len(reply.text) > CONTENT_LIMIT
+        out = Outgoing("" if long else reply.text, buttons=reply.buttons, ephemeral=reply.error or reply.private,
+                       embed=discord.Embed(description=reply.text[:EMBED_LIMIT]) if long else None,
+                       replaces=reply.replaces_pressed)
         if reply.image is not None:
             out.file, note = await self._fitted(reply.image, reply.image_name, limit, shrink=not reply.as_document)
             out.content = "\n".join(p for p in (out.content, note) if p)
+        if reply.album:  # pictures together: the attachments of one message
+            fitted = [(await self._fitted(data, name, limit // len(reply.album)))[0] for name, data in reply.album]
+            files = [file for file in fitted if file]
+            if files:
+                out.file, out.more_files = files[0], tuple(files[1:])
         return out
 
     def status(self, notice: Notice) -> Outgoing:
-        return Outgoing(render_notice(notice).text)
+        return Outgoing(status_text(notice))
 
     async def final(self, notice: Notice, limit: int) -> Outgoing:
-        job = notice.job
+        job, reply = notice.job, await self.kit.final_reply(notice)
         if job is None or notice.kind is not NoticeKind.SUCCEEDED or job.long:
-            return Outgoing(render_notice(notice).text)
+            return Outgoing(reply.text, buttons=reply.buttons)
         embed = self._embed(job)
-        out = Outgoing(embed=embed, buttons=result_buttons(job))
+        out = Outgoing(embed=embed, buttons=reply.buttons)
         images = (await self.kit.result_images(job))[:ATTACHMENTS_MAX]
-        names = [f"{job.tool}_{job.id[:8]}" + (f"_{n}" if len(images) > 1 else "") + ".png"
-                 for n in range(1, len(images) + 1)]
+        names = [f"{job.tool}" + (f"_{n}" if len(images) > 1 else "") + ".png" for n in range(1, len(images) + 1)]
         fitted = [await self._fitted(data, name, limit // max(1, len(images)), job=job)
                   for data, name in zip(images, names)]
         files = [file for file, _ in fitted if file]
@@ -93,7 +102,7 @@ class Renderer:
         embed.add_field(name="Template", value=f"/{job.tool}")
         if job.params.get("seed") is not None:
             embed.add_field(name="Seed", value=str(job.params["seed"]))
-        embed.add_field(name="Cost", value=f"{job.price} points")
+        embed.add_field(name="Price", value=f"{job.price} points")
         return embed
 
     async def _fitted(self, data: bytes, name: str, limit: int, shrink: bool = True,

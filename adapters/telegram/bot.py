@@ -12,6 +12,7 @@ from adapters.chat.webhooks import WebhookRoutes
 from adapters.telegram.files import ImageDownloads
 from adapters.telegram.handlers import UpdateHandlers
 from adapters.telegram.notifier import TelegramNotifier
+from adapters.telegram.polling import WatchedPolling
 from adapters.telegram.send import Sender
 from adapters.telegram.webhook import TelegramWebhook
 from ports.media import MediaProcessor
@@ -28,14 +29,16 @@ class TelegramBot:
     def __init__(self, token: str, commands: ChatCommands, media: MediaProcessor, max_download: int,
                  status_messages: StatusMessages, api_url: str | None = None, webhooks: WebhookRoutes | None = None,
                  webhook_url: str | None = None, webhook_secret: str | None = None):
+        self.polling = WatchedPolling()
         builder = Application.builder().token(token).concurrent_updates(True)  # chats run side by side
+        builder = builder.get_updates_request(self.polling)
         if api_url:
             base, files = api_urls(api_url)
             builder = builder.base_url(base).base_file_url(files)
         self.app = builder.build()
         self.commands, self.catalogue = commands, commands.station.catalogue
         self.sender = Sender(self.app.bot, media)
-        self.notifier = TelegramNotifier(self.sender, commands.result_images, status_messages)
+        self.notifier = TelegramNotifier(self.sender, commands, status_messages)
         self.handlers = UpdateHandlers(commands, self.sender, ImageDownloads(self.app.bot, max_download))
         self.app.add_handler(TypeHandler(Update, self.handlers.on_update))
         self.app.add_error_handler(_log_error)
@@ -69,6 +72,12 @@ class TelegramBot:
             await self.app.stop()
         await self.notifier.close()
         await self.app.shutdown()
+
+    def connected(self) -> bool:
+        """Started, and (polling) the latest poll reached Telegram or (webhook) the webhook is set."""
+        if not self.app.running:
+            return False
+        return self.webhook.is_set if self.webhook else bool(self.polling.reached)
 
     def menu(self) -> list[BotCommand]:
         """Every built-in and template as Telegram's command menu shows it (names Telegram refuses are left out)."""

@@ -14,6 +14,7 @@ from adapters.chat.messages import ChatRequest, Reply
 from adapters.telegram import updates
 from adapters.telegram.albums import Albums, one_answer
 from adapters.telegram.files import ImageDownloads
+from adapters.telegram.lanes import ChatGone, Priority
 from adapters.telegram.send import Sender
 from ports.media import MediaRejected
 
@@ -66,17 +67,21 @@ class UpdateHandlers:
             return self.albums.add(message)
         await self._say(message.chat_id, message.message_id, await self._answer(message))
 
-    def _command(self, message: Message) -> updates.Command | None:
-        return updates.command_in(updates.text_of(message), self.sender.bot.username)
+    def _command(self, message: Message, text: str | None = None) -> updates.Command | None:
+        return updates.command_in(text or updates.text_of(message), self.sender.bot.username)
 
-    async def _answer(self, message: Message) -> list[Reply]:
-        """A command (with the photo it carries or replies to), a bare photo in a private chat, or a hint."""
-        command = self._command(message)
+    async def _answer(self, message: Message, album_caption: str | None = None) -> list[Reply]:
+        """A command (with the photo it carries or replies to), a bare photo in a private chat, or a hint. A photo
+        of an album without a caption of its own takes the album's."""
+        text = updates.text_of(message) or album_caption
+        command = self._command(message, text)
         try:
             if command is not None:
-                image = await self.downloads.image_of(message) or await self.downloads.image_of(
-                    message.reply_to_message)
-                request = updates.request(message, command.name, command.text, [image] if image else [])
+                image = await self.downloads.image_of(message)
+                if image is None and self._takes_images(command.name):
+                    image = await self.downloads.image_of(message.reply_to_message)
+                request = updates.request(message, command.name, command.text, [image] if image else [],
+                                          bot_id=self.sender.bot.id)
                 return await self.commands.handle(request)
             if message.chat.type != "private":
                 return []  # in groups the bot speaks only when spoken to
@@ -84,8 +89,8 @@ class UpdateHandlers:
         except MediaRejected as error:
             return [Reply(str(error), error=True)]
         if image is not None:
-            caption = {"caption": updates.text_of(message) or ""}
-            return await self.commands.handle(updates.request(message, "photo", None, [image], caption))
+            return await self.commands.handle(updates.request(message, "photo", None, [image],
+                                                              {"caption": text or ""}, self.sender.bot.id))
         if message.text is not None:
             return [Reply(HINT, error=True)]
         return [Reply(f"Sorry, I can't use {updates.other_content(message)}. {HINT}", error=True)]
@@ -105,20 +110,29 @@ class UpdateHandlers:
         try:
             replies = await self.commands.press(ChatRequest(
                 identity=updates.identity(user), display_name=updates.display_name(user), command=query.data or "",
-                origin=updates.origin(message, user), public=updates.public(message)))
+                origin=updates.origin(message, user), public=updates.public(message), handle=user.username,
+                request_key=f"telegram:{message.chat.id}:{message.message_id}:{query.data}"))
         finally:
             self._pressed[key] = time.monotonic()
-        mistakes = [r for r in replies if r.error]
-        alerted = await self._alert(query, mistakes[0].text if mistakes else None)
-        await self._say(message.chat.id, message.message_id, [r for r in replies if not (r.error and alerted)])
+        # A short mistake, or a short answer for the presser alone, shows to them only (an alert or a toast).
+        personal = next((r for r in replies if (r.error or r.private) and r.image is None), None)
+        shown = await self._alert(query, personal.text if personal else None, alert=bool(personal and personal.error))
+        for reply in replies:
+            if shown and reply is personal:
+                continue
+            if reply.replaces_pressed:
+                await self.sender.edit(message.chat.id, message.message_id, reply.text, reply.buttons, Priority.RESULT)
+            else:
+                await self._say(message.chat.id, message.message_id, [reply])
 
     async def _alert(self, query: CallbackQuery, text: str | None, alert: bool = True) -> bool:
         """Answer the press; a short text shows to the presser alone. True when `text` was shown."""
         shown = text is not None and len(text) <= ALERT_MAX
         chat_id = query.message.chat.id if query.message else query.from_user.id
         try:
-            await self.sender.call(chat_id, query.answer, text=text if shown else None, show_alert=shown and alert)
-        except TelegramError as error:
+            await self.sender.call(chat_id, query.answer, Priority.RESULT, True, text=text if shown else None,
+                                   show_alert=shown and alert)
+        except (TelegramError, ChatGone) as error:
             log.info("answering a button press failed: %s", error)
             return False
         return shown
@@ -132,13 +146,24 @@ class UpdateHandlers:
                 await self._say(chat_id, None, [Reply(OOPS, error=True)])
 
     async def _flush_albums(self, chat_id: int, keep: str | None = None) -> None:
-        """Each photo of an album is one request, with its own caption; the album answers once."""
+        """Each photo of an album is one request with its own caption; an album captioned once (Telegram puts that
+        caption on its first photo) has it apply to every photo. The album answers once."""
         for album in self.albums.take(chat_id, keep):
+            captions = [text for text in map(updates.text_of, album) if text]
+            caption = captions[0] if len(captions) == 1 else None
             replies: list[Reply] = []
             for message in album:
-                replies += await self._answer(message)
+                replies += await self._answer(message, caption)
             await self._say(chat_id, album[0].message_id, one_answer(replies))
 
+    def _takes_images(self, command: str) -> bool:
+        """Whether a command works on the photo it replies to (an image tool, or adding to a dataset)."""
+        catalogue = self.commands.station.catalogue
+        return command == "train" or (command in catalogue and catalogue.get(command).spec.image_param is not None)
+
     async def _say(self, chat_id: int, reply_to: int | None, replies: list[Reply]) -> None:
-        for reply in replies:
-            await self.sender.send(chat_id, reply, reply_to)
+        try:
+            for reply in replies:
+                await self.sender.send(chat_id, reply, reply_to)
+        except ChatGone as gone:
+            log.info("telegram chat %s takes no messages: %s", chat_id, gone)

@@ -4,17 +4,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from telegram.error import TelegramError
+from telegram.error import BadRequest
 
+from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Reply
 from adapters.chat.ordered_tasks import OrderedTasks
-from adapters.chat.render import render_notice
+from adapters.chat.render import status_text
 from adapters.telegram.address import TelegramAddress
+from adapters.telegram.lanes import ChatGone, Priority, Refused
 from adapters.telegram.send import Sender
-from domain.jobs import Job
 from domain.reply import ReplyTo
 from ports.notifier import FINAL_KINDS, STATUS_KINDS, Notice, NoticeKind, StatusMessages
 
@@ -31,16 +31,16 @@ class _Status:
     wanted: str  # the newest status text
     shown: str = ""
     message_id: int | None = None
+    retry: asyncio.TimerHandle | None = None  # a dropped update, tried again after the chat's interval
 
 
 class TelegramNotifier:
     """Notices are delivered in order per job, in the background: a slow or flooded chat never holds up a job.
-    Each status message is also recorded in `marks`, so after a restart it is edited onward (and replaced by
-    the result) rather than left frozen beside a second one."""
+    Results go before status updates, which are dropped (and tried again later) while the chat is busy. Each
+    status message is recorded in `marks`, so after a restart it is edited onward rather than left frozen."""
 
-    def __init__(self, sender: Sender, result_images: Callable[[Job], Awaitable[list[bytes]]],
-                 marks: StatusMessages):
-        self.sender, self.result_images, self.marks = sender, result_images, marks
+    def __init__(self, sender: Sender, kit: ChatCommands, marks: StatusMessages):
+        self.sender, self.kit, self.marks = sender, kit, marks
         self.ready = asyncio.Event()  # set once the bot can send; notices wait for it
         self._statuses: dict[str, _Status] = {}
         self._next_edit: dict[int, float] = {}
@@ -53,23 +53,29 @@ class TelegramNotifier:
             return
         key = notice.job.id if notice.job else f"chat:{address.chat_id}"
         if notice.job and notice.kind in STATUS_KINDS:
-            text = render_notice(notice).text
+            text = status_text(notice)
             self._statuses.setdefault(key, _Status(text)).wanted = text
         self._work.run(key, lambda: self._deliver(key, address, notice),
                        f"telegram: delivering '{notice.kind}' for {key}")
 
     async def close(self) -> None:
         """Let notices under way finish (bounded), then stop taking new ones."""
+        for status in self._statuses.values():
+            if status.retry is not None:
+                status.retry.cancel()
         await self._work.close()
 
     async def _deliver(self, key: str, origin: TelegramAddress, notice: Notice) -> None:
         await self.ready.wait()
-        if notice.job and notice.kind in STATUS_KINDS:
-            await self._show_status(key, origin)
-        elif notice.job and notice.kind in FINAL_KINDS:
-            await self._finish(key, origin, notice)
-        else:
-            await self.sender.send(origin.chat_id, Reply(notice.text), origin.reply_to)
+        try:
+            if notice.job and notice.kind in STATUS_KINDS:
+                await self._show_status(key, origin)
+            elif notice.job and notice.kind in FINAL_KINDS:
+                await self._finish(key, origin, notice)
+            else:
+                await self.sender.send(origin.chat_id, Reply(notice.text), origin.reply_to)
+        except ChatGone as gone:  # one line: the result stays in the web gallery
+            log.info("telegram chat %s takes no messages (%s): %s not delivered", origin.chat_id, gone, key)
 
     async def _show_status(self, key: str, origin: TelegramAddress) -> None:
         status, chat_id = self._statuses.get(key), origin.chat_id
@@ -77,36 +83,50 @@ class TelegramNotifier:
             return  # finished already, or a newer notice got there first
         if status.message_id is None:  # the first notice here: one shown before a restart is edited onward
             status.message_id = await self._marked(key, chat_id)
-        if status.message_id is None:
-            text = status.wanted
-            sent = await self.sender.send(chat_id, Reply(text), origin.reply_to)
-            status.message_id, status.shown = sent.message_id, text
-            self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
-            await self.marks.put(key, {"chat_id": chat_id, "message_id": sent.message_id})
-            return
         delay = self._next_edit.get(chat_id, 0.0) - time.monotonic()
-        if delay > 0:
+        if delay > 0 and status.message_id is not None:
             await asyncio.sleep(delay)
-        self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
         text = status.wanted
-        await self.sender.edit(chat_id, status.message_id, text)
+        if status.message_id is None:
+            sent = await self.sender.send(chat_id, Reply(text), origin.reply_to, Priority.STATUS)
+            shown = sent is not None
+            if sent is not None:
+                status.message_id = sent.message_id
+                await self.marks.put(key, {"chat_id": chat_id, "message_id": sent.message_id})
+        else:
+            shown = await self.sender.edit(chat_id, status.message_id, text)
+        if not shown:
+            self._again_later(key, origin, status)
+            return
         status.shown = text
+        self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
+
+    def _again_later(self, key: str, origin: TelegramAddress, status: _Status) -> None:
+        """A dropped update is tried again once the chat's interval has passed (newer ones join it)."""
+        if status.retry is None or status.retry.cancelled():
+            def again() -> None:
+                status.retry = None
+                if key in self._statuses and not self._work.closed:
+                    self._work.run(key, lambda: self._show_status(key, origin), f"telegram: status of {key}")
+            status.retry = asyncio.get_running_loop().call_later(_interval(origin.chat_id), again)
 
     async def _finish(self, key: str, origin: TelegramAddress, notice: Notice) -> None:
         status = self._statuses.pop(key, None)
+        if status is not None and status.retry is not None:
+            status.retry.cancel()
         self._work.forget(key)
-        chat_id, job, reply = origin.chat_id, notice.job, render_notice(notice)
+        chat_id, job, reply = origin.chat_id, notice.job, await self.kit.final_reply(notice)
         if job is None:
             return
-        images = await self.result_images(job) if notice.kind is NoticeKind.SUCCEEDED else []
+        images = await self.kit.result_images(job) if notice.kind is NoticeKind.SUCCEEDED else []
         if len(images) > 1:  # a batch: every picture as an album, then the caption and buttons after it
-            names = [f"{job.tool}_{job.id[:8]}_{n}.png" for n in range(1, len(images) + 1)]
+            names = [f"{job.tool}_{n}.png" for n in range(1, len(images) + 1)]
             await self.sender.send_album(chat_id, images, names, origin.reply_to)
         elif images:
-            reply = replace(reply, image=images[0], image_name=f"{job.tool}_{job.id[:8]}.png")
+            reply = replace(reply, image=images[0], image_name=f"{job.tool}.png")
         try:
             await self.sender.send(chat_id, reply, origin.reply_to)
-        except TelegramError as error:  # e.g. a file past the server's upload limit: the words still go
+        except (BadRequest, Refused) as error:  # a file Telegram will not take (past its limits): the words still go
             if reply.image is None:
                 raise
             log.warning("telegram refused the result of job %s: %s", job.id, error)

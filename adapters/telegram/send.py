@@ -1,11 +1,8 @@
-"""Sending to Telegram: replies as text, photos or documents with buttons, each chat waiting out its RetryAfter."""
+"""Sending to Telegram: replies as text, photos or documents with buttons, albums, edits, through each chat's lane."""
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-import warnings
-from datetime import timedelta
+from typing import Any
 
 from telegram import (
     Bot,
@@ -17,10 +14,10 @@ from telegram import (
     Message,
     ReplyParameters,
 )
-from telegram.error import BadRequest, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.error import BadRequest
 
 from adapters.chat.messages import Button, Reply
+from adapters.telegram.lanes import Lanes, Priority
 from ports.media import MediaProcessor, MediaRejected
 
 log = logging.getLogger(__name__)
@@ -32,41 +29,32 @@ CAPTION_MAX = 1024
 TEXT_MAX = 4096
 BUTTONS_PER_ROW = 3
 ALBUM_MAX = 10
-MAX_ATTEMPTS = 20
 
 
 class Sender:
     def __init__(self, bot: Bot, media: MediaProcessor):
         self.bot, self.media = bot, media
-        self._quiet_until: dict[int, float] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
+        self.lanes = Lanes()
 
-    async def call(self, chat_id: int, method, /, **kwargs):
-        """One Bot API call for `chat_id`, one at a time per chat; a 429 makes that chat wait `retry_after`."""
-        async with self._locks.setdefault(chat_id, asyncio.Lock()):
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                delay = self._quiet_until.get(chat_id, 0.0) - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                try:
-                    return await method(**kwargs)
-                except RetryAfter as error:
-                    if attempt == MAX_ATTEMPTS:
-                        raise
-                    wait = retry_seconds(error)
-                    log.info("telegram asked chat %s to wait %.0f s", chat_id, wait)
-                    self._quiet_until[chat_id] = time.monotonic() + wait
+    async def call(self, chat_id: int, method: Any, priority: Priority = Priority.RESULT, repeatable: bool = False,
+                   /, **kwargs: Any) -> Any:
+        return await self.lanes.call(chat_id, method, priority, repeatable, **kwargs)
 
-    async def send(self, chat_id: int, reply: Reply, reply_to: int | None = None) -> Message:
-        """Text, or an image as a photo when Telegram's photo limits allow and as a document otherwise."""
-        common = {"chat_id": chat_id, "reply_markup": keyboard(reply.buttons),
+    async def send(self, chat_id: int, reply: Reply, reply_to: int | None = None,
+                   priority: Priority = Priority.RESULT) -> Message | None:
+        """Text, or an image as a photo when Telegram's photo limits allow and as a document otherwise; an album
+        first if the reply has one. None if a status update was dropped."""
+        if reply.album:
+            await self.send_album(chat_id, [data for _, data in reply.album], [name for name, _ in reply.album],
+                                  reply_to)
+        common: dict[str, Any] = {"chat_id": chat_id, "reply_markup": keyboard(reply.buttons),
                   "reply_parameters": ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None}
         if reply.image is None:
             *first, last = chunks(reply.text)
             for part in first:
                 await self.call(chat_id, self.bot.send_message, chat_id=chat_id, text=part,
                                 reply_parameters=common["reply_parameters"])
-            return await self.call(chat_id, self.bot.send_message, text=last, **common)
+            return await self.call(chat_id, self.bot.send_message, priority, text=last, **common)
         caption = reply.text if len(reply.text) <= CAPTION_MAX else None
         sent = await self._image(reply, reply.image, caption, common)
         if caption is None:
@@ -105,16 +93,21 @@ class Sender:
         small, large = sorted((info.width, info.height))
         return info.width + info.height <= PHOTO_MAX_SIDES and large <= PHOTO_MAX_RATIO * small
 
-    async def edit(self, chat_id: int, message_id: int, text: str) -> None:
+    async def edit(self, chat_id: int, message_id: int, text: str, buttons: tuple[Button, ...] = (),
+                   priority: Priority = Priority.STATUS) -> bool:
+        """False when a status edit was dropped (the chat is busy); an edit Telegram refuses is left as it was."""
         try:
-            await self.call(chat_id, self.bot.edit_message_text, chat_id=chat_id, message_id=message_id,
-                            text=text[:TEXT_MAX])
+            done = await self.call(chat_id, self.bot.edit_message_text, priority, True, chat_id=chat_id,
+                                   message_id=message_id, text=text[:TEXT_MAX], reply_markup=keyboard(buttons))
         except BadRequest as error:  # not modified, or the user deleted it
-            log.debug("status edit in chat %s skipped: %s", chat_id, error.message)
+            log.debug("edit in chat %s skipped: %s", chat_id, error.message)
+            return True
+        return done is not None
 
     async def delete(self, chat_id: int, message_id: int) -> None:
         try:
-            await self.call(chat_id, self.bot.delete_message, chat_id=chat_id, message_id=message_id)
+            await self.call(chat_id, self.bot.delete_message, Priority.RESULT, True, chat_id=chat_id,
+                            message_id=message_id)
         except BadRequest as error:
             log.debug("deleting message %s in chat %s failed: %s", message_id, chat_id, error.message)
 
@@ -136,11 +129,3 @@ def chunks(text: str) -> list[str]:
         parts.append(rest[:cut])
         rest = rest[cut:].lstrip("\n") or "…"
     return parts + [rest]
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    """Seconds to wait, whether PTB gives a number or (PTB_TIMEDELTA=true, its future default) a timedelta."""
-    with warnings.catch_warnings():  # PTB 22 warns on every read that the number will become a timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

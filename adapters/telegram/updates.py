@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from telegram import Message, User
 
-from adapters.chat.messages import ChatRequest
+from adapters.chat.messages import ButtonAction, ChatRequest
 from adapters.telegram.address import TelegramAddress
 from domain.reply import ReplyTo
 
+RESULT_VERBS = {a.value for a in (ButtonAction.SAVE, ButtonAction.FULL_SIZE, ButtonAction.REROLL,
+                                  ButtonAction.RETRY)}
 _COMMAND = re.compile(r"/([^\s@]+)(?:@(\S+))?(?:\s+(.*))?", re.DOTALL)
 CHAT_TYPES = ("private", "group", "supergroup")
 _OTHER_CONTENT = (("sticker", "stickers"), ("voice", "voice notes"), ("video_note", "video messages"),
@@ -67,16 +69,42 @@ def public(message: Message) -> bool:
     return message.chat.type != "private"
 
 
-def request(message: Message, command: str, text: str | None, images: list[bytes], options: dict | None = None
-            ) -> ChatRequest:
+def request(message: Message, command: str, text: str | None, images: list[bytes], options: dict | None = None,
+            bot_id: int | None = None) -> ChatRequest:
     """The chat-kit request for a message; the sender (not the group) is the one who pays."""
     user = message.from_user
     if user is None:
         raise ValueError("a message without a sender is not a request")  # handlers answer those before
-    return ChatRequest(identity=identity(user), display_name=display_name(user), command=command, text=text,
-                       options=dict(options or {}), images=images,
-                       origin=origin(message, user), public=public(message),
-                       request_key=f"telegram:{message.chat_id}:{message.message_id}")
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    return ChatRequest(identity=identity(user), display_name=display_name(user), command=command,
+                       text=with_people_named(message, text), options=dict(options or {}), images=images,
+                       origin=origin(message, user), public=public(message), handle=user.username,
+                       request_key=f"telegram:{message.chat_id}:{message.message_id}",
+                       replied_identity=identity(author) if author and not author.is_bot else None,
+                       replied_job=job_of(replied) if author and author.id == bot_id else None)
+
+
+def job_of(message: Message | None) -> str | None:
+    """The job a bot message shows the result of, read from its buttons (each names its job)."""
+    markup = message.reply_markup if message is not None else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            verb, _, rest = (button.callback_data if isinstance(button.callback_data, str) else "").partition(":")
+            if verb in RESULT_VERBS and rest:
+                return rest.split(":", 1)[0]
+    return None
+
+
+def with_people_named(message: Message, text: str | None) -> str | None:
+    """A mention of someone without a username (a text mention) written as their identity, telegram:<id>."""
+    if not text:
+        return text
+    found = message.parse_entities(["text_mention"]) if message.text else message.parse_caption_entities(["text_mention"])
+    for entity, shown in sorted(found.items(), key=lambda e: -e[0].offset):
+        if entity.user is not None and shown in text:
+            text = text.replace(shown, identity(entity.user), 1)
+    return text
 
 
 def identity(user: User) -> str:

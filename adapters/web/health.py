@@ -17,7 +17,8 @@ async def healthz():
     health = await web().station.monitoring.health()
     workers = [{"name": w.name, "healthy": w.healthy, "running": w.running} for w in health.workers]
     storage = {"ok": health.storage_ok, **({"full": True} if health.storage_full else {})}
-    body = {"status": health.status, "storage": storage, "workers": workers, "queue_depth": health.queue_depth}
+    body = {"status": health.status, "storage": storage, "workers": workers, "queue_depth": health.queue_depth,
+            "platforms": {name: {"connected": up} for name, up in health.platforms.items()}}
     return jsonify(body), 200 if health.storage_answers else 503
 
 
@@ -42,6 +43,9 @@ async def metrics():
     lines += ["# HELP stationthis_worker_running Jobs each worker is running now.",
               "# TYPE stationthis_worker_running gauge"]
     lines += [f'stationthis_worker_running{{worker="{_label(w.name)}"}} {w.running}' for w in workers]
+    lines += ["# HELP stationthis_platform_connected Whether each chat bot is connected (1) or not (0).",
+              "# TYPE stationthis_platform_connected gauge"]
+    lines += [f'stationthis_platform_connected{{platform="{name}"}} {int(up)}' for name, up in health.platforms.items()]
     for kind, name in (("charge", "charged"), ("refund", "refunded"), ("grant", "granted")) if expected else ():
         lines += [f"# HELP stationthis_points_{name}_total Points {name} since the ledger began.",
                   f"# TYPE stationthis_points_{name}_total counter",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from domain.blobs import BlobArea, BlobKey, is_image
 from domain.errors import NotFound
 from domain.jobs import Job
+from domain.workflows.accounts import owns_input
 from domain.workflows.collections import Collections
 from domain.workflows.models import Models
 from ports.blobs import BlobStore
@@ -37,7 +38,7 @@ class Access:
         if user_id is None:
             return False
         if blob.area is BlobArea.INPUTS:
-            return blob.owner == user_id
+            return await owns_input(self.storage, blob, user_id)
         if blob.area is BlobArea.RESULTS:
             job = await self.storage.jobs.get(blob.owner)
             return job is not None and job.user_id == user_id and key in job.outputs

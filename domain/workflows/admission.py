@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from domain.errors import InsufficientPoints
+from domain.errors import DomainError, InsufficientPoints
 from domain.jobs import Job, JobState
 from domain.workflows.points import Points
 from domain.workflows.workers import RunnerConfig
@@ -11,6 +11,7 @@ from ports.clock import Clock
 from ports.storage import Storage
 
 log = logging.getLogger(__name__)
+_IN_FLIGHT = (JobState.CHARGED, JobState.QUEUED, JobState.RUNNING)
 
 
 class Admission:
@@ -27,6 +28,15 @@ class Admission:
         log.info("job %s accepted: /%s for user %s, %d points", job.id, job.tool, job.user_id, job.price)
         await self.claim(job.id)
         return charged
+
+    async def check_room(self, user_id: str) -> None:
+        """One person keeps at most `max_jobs_per_user` jobs in flight, whatever face they ask from."""
+        limit = self.config.max_jobs_per_user
+        in_flight = [job for state in _IN_FLIGHT for job in await self.storage.jobs.of_user(user_id, limit, state=state)]
+        if len(in_flight) >= limit:
+            raise DomainError(f"You already have {len(in_flight)} jobs queued or running, the most one person may "
+                              "have at once. Wait for one to finish (or cancel one), then try again. Nothing was "
+                              "charged.")
 
     async def finish(self, job: Job) -> Job | None:
         """Finish admitting a job a crash left waiting for its charge; None if the points are gone now

@@ -11,7 +11,7 @@ from domain.workflows.sharing import Sharing
 from ports.clock import Clock, Ids
 from ports.storage import Storage
 
-DEFAULT_NAME = "My models"
+DEFAULT_NAMES = {"image": "Saved", "model": "My models"}  # where Save puts a result, and training its model
 MAX_LINK_DAYS = 90
 LINK_DAYS = 7
 
@@ -70,8 +70,10 @@ class Collections:
         return await self._save(collection.add(CollectionItem(kind, ref, self.clock.now())))
 
     async def add_to_default(self, owner: str, kind: str, ref: str) -> Collection:
-        mine = [c for c in await self.list(owner) if c.owner == owner and c.name == DEFAULT_NAME]
-        collection = mine[0] if mine else await self.create(owner, DEFAULT_NAME)
+        """Into the owner's own collection for that kind ("Saved" for pictures, "My models" for models)."""
+        name = DEFAULT_NAMES[kind]
+        mine = [c for c in await self.list(owner) if c.owner == owner and c.name == name]
+        collection = mine[0] if mine else await self.create(owner, name)
         return await self._save(collection.add(CollectionItem(kind, ref, self.clock.now())))
 
     async def remove(self, user_id: str, name: str, item_number: object) -> Collection:

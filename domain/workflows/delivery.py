@@ -9,6 +9,7 @@ from domain.blobs import BlobKey, extension_of
 from domain.errors import DomainError
 from domain.jobs import Job, JobState, Progress
 from domain.templates import Catalogue
+from domain.wording import Failure, what_failed
 from domain.workflows.points import Points
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
@@ -19,7 +20,6 @@ from ports.notifier import Notice, NoticeKind, Notifier
 from ports.storage import Storage
 
 log = logging.getLogger(__name__)
-_ENDINGS = {EventKind.FAILED: JobState.FAILED, EventKind.CANCELLED: JobState.CANCELLED}
 _TOLD = {JobState.SUCCEEDED: NoticeKind.SUCCEEDED, JobState.FAILED: NoticeKind.FAILED,
          JobState.CANCELLED: NoticeKind.CANCELLED}
 
@@ -41,6 +41,11 @@ class Delivery:
         self.catalogue, self.points, self.clock = catalogue, points, clock
         self.finishers = finishers
         self.media, self.keep_metadata = media, keep_metadata  # ComfyUI writes the workflow into its files
+        self._stopping: dict[str, Failure] = {}  # jobs asked to stop on their worker, and why
+
+    def stopping(self, job_id: str, why: Failure) -> None:
+        """The worker will report this job cancelled: `why` is what its owner is told (else "stopped")."""
+        self._stopping[job_id] = why
 
     async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
         try:
@@ -55,22 +60,25 @@ class Delivery:
         await self.tell(job, NoticeKind.PROGRESS)
 
     async def finish(self, job: Job, engine: ImageEngine, event: EngineEvent) -> Job:
+        if event.kind == EventKind.CANCELLED:
+            why = self._stopping.pop(job.id, Failure.STOPPED)
+            return await self.end(job, JobState.CANCELLED, why, event.message)
+        self._stopping.pop(job.id, None)
         if event.kind != EventKind.SUCCEEDED:
-            return await self.end(job, _ENDINGS[event.kind], event.message or event.kind)
+            return await self.end(job, JobState.FAILED, Failure.WORKER_ERROR, event.message)
         try:
             outputs = await self._collect(job, engine, event.outputs)
         except DomainError as error:
-            return await self.end(job, JobState.FAILED, str(error))
+            return await self.end(job, JobState.FAILED, Failure.NO_RESULT, str(error))
         except (EngineUnavailable, KeyError) as error:
-            log.warning("job %s: fetching its result failed: %s", job.id, error)
-            return await self.end(job, JobState.FAILED, "the result could not be fetched from the worker")
+            return await self.end(job, JobState.FAILED, Failure.NO_RESULT, f"fetching its result failed: {error}")
         job = replace(job, outputs=outputs, progress=Progress(100.0, job.progress.total, job.progress.total, "done"))
         finisher = self.finishers.get(job.kind)
         try:
             if finisher is not None:
                 await finisher.succeeding(job)
         except DomainError as error:
-            return await self.end(job, JobState.FAILED, str(error))
+            return await self.end(job, JobState.FAILED, Failure.NO_RESULT, str(error))
         job = await self.storage.jobs.save(job.to(JobState.SUCCEEDED, self.clock.now()))
         log.info("job %s succeeded in %.1f s with %d outputs", job.id, self._age(job), len(job.outputs))
         if finisher is not None:
@@ -78,12 +86,15 @@ class Delivery:
         await self.tell(job, NoticeKind.SUCCEEDED)
         return job
 
-    async def end(self, job: Job, state: JobState, reason: str) -> Job:
-        """Fail or cancel a job; if it was paid for, its refund is stored with the new state."""
-        refund = await self.points.refund_entry(job, f"{state.value}: {reason}") if job.paid else None
-        ended = job.to(state, self.clock.now(), error=reason[:500], refunded=job.refunded or refund is not None)
+    async def end(self, job: Job, state: JobState, failure: Failure, detail: str = "", what: str = "") -> Job:
+        """Fail or cancel a job; if it was paid for, its refund is stored with the new state. The owner reads
+        `what` (plain words, by default the failure's own); `detail` is for the log only."""
+        what = what_failed(failure, said=what)
+        refund = await self.points.refund_entry(job, f"{state.value}: {what}") if job.paid else None
+        ended = job.to(state, self.clock.now(), error=what[:500], failure=failure.value,
+                       refunded=job.refunded or refund is not None)
         job = await self.storage.jobs.save(ended, refund)
-        log.info("job %s %s after %.1f s: %s", job.id, state.value, self._age(job), reason[:200])
+        log.info("job %s %s after %.1f s: %s", job.id, state.value, self._age(job), (detail or what)[:300])
         if refund is not None:
             log.info("job %s refunded %d points", job.id, refund.amount)
         finisher = self.finishers.get(job.kind)

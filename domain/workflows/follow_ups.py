@@ -1,32 +1,93 @@
-"""Follow-ups on a finished image: reroll, vary, upscale, offered only where the station has the tool."""
+"""Follow-ups on a job: what its template declares its results offer (or, failed, a retry), each with its price."""
 from __future__ import annotations
 
-from domain.errors import NotFound
-from domain.jobs import Job
+from dataclasses import dataclass
+from typing import Any
+
+from domain.blobs import first_image
+from domain.catalogue import FollowUp, ParamType
+from domain.errors import Conflict, DomainError
+from domain.jobs import Job, JobKind, JobState
 from domain.reply import ReplyTo
 from domain.templates import Catalogue
 from domain.workflows.make_image import MakeImage
-from domain.workflows.media_processing import MediaProcessing
 
-ACTIONS = ("reroll", "vary", "upscale")
-_NEEDS_TOOL = {"vary": "img2img", "upscale": "upscale"}  # reroll repeats the job's own tool
+VARY_DENOISE = 0.55
+_TOOL = {FollowUp.VARY: "img2img", FollowUp.UPSCALE: "upscale"}  # reroll and retry repeat the job's own tool
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A follow-up the user can start now, and what it costs with their current settings."""
+
+    action: FollowUp
+    price: int
+
+
+@dataclass(frozen=True)
+class Request:
+    """The work a follow-up asks for: a tool and its raw values, made from `parent`."""
+
+    tool: str
+    raw: dict[str, Any]
+    parent: Job
+    action: FollowUp
 
 
 class FollowUps:
-    def __init__(self, catalogue: Catalogue, make_image: MakeImage, media: MediaProcessing):
-        self.catalogue, self.make_image, self.media = catalogue, make_image, media
+    def __init__(self, catalogue: Catalogue, make_image: MakeImage):
+        self.catalogue, self.make_image = catalogue, make_image
 
-    def available(self, job: Job) -> tuple[str, ...]:
-        if job.kind != "image":
+    def available(self, job: Job) -> tuple[FollowUp, ...]:
+        """A result offers what its template declares (where the station has the tool); a failed or cancelled
+        image job offers a retry. Every face shows these."""
+        if job.kind != JobKind.IMAGE or job.tool not in self.catalogue:
             return ()
-        return tuple(a for a in ACTIONS if _NEEDS_TOOL.get(a, job.tool) in self.catalogue)
+        if job.state in (JobState.FAILED, JobState.CANCELLED):
+            return (FollowUp.RETRY,)
+        if job.state is not JobState.SUCCEEDED or first_image(job.outputs) is None:
+            return ()
+        return tuple(a for a in self.catalogue.get(job.tool).spec.follow_ups if _TOOL.get(a, job.tool) in self.catalogue)
 
-    async def run(self, user_id: str, job_id: str, action: str, origin: ReplyTo) -> Job:
-        """The follow-up `action` of the user's job; pressed twice while it runs, it makes one job."""
-        if action == "reroll":
-            return await self.make_image.reroll(user_id, job_id, origin)
-        if action == "vary":
-            return await self.media.vary(user_id, job_id, origin)
-        if action == "upscale":
-            return await self.media.upscale(user_id, job_id, origin)
-        raise NotFound(f"A job has no '{action}'; use {', '.join(ACTIONS)}.")
+    async def offers(self, user_id: str, job: Job) -> list[Offer]:
+        """The available follow-ups with their prices; one that could not be started now (a picture too large
+        to upscale again, say) is left out."""
+        found = []
+        for action in self.available(job):
+            try:
+                request = self._request(job, action)
+                quote = await self.make_image.quote(user_id, request.tool, request.raw)
+            except DomainError:
+                continue
+            found.append(Offer(action, quote.price))
+        return found
+
+    async def request(self, user_id: str, job_id: str, action: str) -> Request:
+        """What pressing `action` on the user's job asks for; Conflict for one the job does not offer (now)."""
+        job = await self.make_image.own_job(user_id, job_id)
+        if action not in self.available(job):
+            raise Conflict(f"That result does not offer '{action}'.")
+        return self._request(job, FollowUp(action))
+
+    async def run(self, user_id: str, job_id: str, action: str, origin: ReplyTo, request_key: str | None = None
+                  ) -> Job:
+        """Start the follow-up and charge it at once; presses keyed alike while its job runs make one job."""
+        request = await self.request(user_id, job_id, action)
+        key = await self.make_image.fresh_key(request_key or f"{action}:{job_id}:{user_id}")
+        return await self.make_image.submit(user_id, request.tool, request.raw, origin, request_key=key,
+                                            parent_id=job_id, action=request.action.value)
+
+    def _request(self, job: Job, action: FollowUp) -> Request:
+        spec = self.catalogue.get(_TOOL.get(action, job.tool)).spec
+        if action is FollowUp.RETRY:
+            raw = dict(job.params)
+        elif action is FollowUp.REROLL:
+            raw = {k: v for k, v in job.params.items() if k in spec.names() and spec.param(k).type != ParamType.SEED}
+        else:
+            image = first_image(job.outputs)
+            raw = {spec.image_param.name: image} if spec.image_param and image else {}
+            if action is FollowUp.VARY:
+                raw |= {k: v for k, v in job.params.items()
+                        if k in spec.names() and spec.param(k).type == ParamType.TEXT}
+                raw |= {"denoise": VARY_DENOISE} if "denoise" in spec.names() else {}
+        return Request(spec.name, raw, job, action)

@@ -6,8 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from domain.jobs import Job, JobState, Progress
-from domain.limits import duration
 from domain.templates import Catalogue
+from domain.wording import Failure, what_failed
 from domain.workflows.delivery import Delivery
 from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
 from ports.clock import Clock
@@ -16,6 +16,7 @@ from ports.notifier import NoticeKind
 from ports.storage import Storage
 
 log = logging.getLogger(__name__)
+ESTIMATED = "estimated"  # training nodes report no steps: progress is estimated from the time elapsed
 
 
 class Following:
@@ -32,6 +33,7 @@ class Following:
         pump = asyncio.get_running_loop().create_task(_pump(worker.engine.follow(job.id), events))
         last_told = heard = begun = clock.now()
         started = begun if job.state is JobState.RUNNING else None
+        pace = _Pace()
         event: EngineEvent | EngineUnavailable | None
         try:
             while True:
@@ -56,8 +58,9 @@ class Following:
                     log.info("job %s started on %s", job.id, worker.name)
                     await self.delivery.started(job)
                     last_told = started = clock.now()
-                if event.kind == EventKind.PROGRESS and clock.now() - last_told >= interval:
-                    job = await self.storage.jobs.save(job.with_progress(_progress(event), clock.now()))
+                measured = pace.progress(event, clock.now()) if event.kind == EventKind.PROGRESS else None
+                if measured is not None and clock.now() - last_told >= interval:
+                    job = await self.storage.jobs.save(job.with_progress(measured, clock.now()))
                     await self.delivery.tell(job, NoticeKind.PROGRESS)
                     last_told = clock.now()
         finally:
@@ -76,7 +79,8 @@ class Following:
             self.pool.stall(worker)
         stored = await self.storage.jobs.get(job.id)
         if stored is not None and not stored.terminal:
-            await self.delivery.end(stored, JobState.FAILED, f"it ran past its time limit of {duration(limit)}")
+            await self.delivery.end(stored, JobState.FAILED, Failure.TIME_LIMIT,
+                                    f"ran past {limit:g} s on {worker.name}", what_failed(Failure.TIME_LIMIT, limit))
 
 
 async def _pump(source: AsyncIterator[EngineEvent], events: asyncio.Queue[EngineEvent | EngineUnavailable]) -> None:
@@ -97,10 +101,24 @@ def _estimated_progress(job: Job, started: float | None, now: float, seconds_per
     if job.kind != "training" or started is None or not steps:
         return None
     done = int((now - started) / seconds_per_step)
-    return EngineEvent(EventKind.PROGRESS, value=min(done, steps - 1), max=steps, message="training (estimated)")
+    return EngineEvent(EventKind.PROGRESS, value=min(done, steps - 1), max=steps, message=ESTIMATED)
 
 
-def _progress(event: EngineEvent) -> Progress:
-    percent = 100.0 * event.value / event.max if event.max else 0.0
-    return Progress(percent=round(percent, 1), step=event.value, total=event.max, message=event.message)
+class _Pace:
+    """Seconds left, from the step rate measured since the first step of the current count (a worker may count
+    several stages, each from zero). A worker's own words (node names) are never kept for users."""
+
+    def __init__(self) -> None:
+        self.since: tuple[float, int, int] | None = None  # (time, step, total) the rate is measured from
+
+    def progress(self, event: EngineEvent, now: float) -> Progress:
+        percent = 100.0 * event.value / event.max if event.max else 0.0
+        if self.since is None or self.since[2] != event.max or event.value < self.since[1]:
+            self.since = (now, event.value, event.max)
+        left = None
+        then, first, _ = self.since
+        if event.value > first and now > then:
+            left = (event.max - event.value) * (now - then) / (event.value - first)
+        return Progress(percent=round(percent, 1), step=event.value, total=event.max,
+                        message=ESTIMATED if event.message == ESTIMATED else "", seconds_left=left)
 

@@ -9,7 +9,6 @@ from domain.workflows.make_image import MakeImage
 from domain.workflows.runner import JobRunner
 from ports.storage import Storage
 
-CANCELLED_BY_OWNER = "cancelled by you"
 NOTHING_TO_CANCEL = "You have nothing queued or running."
 
 
@@ -48,7 +47,7 @@ class Jobs:
         as it was; a paid one that stops is refunded once, by the runner, when the worker lets go of it."""
         job = await self.get(user_id, job_id) if job_id else await self._latest_unfinished(user_id)
         if not job.terminal:
-            await self.runner.cancel(job, CANCELLED_BY_OWNER)
+            await self.runner.cancel(job)
         return job
 
     async def _latest_unfinished(self, user_id: str) -> Job:

@@ -11,6 +11,7 @@ from domain.errors import DomainError, EngineRejected, InsufficientPoints, Inval
 from domain.jobs import Job, JobKind, JobState
 from domain.reply import ReplyTo
 from domain.templates import Catalogue, Template
+from domain.workflows.accounts import owns_input
 from domain.workflows.admission import Admission
 from domain.workflows.points import Points
 from domain.workflows.requests import offered_to_everyone, training_job_of
@@ -33,6 +34,9 @@ class Quote:
     @property
     def affordable(self) -> bool:
         return self.balance >= self.price
+
+
+MAX_PRESSES = 1000  # jobs one button may start, one after another
 
 
 def unrunnable_message(tool: str, problems: list[GraphProblem]) -> str:
@@ -85,6 +89,7 @@ class MakeImage:
         balance = await self.points.balance(user_id)
         if balance < quote.price:
             raise InsufficientPoints(balance=balance, price=quote.price)
+        await self.admission.check_room(user_id)
         if self.runner.config.refuse_without_worker and not self.runner.healthy_engines():
             raise DomainError(f"No worker can run /{template.name} right now. Nothing was charged; "
                               "try again in a few minutes.")
@@ -128,7 +133,7 @@ class MakeImage:
         except NotFound:
             return False
         if blob.area is BlobArea.INPUTS:
-            return blob.owner == user_id and await self.blobs.exists(key)
+            return await owns_input(self.storage, blob, user_id) and await self.blobs.exists(key)
         if blob.area is BlobArea.RESULTS:
             job = await self.storage.jobs.get(blob.owner)
             return job is not None and job.user_id == user_id and key in job.outputs
@@ -165,21 +170,16 @@ class MakeImage:
             log.warning("/%s cannot run on any worker: %s", template.name, "; ".join(p.detail for p in problems))
             raise EngineRejected(unrunnable_message(template.name, problems))
 
-    async def reroll(self, user_id: str, job_id: str, origin: ReplyTo) -> Job:
-        """The same parameters with a new seed; a double click makes one job."""
-        parent = await self.own_job(user_id, job_id)
-        template = self.catalogue.get(parent.tool)
-        raw = {k: v for k, v in parent.params.items() if template.spec.param(k).type != "seed"}
-        key = await self.follow_up_key(user_id, "reroll", parent.id)
-        return await self.submit(user_id, parent.tool, raw, origin, request_key=key, parent_id=parent.id,
-                                 action="reroll")
-
-    async def follow_up_key(self, user_id: str, action: str, parent_id: str) -> str:
-        """The request key for a button press. Presses while the last one's job is unfinished share a key
-        (a double click makes one job); once it has ended, the next press makes a new one."""
-        earlier = [j for j in await self.storage.jobs.of_user(user_id, limit=200) if j.parent_id == parent_id
-                   and j.action == action]
-        return f"{action}:{parent_id}:{user_id}:{sum(j.terminal for j in earlier)}"
+    async def fresh_key(self, base: str) -> str:
+        """The request key for a button press keyed `base` (its message and button): presses while the last
+        one's job is unfinished share a key, so a double click makes one job; once it has ended, the next press
+        makes a new one. Found by the jobs' own ids, however old the message."""
+        for generation in range(MAX_PRESSES):
+            key = f"{base}:{generation}"
+            earlier = await self.storage.jobs.get(job_id_for(key))
+            if earlier is None or not earlier.terminal:
+                return key
+        raise DomainError("This button has been used too often; send the command again instead.")
 
     async def own_job(self, user_id: str, job_id: str) -> Job:
         job = await self.storage.jobs.get(job_id)

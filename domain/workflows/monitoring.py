@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.workflows.worker_info import Workers, WorkerState
+from ports.notifier import Connections
 from ports.space import StorageFull
 from ports.storage import Storage
 
@@ -17,6 +18,7 @@ class Health:
     storage_full: bool  # it answers but takes no writes until space returns
     workers: list[WorkerState]
     queue_depth: int
+    platforms: dict[str, bool] = field(default_factory=dict)  # each started chat bot: connected now?
 
     @property
     def storage_ok(self) -> bool:
@@ -26,7 +28,8 @@ class Health:
     def status(self) -> str:
         if not self.storage_answers:
             return "down"
-        return "ok" if self.storage_ok and any(w.healthy for w in self.workers) else "degraded"
+        healthy = self.storage_ok and any(w.healthy for w in self.workers) and all(self.platforms.values())
+        return "ok" if healthy else "degraded"
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,8 @@ class Counts:
 
 
 class Monitoring:
-    def __init__(self, storage: Storage, workers: Workers):
-        self.storage, self.workers = storage, workers
+    def __init__(self, storage: Storage, workers: Workers, connections: Connections):
+        self.storage, self.workers, self.connections = storage, workers, connections
 
     async def health(self) -> Health:
         answers, full = True, False
@@ -49,7 +52,7 @@ class Monitoring:
         except Exception as error:  # any failure of any store means down; the log says which
             log.warning("health check: storage does not answer: %s", type(error).__name__)
             answers = False
-        return Health(answers, full, self.workers.states(), self.workers.queue_depth())
+        return Health(answers, full, self.workers.states(), self.workers.queue_depth(), self.connections.states())
 
     async def counts(self) -> Counts:
         return Counts(await self.storage.jobs.count_by_state(), await self.storage.ledger.totals())

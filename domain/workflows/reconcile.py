@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from domain.jobs import Job, JobState
+from domain.wording import Failure
 from domain.workflows.admission import Admission
 from domain.workflows.delivery import Delivery
 from domain.workflows.workers import Worker, WorkerPool
@@ -61,13 +62,15 @@ class Reconciler:
     async def _resume_on_worker(self, job: Job, found: Resumption) -> str:
         worker = self.pool.worker(job.worker)
         if worker is None:
-            await self.delivery.end(job, JobState.FAILED, "its worker is no longer in service")
+            await self.delivery.end(job, JobState.FAILED, Failure.WORKER_LOST,
+                                    f"its worker {job.worker} is no longer in service")
             return "failed"
         try:
             status = await worker.engine.status(job.id)
         except EngineUnavailable as error:
             log.warning("job %s: its worker %s did not answer after a restart: %s", job.id, worker.name, error)
-            await self.delivery.end(job, JobState.FAILED, "its worker did not answer after a restart")
+            await self.delivery.end(job, JobState.FAILED, Failure.WORKER_LOST,
+                                    "its worker did not answer after a restart")
             return "failed"
         if status.state in (PromptState.QUEUED, PromptState.RUNNING):
             worker.running.add(job.id)
@@ -83,7 +86,8 @@ class Reconciler:
             found.queue.append(await self.storage.jobs.save(replace(job, worker=None, updated_at=self.clock.now())))
             return "requeued"
         if status.state == PromptState.UNKNOWN:
-            await self.delivery.end(job, JobState.FAILED, "its worker lost it (the worker restarted)")
+            await self.delivery.end(job, JobState.FAILED, Failure.WORKER_LOST,
+                                    "its worker lost it (the worker restarted)")
             return "failed"
         await self.delivery.finish(job, worker.engine, EngineEvent(EventKind(status.state), message=status.message,
                                                                    outputs=status.outputs))

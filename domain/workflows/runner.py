@@ -12,6 +12,7 @@ from domain.jobs import Job, JobState
 from domain.limits import duration
 from domain.scheduling import FairQueue
 from domain.templates import Catalogue
+from domain.wording import Failure, what_failed
 from domain.workflows.admission import Admission
 from domain.workflows.delivery import Delivery
 from domain.workflows.following import Following
@@ -38,6 +39,7 @@ class JobRunner:
         self.queue = FairQueue()
         self.lora_needs: dict[str, frozenset[str]] = {}  # a job in line -> the trained LoRAs it loads
         self._asked_at: dict[str, float] = {}  # when each job in line was asked for (for the queue timeout)
+        self._told: dict[str, int] = {}  # the place in line each waiting job's owner was last told
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -49,6 +51,7 @@ class JobRunner:
         self.spawn(self._every(self.config.health_interval, self.check_health))
         self.spawn(self._every(self.config.lease_seconds / 4, self._renew_leases))
         self.spawn(self._every(min(5.0, self.config.queue_timeout / 4), self._expire_queued))
+        self.spawn(self._every(max(self.config.progress_interval, 0.05), self._tell_places))
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -85,7 +88,8 @@ class JobRunner:
         if job.state is JobState.CHARGED:
             job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
         self._push(job)
-        await self.delivery.tell(job, NoticeKind.QUEUED, position=self.position(job.id))
+        self._told[job.id] = self.position(job.id) or 0
+        await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job.id])
         if not self.pool.healthy_engines():
             await self.delivery.tell(job, NoticeKind.TEXT, text=f"No worker can run /{job.tool} right now; your job waits "
                                      f"up to {duration(self.config.queue_timeout)} and your points come back "
@@ -98,13 +102,14 @@ class JobRunner:
             return self.queue.position(job_id)
         return 0 if job_id in self.pool.running() else None
 
-    async def cancel(self, job: Job, reason: str = "cancelled") -> None:
+    async def cancel(self, job: Job, why: Failure = Failure.CANCELLED_BY_YOU) -> None:
         if self.queue.remove(job.id):
             self.lora_needs.pop(job.id, None)
-            await self.delivery.end(job, JobState.CANCELLED, reason)
+            await self.delivery.end(job, JobState.CANCELLED, why)
             return
         worker = self.pool.worker(job.worker)
         if worker is not None and not job.terminal:
+            self.delivery.stopping(job.id, why)
             await worker.engine.cancel(job.id)
 
     async def reconcile(self) -> dict[str, int]:
@@ -140,7 +145,7 @@ class JobRunner:
             log.exception("job %s crashed in the runner", job_id)
             job = await self.storage.jobs.get(job_id)
             if job is not None and not job.terminal:
-                await self.delivery.end(job, JobState.FAILED, "an internal error stopped it")
+                await self.delivery.end(job, JobState.FAILED, Failure.INTERNAL, "the runner crashed on it")
         finally:
             worker.running.discard(job_id)
             self._wake.set()
@@ -151,8 +156,11 @@ class JobRunner:
             graph, uploads = await build_request(job, template, self.storage, self.blobs)
             if self.loras is not None:
                 worker.loras |= await self.loras.ensure(job, template, worker.engine)
-        except (DomainError, KeyError) as error:
-            await self.delivery.end(job, JobState.FAILED, f"could not prepare the job: {error}")
+        except DomainError as error:  # its words are plain already
+            await self.delivery.end(job, JobState.FAILED, Failure.CANNOT_PREPARE, what=str(error))
+            return
+        except KeyError as error:
+            await self.delivery.end(job, JobState.FAILED, Failure.CANNOT_PREPARE, f"a stored file is gone: {error}")
             return
         except EngineUnavailable as error:
             await self._lost_worker(worker, job, error)
@@ -161,7 +169,7 @@ class JobRunner:
         try:
             await worker.engine.submit(job.id, graph, uploads)
         except EngineRejected as error:
-            await self.delivery.end(job, JobState.FAILED, str(error))
+            await self.delivery.end(job, JobState.FAILED, Failure.REFUSED, str(error))
             return
         except EngineUnavailable as error:
             await self._lost_worker(worker, job, error)
@@ -198,7 +206,7 @@ class JobRunner:
             self._push(await self.storage.jobs.save(replace(stored, worker=None, updated_at=self.clock.now())),
                        front=True)
         elif not stored.terminal:
-            await self.delivery.end(stored, JobState.FAILED, "its worker stopped answering")
+            await self.delivery.end(stored, JobState.FAILED, Failure.WORKER_LOST, f"{worker.name}: {error}")
 
     # -- upkeep ----------------------------------------------------------------
     async def _every(self, seconds: float, step: Callable[[], Awaitable[None]]) -> None:
@@ -212,6 +220,18 @@ class JobRunner:
             await self.admission.claim(job_id)
         await self.reconcile()
 
+    async def _tell_places(self) -> None:
+        """Owners of waiting jobs hear their new place in line as the queue moves (at most once an interval)."""
+        for job_id, told in list(self._told.items()):
+            place = self.queue.position(job_id) if job_id in self.queue else None
+            if place is None:
+                del self._told[job_id]  # dispatched or ended; its own notices take over
+            elif place != told:
+                job = await self.storage.jobs.get(job_id)
+                if job is not None and job.state is JobState.QUEUED and job_id in self.queue:  # still waiting
+                    self._told[job_id] = self.queue.position(job_id) or place
+                    await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job_id])
+
     async def _expire_queued(self) -> None:
         """Fail and refund jobs that waited in line past the queue timeout (no worker came back for them)."""
         now, limit = self.clock.now(), self.config.queue_timeout
@@ -223,5 +243,5 @@ class JobRunner:
                 self.lora_needs.pop(job_id, None)
                 job = await self.storage.jobs.get(job_id)
                 if job is not None:
-                    await self.delivery.end(job, JobState.FAILED,
-                                            f"no worker could take it within {duration(limit)}")
+                    await self.delivery.end(job, JobState.FAILED, Failure.NO_WORKER,
+                                            what=what_failed(Failure.NO_WORKER, limit))

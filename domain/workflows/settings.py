@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.quotes import CONFIRM_ABOVE, DEFAULT_CONFIRM_ABOVE
 from domain.settings import settable_params, validate_settings
 from domain.templates import Catalogue
 from ports.storage import Storage
@@ -31,3 +32,7 @@ class Settings:
                                        if k not in names}
         await self.storage.settings.put(user_id, values)
         return values
+
+    async def confirm_above(self, user_id: str) -> int:
+        """Work costing more than this many points waits for the user's yes (0: all paid work does)."""
+        return int((await self.storage.settings.get(user_id)).get(CONFIRM_ABOVE, DEFAULT_CONFIRM_ABOVE))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from domain.templates import Catalogue
 from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
+from domain.workflows.checkout import Checkout
 from domain.workflows.collections import Collections
 from domain.workflows.credentials import Credentials
 from domain.workflows.follow_ups import FollowUps
@@ -33,6 +34,7 @@ class Station:
     settings: Settings
     jobs: Jobs
     follow_ups: FollowUps
+    checkout: Checkout
     workers: Workers
     access: Access
     monitoring: Monitoring

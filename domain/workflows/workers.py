@@ -19,6 +19,7 @@ class RunnerConfig:
     lease_seconds: float = 120.0
     queue_timeout: float = 600.0  # a charged job no worker took within this long is failed and refunded
     refuse_without_worker: bool = False  # else accepted with a notice, and refunded if no worker returns
+    max_jobs_per_user: int = 4  # jobs one person may have queued or running at once
 
 
 @dataclass(eq=False)

@@ -36,8 +36,8 @@ def job(user_id: str = "alice", state: JobState = JobState.REQUESTED, created_at
         params={"prompt": "a red fox", "steps": 20, "cfg": 6.5, "tiling": False, "loras": ["fox", "snow"]},
         price=30, state=state, created_at=created_at, updated_at=created_at + 1,
         origin=ReplyTo.of("telegram", chat="42", message=7),
-        progress=Progress(percent=42.5, step=8, total=20, message="sampling"),
-        worker="gpu-1", outputs=("results/a/0.png", "results/a/1.png"), error=None,
+        progress=Progress(percent=42.5, step=8, total=20, message="sampling", seconds_left=6.5),
+        worker="gpu-1", outputs=("results/a/0.png", "results/a/1.png"), error=None, failure="worker_lost",
         paid=False, refunded=False, parent_id="job0", version=0, action="reroll")
     return Job(**values | fields)
 

@@ -68,7 +68,7 @@ async def test_txt2img_is_deferred_shows_progress_then_the_image_and_reroll_work
             message = await dc.wait_for(with_image(rec), 30)
         assert rec.callbacks[0].type == 5
         shown = [v["content"] for v in message.history]  # "thinking…", then statuses (overtaken ones are skipped)
-        assert message.history[0]["flags"] & 128 and any("running" in c and "step" in c for c in shown)
+        assert message.history[0]["flags"] & 128 and any("running" in c and "sampling" in c for c in shown)
         [embed] = message.embeds
         assert embed["description"] == "a red fox" and {"name": "Seed", "value": "7", "inline": True} in embed["fields"]
         assert message.attachments[0].data.startswith(b"\x89PNG")

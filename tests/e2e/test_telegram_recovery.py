@@ -23,9 +23,11 @@ async def test_a_job_that_fails_on_the_worker_is_refunded_and_the_user_is_told(t
         await grant(app, f"telegram:{USER}", 50)
         comfy.fail_node("KSampler", "CUDA out of memory")
         asked = await tg.user_sends("/txt2img a red fox")
-        told = await tg.wait_for(bot_message("❌ /txt2img failed", "CUDA out of memory", "7 points were refunded"))
+        told = await tg.wait_for(bot_message("❌ /txt2img failed: the image worker ran into an error while making it; "
+                                             "your 7 points are back. Try other settings, or try again later."))
 
         assert told.data["reply_to_message"]["message_id"] == asked.message_id
+        assert [b["text"] for b in told.buttons] == ["🔁 Try again · 7"]  # a failed job offers a retry, not Save
         assert await balance(app) == 50
         assert photos(tg) == []
 
@@ -73,7 +75,8 @@ async def test_the_buttons_under_a_result_keep_working_after_a_restart(tmp_path)
             result = await tg.wait_for(bot_media("photo", "a patient fox"), timeout=30)
         async with running_station(tmp_path, tg, comfy.url) as app:
             await tg.user_clicks(result, result.buttons[3]["callback_data"])
-            await tg.wait_for(bot_message("Saved to your collection"))
+            saved = await tg.wait_for(lambda c: getattr(c, "method", "") == "answerCallbackQuery" and c.ok)
+            assert "Saved to your collection 'Saved'" in saved.params["text"]  # told to the presser alone
             await tg.user_clicks(result, result.buttons[0]["callback_data"])
             await tg.wait_for(bot_media("photo", "a patient fox", after=result.message_id), timeout=30)
 

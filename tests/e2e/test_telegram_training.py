@@ -48,8 +48,8 @@ async def test_an_album_with_captions_becomes_a_dataset_whose_confirmed_training
         assert [b["text"] for b in quote.buttons] == ["✅ Confirm", "✖ Cancel"]
         assert await balance(app) == 200, "a quote costs nothing"
         await tg.user_clicks(quote, quote.buttons[0]["callback_data"])
-        await tg.wait_for(bot_message("Training submitted (30 points)"))
-        await tg.wait_for(bot_message("/train_lora queued"))
+        await tg.wait_for(bot_message("Training submitted (30 points paid)"))
+        await tg.wait_for(lambda c: getattr(c, "method", "") == "sendMessage" and "/train_lora queued" in c.text)
         await tg.wait_for(bot_message("Training finished: model 'fox' is ready"), timeout=30)
         assert await balance(app) == 170
 

@@ -37,10 +37,19 @@ async def test_a_template_command_takes_free_text_as_the_prompt_and_key_values_a
     assert job.params["prompt"] == "a red fox in snow" and job.params["steps"] == 12 and job.params["seed"] == 7
 
 
+async def test_only_the_tools_own_parameter_names_are_read_and_any_other_word_with_a_sign_stays_in_the_prompt(
+        kit, harness):
+    await harness.user(points=100)
+    assert await kit.handle(say("txt2img", 'energy e=mc2 colour=red steps=3 negative="dark, blurry"')) == []
+    job = (await harness.storage.jobs.of_user((await harness.user()).id))[0]
+    assert job.params["prompt"] == "energy e=mc2 colour=red" and job.params["steps"] == 3
+    assert job.params["negative"] == "dark, blurry"
+
+
 @pytest.mark.parametrize("command, text, expected", [
     ("txt2img", "fox steps=abc", "steps: must be a whole number from 1 to 100"),
     ("txt2img", "fox steps=999", "got 999"),
-    ("txt2img", "fox colour=red", "colour: is not a parameter of /txt2img"),
+    ("txt2img", "fox stpes=30", "stpes: is not a parameter; did you mean steps=…?"),
     ("txt2img", "", "prompt: is required"),
     ("nosuch", "", "Unknown command 'nosuch'"),
     ("img2img", "a cat", "needs an image"),
@@ -129,7 +138,9 @@ async def test_collections_are_created_filled_shared_and_linked(kit, harness):
     job = (await harness.storage.jobs.of_user((await harness.user()).id))[0]
     await harness.notifier.wait_for(job.id, "succeeded")
     await kit.handle(say("collections", "create Foxes"))
-    assert "1 items" in await text_of(kit, say("collections", f"add Foxes {job.id}"))
+    replying = say("collections", "add Foxes")
+    replying.replied_job = job.id
+    assert "1 items" in await text_of(kit, replying)
     await harness.user("telegram:2")
     assert "shared with 1" in await text_of(kit, say("collections", "share Foxes telegram:2"))
     assert "Foxes" in await text_of(kit, say("collections", "list", identity="telegram:2"))

@@ -91,7 +91,7 @@ async def test_collections_are_made_shared_with_a_mentioned_user_and_offered_by_
         assert "You can't share with" in refused  # bob has never used StationThis: refused, not created
         await say(dc, "balance", {}, user=bob)
         shared = await say(dc, "collections share", share_with_bob)
-        assert "shared with 1 users" in shared
+        assert "shared with 1 person" in shared
         assert names(await dc.user_autocompletes("collections view", "collection", "", user=bob)) == [
             "Foxes · shared with you"]
         assert "'Foxes' (shared)" in await say(dc, "collections view", {"collection": "Foxes"}, user=bob)

@@ -1,5 +1,6 @@
 """Making images through the real container: quote, charge, run, deliver, refund exactly once."""
 import asyncio
+import logging
 
 import pytest
 
@@ -11,6 +12,7 @@ from domain.errors import (
 )
 from domain.jobs import JobState
 from domain.reply import ReplyTo
+from domain.wording import outcome
 from ports.engine import GraphProblem
 
 ORIGIN = ReplyTo("test")
@@ -74,12 +76,16 @@ async def test_a_tool_whose_workflow_no_worker_can_run_is_refused_in_plain_words
     assert await harness.station.points.balance(user.id) == 50
 
 
-async def test_a_job_that_fails_on_the_worker_is_refunded_once_and_the_user_told(harness):
+async def test_a_job_that_fails_on_the_worker_is_refunded_once_and_the_user_told_in_plain_words(harness, caplog):
+    caplog.set_level(logging.INFO)
     user = await harness.user(points=100)
     harness.engines[0].fail_next("KSampler failed: out of memory")
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     notice = await harness.notifier.wait_for(job.id, "failed")
-    assert notice.job.refunded and "out of memory" in notice.job.error
+    assert notice.job.refunded and notice.job.failure == "worker_error"
+    assert outcome(notice.job) == (f"the image worker ran into an error while making it; your {job.price} points are "
+                                   "back. Try other settings, or try again later.")
+    assert "KSampler failed: out of memory" in caplog.text  # the details are for operators
     assert await harness.station.points.balance(user.id) == 100
     entries = await harness.station.points.history(user.id)
     assert [e.kind.value for e in entries].count("refund") == 1
@@ -91,7 +97,7 @@ async def test_a_graph_the_worker_rejects_after_the_charge_is_refunded(harness):
     harness.engines[0].reject_next("KSampler steps: Value 0 smaller than min of 1")
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     notice = await harness.notifier.wait_for(job.id, "failed")
-    assert "smaller than min" in notice.job.error and notice.job.refunded
+    assert notice.job.failure == "refused" and "KSampler" not in notice.job.error and notice.job.refunded
     assert await harness.station.points.balance(user.id) == 100
 
 
@@ -111,10 +117,12 @@ async def test_a_double_clicked_reroll_makes_one_job_but_a_later_click_makes_ano
     make = harness.station.make_image
     parent = await make.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     await harness.notifier.wait_for(parent.id, "succeeded")
-    a, b = await asyncio.gather(make.reroll(user.id, parent.id, ORIGIN), make.reroll(user.id, parent.id, ORIGIN))
+    follow_ups = harness.station.follow_ups
+    a, b = await asyncio.gather(follow_ups.run(user.id, parent.id, "reroll", ORIGIN),
+                                follow_ups.run(user.id, parent.id, "reroll", ORIGIN))
     assert a.id == b.id and a.params["prompt"] == "fox"
     await harness.notifier.wait_for(a.id, "succeeded")
-    later = await make.reroll(user.id, parent.id, ORIGIN)
+    later = await follow_ups.run(user.id, parent.id, "reroll", ORIGIN)
     assert later.id != a.id
     await harness.notifier.wait_for(later.id, "succeeded")
     assert await harness.station.points.balance(user.id) == 200 - 3 * parent.price
@@ -172,9 +180,9 @@ async def test_a_second_press_while_the_first_job_runs_returns_that_job_and_char
     parent = await make.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
     await harness.notifier.wait_for(parent.id, "succeeded")
     harness.engines[0].steps, harness.engines[0].step_delay = 30, 0.02
-    first = await make.reroll(user.id, parent.id, ORIGIN)
+    first = await harness.station.follow_ups.run(user.id, parent.id, "reroll", ORIGIN)
     await harness.notifier.wait_for(first.id, "progress")
-    second = await make.reroll(user.id, parent.id, ORIGIN)
+    second = await harness.station.follow_ups.run(user.id, parent.id, "reroll", ORIGIN)
     assert second.id == first.id
     await harness.notifier.wait_for(first.id, "succeeded")
     assert await harness.station.points.balance(user.id) == 200 - 2 * parent.price

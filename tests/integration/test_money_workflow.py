@@ -99,7 +99,7 @@ async def test_with_no_worker_a_job_is_accepted_with_a_notice_then_refunded_afte
     notice = await limited.notifier.wait_for(job.id, "text")
     assert notice.text.startswith("No worker can run /txt2img right now; your job waits up to 0.5 seconds")
     failed = await limited.notifier.wait_for(job.id, "failed")
-    assert failed.job.error == "no worker could take it within 0.5 seconds" and failed.job.refunded
+    assert failed.job.error == "no image worker was free within 0.5 seconds" and failed.job.refunded
     assert await limited.station.points.balance(user.id) == 100
 
 

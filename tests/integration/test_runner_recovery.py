@@ -17,7 +17,7 @@ async def test_a_worker_that_dies_mid_job_fails_it_with_a_refund(harness):
     await harness.notifier.wait_for(job.id, "progress")
     engine.healthy = False
     notice = await harness.notifier.wait_for(job.id, "failed")
-    assert "stopped answering" in notice.job.error and notice.job.refunded
+    assert notice.job.error == "the image worker went away" and notice.job.refunded
     assert await harness.station.points.balance(user.id) == 100
 
 

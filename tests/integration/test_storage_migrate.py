@@ -161,7 +161,7 @@ def stationthis(cwd: Path, *args: str, timeout: float = 60) -> subprocess.Comple
 async def test_the_source_holds_every_kind_of_record_the_migration_must_carry(source_store):
     held = await snapshot(*source_store)
     users = held["users"].values()
-    assert sorted(len(u["identities"]) for u in users) == [0, 1, 3]
+    assert sorted(len(u["identities"]) for u in users) == [0, 1, 4]  # Alice's 3 and the alias of Carol's account
     assert {e.kind for u in users for e in u["entries"]} == set(EntryKind)
     states = {j.state for u in users for j in u["jobs"]}
     assert {JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED} <= states and states - TERMINAL

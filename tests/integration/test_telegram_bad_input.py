@@ -33,7 +33,7 @@ async def test_unknown_commands_bad_values_and_too_few_points_are_explained_and_
         await replied(tg, "/paint a cat", "Unknown command 'paint'", "txt2img")
         await replied(tg, "/txt2img a fox steps=lots", "steps: must be a whole number from 1 to 100, got 'lots'")
         await replied(tg, "/txt2img a fox steps=500", "steps: must be a whole number from 1 to 100, got 500")
-        await replied(tg, "/txt2img a fox colour=red", "colour: is not a parameter of /txt2img. Allowed:", "steps")
+        await replied(tg, "/txt2img a fox stesp=30", "stesp: is not a parameter; did you mean steps=")
         await replied(tg, "/txt2img a fox sampler=magic", "sampler: must be one of euler")
         await replied(tg, "/txt2img", "prompt: is required")
         await replied(tg, "/txt2img " + "x" * 2500, "prompt: is 2500 characters long; at most 2000 are allowed")
@@ -75,7 +75,7 @@ async def test_stickers_voice_notes_files_edits_and_channels_get_a_polite_not_su
 async def test_datasets_too_small_uncaptioned_or_with_captions_too_long_are_refused_with_the_reason(tmp_path):
     async with TelegramStandin() as tg, running_station(tmp_path, tg) as app:
         await grant(app, f"telegram:{USER}", 500)
-        await replied(tg, "/train submit", "Create a dataset first: /train create NAME")
+        await replied(tg, "/train submit", "Create a dataset first.", "/train create NAME")
         await replied(tg, "/train create cats", "Dataset 'cats' created")
         await tg.user_sends_photo(picture(color="red"))
         await tg.wait_for(bot_message("Added to 'cats': 1 images", "Images without a caption: 1"))

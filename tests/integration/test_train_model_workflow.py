@@ -109,6 +109,6 @@ async def test_a_training_that_completes_without_a_model_file_is_failed_and_refu
     training = harness.station.training
     run = await training.confirm(user.id, (await training.draft(user.id, "cats")).id, ORIGIN)
     notice = await harness.notifier.wait_for(run.job_id, "failed")
-    assert "could not be fetched" in notice.job.error and notice.job.refunded
+    assert notice.job.failure == "no_result" and notice.job.refunded
     assert (await harness.storage.runs.get(run.id)).state is RunState.FAILED
     assert await harness.storage.models.visible_to(user.id) == []

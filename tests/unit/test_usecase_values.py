@@ -99,7 +99,7 @@ def test_the_chat_grammar_is_derived_from_the_registry(command, text, sub, optio
 
 
 def test_usage_text_comes_from_the_same_declarations():
-    usage = BUILTINS.usage("train")
+    usage = BUILTINS.get("train").usage()
     assert "/train caption NUMBER TEXT" in usage and "/train submit [DATASET] key=value…" in usage
     assert all(f"/train {sub.name}" in usage for sub in BUILTINS.get("train").subs)
 

@@ -6,14 +6,16 @@ from pymongo.errors import DuplicateKeyError
 
 from adapters.storage.mongo import codec
 from adapters.storage.mongo.connection import MongoConnection
+from adapters.storage.mongo.merge import MongoAccountMerge
 from domain.identity import LinkCode, User
+from domain.ledger import LedgerEntry
 
 
 class MongoUserRepository:
     """`identities` maps each identity (its `_id`) to one user, so claiming an identity is one atomic write."""
 
-    def __init__(self, db: MongoConnection):
-        self.db = db
+    def __init__(self, db: MongoConnection, merging: MongoAccountMerge):
+        self.db, self.merging = db, merging
 
     async def get(self, user_id: str) -> User | None:
         doc = await self.db.repeatable(self._users.find_one, {"_id": user_id})
@@ -38,6 +40,9 @@ class MongoUserRepository:
     async def all_ids(self) -> list[str]:
         docs = await self.db.repeatable(lambda: list(self._users.find({}, {"_id": 1}, sort=codec.OLDEST)))
         return [doc["_id"] for doc in docs]
+
+    async def merge(self, source: str, target: str, points: tuple[LedgerEntry, ...]) -> None:
+        await self.merging.merge(source, target, points)
 
     async def _add(self, user: User, identity: str) -> User:
         await self._upsert(self._identities, identity, {"$setOnInsert": {"user_id": user.id}})
@@ -68,6 +73,10 @@ class MongoLinkCodeRepository:
     async def add(self, code: LinkCode) -> None:
         doc = {"_id": code.code, "user_id": code.user_id, "expires_at": code.expires_at, "used": code.used}
         await self.db.once(self._codes.insert_one, doc)
+
+    async def peek(self, code: str, now: float) -> LinkCode | None:
+        doc = await self.db.repeatable(self._codes.find_one, {"_id": code, "used": False, "expires_at": {"$gt": now}})
+        return codec.link_code(doc) if doc else None
 
     async def consume(self, code: str, now: float) -> LinkCode | None:
         doc = await self.db.once(self._codes.find_one_and_update,

@@ -38,6 +38,7 @@ INDEXES = {
                IndexModel([("name", UP)], name="by_name"),
                IndexModel([("shared_with.user", UP)], name="shared"),
                IndexModel([("visibility", UP)], name="by_visibility")],
+    "quotes": [IndexModel([("created_at", UP)], name="by_time")],
     "collections": [IndexModel([("owner", UP), *NEWEST], name="of_user"),
                     IndexModel([("shared_with.user", UP)], name="shared"),
                     IndexModel([("link_token", UP)], name="by_link")],

@@ -14,6 +14,8 @@ from adapters.storage.mongo.credentials import MongoCredentialRepository
 from adapters.storage.mongo.indexes import ensure_indexes
 from adapters.storage.mongo.jobs import MongoJobRepository
 from adapters.storage.mongo.ledger import MongoLedgerRepository
+from adapters.storage.mongo.merge import MongoAccountMerge
+from adapters.storage.mongo.quotes import MongoQuoteRepository
 from adapters.storage.mongo.settings import MongoSettingsRepository
 from adapters.storage.mongo.status_messages import MongoStatusMessageRepository
 from adapters.storage.mongo.training import MongoDatasetRepository, MongoModelRepository, MongoTrainingRunRepository
@@ -27,16 +29,18 @@ class MongoStorage:
     def __init__(self, url: str, client_factory: Callable[..., Any] = pymongo.MongoClient,
                  run_blocking: Callable[..., Awaitable[Any]] = asyncio.to_thread, timeout_s: float = 5.0):
         self.connection = MongoConnection(url, client_factory, run_blocking, timeout_s)
-        self.users = MongoUserRepository(self.connection)
+        self.ledger = MongoLedgerRepository(self.connection)
+        self.settings = MongoSettingsRepository(self.connection)
+        self.users = MongoUserRepository(self.connection,
+                                         MongoAccountMerge(self.connection, self.ledger, self.settings))
         self.link_codes = MongoLinkCodeRepository(self.connection)
         self.credentials = MongoCredentialRepository(self.connection)
-        self.ledger = MongoLedgerRepository(self.connection)
         self.jobs = MongoJobRepository(self.connection, self.ledger)
         self.datasets = MongoDatasetRepository(self.connection)
         self.runs = MongoTrainingRunRepository(self.connection)
         self.models = MongoModelRepository(self.connection)
         self.collections = MongoCollectionRepository(self.connection)
-        self.settings = MongoSettingsRepository(self.connection)
+        self.quotes = MongoQuoteRepository(self.connection)
         self.status_messages = MongoStatusMessageRepository(self.connection)
 
     async def open(self) -> None:

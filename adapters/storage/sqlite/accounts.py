@@ -4,7 +4,9 @@ from __future__ import annotations
 import sqlite3
 
 from adapters.storage.sqlite.database import SqliteDatabase
+from adapters.storage.sqlite.merge import merge_accounts
 from domain.identity import LinkCode, User
+from domain.ledger import LedgerEntry, check_entry
 
 
 class SqliteUserRepository:
@@ -33,6 +35,11 @@ class SqliteUserRepository:
         return await self._db.run(lambda conn: [user_id for (user_id,) in conn.execute(
             "SELECT id FROM users ORDER BY created_at, rowid")])
 
+    async def merge(self, source: str, target: str, points: tuple[LedgerEntry, ...]) -> None:
+        for entry in points:
+            check_entry(entry)
+        await self._db.write(merge_accounts, source, target, points)
+
 
 class SqliteLinkCodeRepository:
     def __init__(self, db: SqliteDatabase):
@@ -45,6 +52,12 @@ class SqliteLinkCodeRepository:
 
     async def consume(self, code: str, now: float) -> LinkCode | None:
         return await self._db.write(_consume, code, now)
+
+    async def peek(self, code: str, now: float) -> LinkCode | None:
+        row = await self._db.run(lambda conn: conn.execute(
+            "SELECT code, user_id, expires_at FROM link_codes WHERE code = ? AND used = 0 AND expires_at > ?",
+            (code, now)).fetchone())
+        return LinkCode(*row) if row else None
 
 
 _BY_IDENTITY = ("SELECT u.id, u.display_name, u.created_at FROM identities i JOIN users u ON u.id = i.user_id "

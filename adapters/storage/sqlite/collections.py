@@ -5,7 +5,7 @@ from adapters.storage.sqlite.database import SqliteDatabase
 from adapters.storage.sqlite.documents import DocumentTable
 from domain.collections import Collection
 
-_COLLECTIONS = DocumentTable("collections", Collection, lambda collection: {
+COLLECTIONS = DocumentTable("collections", Collection, lambda collection: {
     "owner": collection.owner, "link_token": collection.link_token, "created_at": collection.created_at},
     shares="collection_shares")
 
@@ -15,22 +15,22 @@ class SqliteCollectionRepository:
         self._db = db
 
     async def add(self, collection: Collection) -> None:
-        await self._db.write(_COLLECTIONS.insert, collection)
+        await self._db.write(COLLECTIONS.insert, collection)
 
     async def get(self, collection_id: str) -> Collection | None:
-        return await self._db.run(_COLLECTIONS.get, collection_id)
+        return await self._db.run(COLLECTIONS.get, collection_id)
 
     async def save(self, collection: Collection) -> None:
-        await self._db.write(_COLLECTIONS.update, collection)
+        await self._db.write(COLLECTIONS.update, collection)
 
     async def delete(self, collection_id: str) -> None:
-        await self._db.write(_COLLECTIONS.delete, collection_id)
+        await self._db.write(COLLECTIONS.delete, collection_id)
 
     async def visible_to(self, user_id: str) -> list[Collection]:
         return await self._db.run(
-            _COLLECTIONS.select, "owner = ? OR id IN (SELECT doc_id FROM collection_shares WHERE user_id = ?)",
+            COLLECTIONS.select, "owner = ? OR id IN (SELECT doc_id FROM collection_shares WHERE user_id = ?)",
             (user_id, user_id))
 
     async def by_link(self, token: str) -> Collection | None:
-        found = await self._db.run(_COLLECTIONS.select, "link_token = ?", (token,), limit=1)
+        found = await self._db.run(COLLECTIONS.select, "link_token = ?", (token,), limit=1)
         return found[0] if found else None

@@ -11,7 +11,7 @@ from domain.errors import ConcurrentUpdate
 from domain.jobs import Job, JobState
 from domain.ledger import LedgerEntry, check_entry
 
-_JOBS = DocumentTable("jobs", Job, lambda job: {
+JOBS = DocumentTable("jobs", Job, lambda job: {
     "user_id": job.user_id, "state": job.state.value, "created_at": job.created_at, "version": job.version})
 # Written exactly as in the jobs_unfinished and jobs_unsettled partial indexes, so SQLite can use them.
 _UNFINISHED = "state NOT IN ('succeeded', 'failed', 'cancelled')"
@@ -30,7 +30,7 @@ class SqliteJobRepository:
         return await self._db.write(_add, job, charge)
 
     async def get(self, job_id: str) -> Job | None:
-        return await self._db.run(_JOBS.get, job_id)
+        return await self._db.run(JOBS.get, job_id)
 
     async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
         if refund is not None:
@@ -38,19 +38,19 @@ class SqliteJobRepository:
         return await self._db.write(_save, job, refund)
 
     async def unfinished(self) -> list[Job]:
-        return await self._db.run(_JOBS.select, _UNFINISHED, order="created_at, rowid")
+        return await self._db.run(JOBS.select, _UNFINISHED, order="created_at, rowid")
 
     async def unsettled(self) -> list[Job]:
-        return await self._db.run(_JOBS.select, _UNSETTLED, order="created_at, rowid")
+        return await self._db.run(JOBS.select, _UNSETTLED, order="created_at, rowid")
 
     async def all(self) -> list[Job]:
-        return await self._db.run(_JOBS.select, "1", order="created_at, rowid")
+        return await self._db.run(JOBS.select, "1", order="created_at, rowid")
 
     async def of_user(self, user_id: str, limit: int = 20, offset: int = 0,
                       state: JobState | None = None) -> list[Job]:
         where, params = ("user_id = ? AND state != 'requested'", (user_id,)) if state is None else \
             ("user_id = ? AND state = ?", (user_id, state.value))
-        return await self._db.run(_JOBS.select, where, params, NEWEST_FIRST, limit, offset)
+        return await self._db.run(JOBS.select, where, params, NEWEST_FIRST, limit, offset)
 
     async def count_by_state(self) -> dict[str, int]:
         return dict(await self._db.run(lambda conn: conn.execute(
@@ -61,9 +61,9 @@ class SqliteJobRepository:
 
 
 def _add(conn: sqlite3.Connection, job: Job, charge: LedgerEntry | None) -> bool:
-    if not _JOBS.insert(conn, job):
+    if not JOBS.insert(conn, job):
         # Stores before this one wrote a job and its charge apart: finish one a crash left requested.
-        if charge is None or not _JOBS.update(conn, job, "state = 'requested'"):
+        if charge is None or not JOBS.update(conn, job, "state = 'requested'"):
             return False
     if charge is not None:
         post_entry(conn, charge)  # InsufficientPoints undoes the insert with it
@@ -72,7 +72,7 @@ def _add(conn: sqlite3.Connection, job: Job, charge: LedgerEntry | None) -> bool
 
 def _save(conn: sqlite3.Connection, job: Job, refund: LedgerEntry | None) -> Job:
     saved = replace(job, version=job.version + 1)
-    if not _JOBS.update(conn, saved, "version = ?", (job.version,)):
+    if not JOBS.update(conn, saved, "version = ?", (job.version,)):
         raise ConcurrentUpdate(f"Job {job.id} changed since version {job.version} was read; reload it and try again.")
     if refund is not None:
         post_entry(conn, refund)

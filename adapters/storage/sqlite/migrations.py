@@ -72,6 +72,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX credentials_by_user ON credentials(user_id, created_at);
     CREATE INDEX credentials_by_expiry ON credentials(expires_at);
     """,
+    # 6: prices offered in chats, waiting for the user's yes.
+    """
+    CREATE TABLE quotes (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at REAL NOT NULL, body TEXT NOT NULL);
+    CREATE INDEX quotes_by_time ON quotes(created_at);
+    """,
 ]
 
 

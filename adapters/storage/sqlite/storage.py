@@ -8,6 +8,7 @@ from adapters.storage.sqlite.database import SqliteDatabase
 from adapters.storage.sqlite.jobs import SqliteJobRepository
 from adapters.storage.sqlite.ledger import SqliteLedgerRepository
 from adapters.storage.sqlite.migrations import migrate
+from adapters.storage.sqlite.quotes import SqliteQuoteRepository
 from adapters.storage.sqlite.settings import SqliteSettingsRepository
 from adapters.storage.sqlite.status_messages import SqliteStatusMessageRepository
 from adapters.storage.sqlite.training import SqliteDatasetRepository, SqliteModelRepository, SqliteTrainingRunRepository
@@ -30,6 +31,7 @@ class SqliteStorage:
         self.collections = SqliteCollectionRepository(self._db)
         self.settings = SqliteSettingsRepository(self._db)
         self.status_messages = SqliteStatusMessageRepository(self._db)
+        self.quotes = SqliteQuoteRepository(self._db)
 
     async def open(self) -> None:
         await self._db.open()

@@ -5,11 +5,11 @@ from adapters.storage.sqlite.database import SqliteDatabase
 from adapters.storage.sqlite.documents import DocumentTable
 from domain.training import Dataset, Model, TrainingRun
 
-_DATASETS = DocumentTable("datasets", Dataset, lambda dataset: {
+DATASETS = DocumentTable("datasets", Dataset, lambda dataset: {
     "owner": dataset.owner, "name": dataset.name, "created_at": dataset.created_at})
-_RUNS = DocumentTable("training_runs", TrainingRun, lambda run: {
+RUNS = DocumentTable("training_runs", TrainingRun, lambda run: {
     "owner": run.owner, "job_id": run.job_id, "created_at": run.created_at})
-_MODELS = DocumentTable("models", Model, lambda model: {
+MODELS = DocumentTable("models", Model, lambda model: {
     "owner": model.owner, "name": model.name, "visibility": model.visibility, "created_at": model.created_at},
     shares="model_shares")
 
@@ -19,23 +19,23 @@ class SqliteDatasetRepository:
         self._db = db
 
     async def add(self, dataset: Dataset) -> None:
-        await self._db.write(_DATASETS.insert, dataset)
+        await self._db.write(DATASETS.insert, dataset)
 
     async def get(self, dataset_id: str) -> Dataset | None:
-        return await self._db.run(_DATASETS.get, dataset_id)
+        return await self._db.run(DATASETS.get, dataset_id)
 
     async def by_name(self, owner: str, name: str) -> Dataset | None:
-        found = await self._db.run(_DATASETS.select, "owner = ? AND name = ?", (owner, name), limit=1)
+        found = await self._db.run(DATASETS.select, "owner = ? AND name = ?", (owner, name), limit=1)
         return found[0] if found else None
 
     async def save(self, dataset: Dataset) -> None:
-        await self._db.write(_DATASETS.update, dataset)
+        await self._db.write(DATASETS.update, dataset)
 
     async def delete(self, dataset_id: str) -> None:
-        await self._db.write(_DATASETS.delete, dataset_id)
+        await self._db.write(DATASETS.delete, dataset_id)
 
     async def of_user(self, owner: str) -> list[Dataset]:
-        return await self._db.run(_DATASETS.select, "owner = ?", (owner,))
+        return await self._db.run(DATASETS.select, "owner = ?", (owner,))
 
 
 class SqliteTrainingRunRepository:
@@ -43,20 +43,20 @@ class SqliteTrainingRunRepository:
         self._db = db
 
     async def add(self, run: TrainingRun) -> None:
-        await self._db.write(_RUNS.insert, run)
+        await self._db.write(RUNS.insert, run)
 
     async def get(self, run_id: str) -> TrainingRun | None:
-        return await self._db.run(_RUNS.get, run_id)
+        return await self._db.run(RUNS.get, run_id)
 
     async def by_job(self, job_id: str) -> TrainingRun | None:
-        found = await self._db.run(_RUNS.select, "job_id = ?", (job_id,), limit=1)
+        found = await self._db.run(RUNS.select, "job_id = ?", (job_id,), limit=1)
         return found[0] if found else None
 
     async def save(self, run: TrainingRun) -> None:
-        await self._db.write(_RUNS.update, run)
+        await self._db.write(RUNS.update, run)
 
     async def of_user(self, owner: str) -> list[TrainingRun]:
-        return await self._db.run(_RUNS.select, "owner = ?", (owner,))
+        return await self._db.run(RUNS.select, "owner = ?", (owner,))
 
 
 class SqliteModelRepository:
@@ -64,18 +64,18 @@ class SqliteModelRepository:
         self._db = db
 
     async def add(self, model: Model) -> None:
-        await self._db.write(_MODELS.insert, model)
+        await self._db.write(MODELS.insert, model)
 
     async def get(self, model_id: str) -> Model | None:
-        return await self._db.run(_MODELS.get, model_id)
+        return await self._db.run(MODELS.get, model_id)
 
     async def save(self, model: Model) -> None:
-        await self._db.write(_MODELS.update, model)
+        await self._db.write(MODELS.update, model)
 
     async def by_name(self, name: str) -> list[Model]:
-        return await self._db.run(_MODELS.select, "name = ?", (name,))
+        return await self._db.run(MODELS.select, "name = ?", (name,))
 
     async def visible_to(self, user_id: str) -> list[Model]:
         return await self._db.run(
-            _MODELS.select, "owner = ? OR visibility = 'public' OR id IN "
+            MODELS.select, "owner = ? OR visibility = 'public' OR id IN "
             "(SELECT doc_id FROM model_shares WHERE user_id = ?)", (user_id, user_id))

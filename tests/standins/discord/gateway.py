@@ -21,6 +21,7 @@ class Gateway:
         self.heartbeat_interval = heartbeat_interval
         self.sessions: list[Session] = []
         self.connections: set[Connection] = set()
+        self.refusals: list[int] = []  # close codes for the next connections, each closed right after HELLO
 
     @property
     def url(self) -> str:
@@ -41,6 +42,9 @@ class Gateway:
         try:
             await conn.send({"op": HELLO, "s": None, "t": None,
                              "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}})
+            if self.refusals:
+                await ws.close(code=self.refusals.pop(0), message=b"stand-in: connection refused")
+                return ws
             async for message in ws:
                 try:
                     payload = json.loads(message.data) if message.type == WSMsgType.TEXT else None

@@ -64,6 +64,7 @@ class Message:
     edited_timestamp: str | None = None
     history: list[dict] = field(default_factory=list)
     deleted: bool = False
+    allowed_mentions: dict | None = None  # as the latest create or edit sent it (None: not sent, Discord's default)
 
     @property
     def ephemeral(self) -> bool:
@@ -92,6 +93,7 @@ class Message:
             self.edited_timestamp = now_iso()
         self.flags, self.content, self.embeds = flags, content, embeds
         self.components, self.attachments = components, attachments
+        self.allowed_mentions = body.get("allowed_mentions")
 
     def component(self, custom_id: str) -> dict | None:
         """The component carrying `custom_id`, searched through rows and v2 containers."""

@@ -33,18 +33,19 @@ class _Fault:
     pattern: str
     times: int
     retry_after: float
+    status: int = 429
 
 
 class RateLimitFaults:
-    """Answers the next matching requests with 429, carrying the headers discord.py reads."""
+    """Answers the next matching requests with 429 (carrying the headers discord.py reads) or a server error."""
 
     def __init__(self) -> None:
         self._pending: list[_Fault] = []
         self.hits: list[str] = []
 
-    def fail_next(self, route_pattern: str, times: int = 1, retry_after: float = 0.2) -> None:
+    def fail_next(self, route_pattern: str, times: int = 1, retry_after: float = 0.2, status: int = 429) -> None:
         """`route_pattern`: a glob over "METHOD /path" below /api/v10 ("*" also spans "/"); no method: any."""
-        self._pending.append(_Fault(route_pattern, times, retry_after))
+        self._pending.append(_Fault(route_pattern, times, retry_after, status))
 
     def _take(self, route: str) -> _Fault | None:
         for fault in self._pending:
@@ -65,6 +66,8 @@ class RateLimitFaults:
         if fault is None:
             return await handler(request)
         self.hits.append(route)
+        if fault.status != 429:  # a server error, as Discord's edge answers one: nothing was done
+            return json_response({"message": f"{fault.status}: Server Error", "code": 0}, status=fault.status)
         body = {"message": "You are being rate limited.", "retry_after": fault.retry_after, "global": False}
         headers = {
             "Retry-After": f"{fault.retry_after:.3f}",

@@ -130,13 +130,18 @@ class DiscordStandin(UserActions):
         """Cuts the gateway connection; None aborts TCP like a network failure, an int sends that close code."""
         await self.gateway.drop(code)
 
+    def refuse_next_connections(self, times: int = 1, code: int = 4000) -> None:
+        """The next `times` gateway connections are closed with `code` right after HELLO, before any READY."""
+        self.gateway.refusals.extend([code] * times)
+
     async def send_reconnect(self) -> None:
         await self.gateway.send_reconnect()
 
     # -- faults and waiting -------------------------------------------------------------------------
-    def fail_next(self, route_pattern: str, times: int = 1, retry_after: float = 0.2) -> None:
-        """Answers the next `times` requests matching the glob "METHOD /path" (below /api/v10) with 429."""
-        self.faults.fail_next(route_pattern, times, retry_after)
+    def fail_next(self, route_pattern: str, times: int = 1, retry_after: float = 0.2, status: int = 429) -> None:
+        """Answers the next `times` requests matching the glob "METHOD /path" (below /api/v10) with 429, or with
+        `status` (a server error such as 502) having done nothing."""
+        self.faults.fail_next(route_pattern, times, retry_after, status)
 
     @property
     def rate_limited(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -47,6 +48,9 @@ def _method_route(world: World) -> Callable[[web.Request], Awaitable[web.Respons
             body, status = error.body(), error.code
         world.calls.append(Call(method, params, files, arrived, token, status, body))
         world.notify()
+        late = world.faults.delay(method) if status == 200 else 0.0
+        if late:
+            await asyncio.sleep(late)  # done, but the answer comes too late for a client's read timeout
         return web.json_response(body, status=status)
 
     return answer

@@ -76,6 +76,18 @@ class TelegramStandin(UserScript):
         """The next `times` calls of `method` answer 429 "Too Many Requests: retry after N"."""
         self.world.faults.fail_next(method, times, retry_after)
 
+    def break_next(self, method: str, times: int = 1, status: int = 502) -> None:
+        """The next `times` calls of `method` answer a server error (502 Bad Gateway), having done nothing."""
+        self.world.faults.break_next(method, times, status)
+
+    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, but answered only after `seconds`."""
+        self.world.faults.slow_next(method, times, seconds)
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: every message to their private chat answers 403."""
+        self.world.faults.blocked.add(user_id)
+
     def limit_rate(
         self, max_calls: int, per_seconds: float = 1.0, methods=EDIT_METHODS, retry_after: int = 1
     ) -> None:
