@@ -27,6 +27,7 @@ from adapters.web.api import blueprint as api
 from adapters.web.context import Web, WebSettings
 from adapters.web.notifier import WebNotifier
 from adapters.web.sessions import current_user
+from domain.wording import outcome
 from domain.workflows.station import Station
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
@@ -59,6 +60,7 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
     app.register_blueprint(api)
 
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["outcome"] = sentence_of_outcome
 
     @app.get("/favicon.ico")
     async def favicon():
@@ -83,6 +85,12 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
         return response
 
     return app
+
+
+def sentence_of_outcome(job) -> str:
+    """Why a job has no result, in the words every face uses, as a sentence."""
+    words = outcome(job)
+    return words[:1].upper() + words[1:]
 
 
 def when(timestamp: float) -> str:
