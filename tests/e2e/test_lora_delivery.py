@@ -102,5 +102,5 @@ async def test_a_worker_without_the_extension_fails_the_job_with_a_refund_and_pl
             assert notice.job.refunded and await app.balance(user) == before
         finally:
             await station.stop()
-    assert notice.job.error == "could not prepare the job: a LoRA it uses could not be brought to the worker"
+    assert notice.job.error == "a LoRA it uses could not be brought to the worker"
     assert bare.prompts_received == 0

@@ -29,6 +29,8 @@ class DiscordStandin(UserActions):
     (to answer an interaction callback, Discord's 3 s) and `token_lifetime` (interaction webhooks, 15 min).
     """
 
+    opened: list[DiscordStandin] = []  # every stand-in started in this process, for checks after a test
+
     def __init__(self, guild_ids: Iterable[int | str] | None = None, *, token: str = "standin-bot-token",
                  heartbeat_interval: float = 1.0, response_deadline: float = 3.0, token_lifetime: float = 900.0,
                  attachment_size_limit: int = 10 * MIB) -> None:
@@ -54,6 +56,7 @@ class DiscordStandin(UserActions):
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         host, port = self._runner.addresses[0][:2]
         self.world.base_url = f"http://{host}:{port}"
+        DiscordStandin.opened.append(self)
         return self
 
     async def __aexit__(self, *exc_info) -> None:

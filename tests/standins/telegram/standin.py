@@ -18,6 +18,8 @@ from .webhook import Webhook
 class TelegramStandin(UserScript):
     """`async with TelegramStandin() as tg:` then point python-telegram-bot at `tg.url`."""
 
+    opened: list[TelegramStandin] = []  # every stand-in started in this process, for checks after a test
+
     def __init__(self, bot_username: str = "stationthis_bot", token: str | None = None) -> None:
         self.world = World(bot_username, token)
         self._runner: web.AppRunner | None = None
@@ -30,6 +32,7 @@ class TelegramStandin(UserScript):
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"
+        TelegramStandin.opened.append(self)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
