@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TimedOut
 
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Reply
@@ -126,6 +126,8 @@ class TelegramNotifier:
             reply = replace(reply, image=images[0], image_name=f"{job.tool}.png")
         try:
             await self.sender.send(chat_id, reply, origin.reply_to)
+        except TimedOut:  # Telegram took it but answered too late, most likely: never send a result twice
+            log.warning("telegram answered the result of job %s too late; it was probably delivered", job.id)
         except (BadRequest, Refused) as error:  # a file Telegram will not take (past its limits): the words still go
             if reply.image is None:
                 raise

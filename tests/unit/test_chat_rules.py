@@ -106,3 +106,19 @@ def test_joining_accounts_moves_records_renames_clashes_and_keeps_the_survivors_
     assert merged_settings({"steps": 5, "cfg": 4}, {"steps": 30}) == {"steps": 30, "cfg": 4}
     assert blocks_merge(job(JobState.RUNNING)) and blocks_merge(job(paid=True))
     assert not blocks_merge(job(paid=True, refunded=True))
+
+
+@pytest.mark.parametrize("said", [
+    "the worker stopped answering (ComfyUI at http://127.0.0.1:48013 stopped answering for 30 s)",
+    "CheckpointLoaderSimple ckpt_name: 'x' is not available", "running · node 3", "interrupted at node 3",
+    "LoraLoader lora_name: 'st_a86f0c2d_00001_.safetensors'", "see results/0123456789abcdef0123456789abcdef/0.png",
+    "job 0123456789abcdef0123456789abcdef failed", "'NoneType' object has no attribute 'sequence'",
+    "KeyError: 'images'",
+])
+def test_the_check_on_every_message_finds_whatever_is_internal(said):
+    assert leaks(said)
+
+
+def test_the_check_lets_links_to_the_web_pages_and_plain_sentences_through():
+    assert leaks("See https://station.example/jobs/0123456789abcdef0123456789abcdef") == []
+    assert leaks("❌ /txt2img failed: the image worker went away; your 7 points are back. Try again.") == []
