@@ -25,7 +25,8 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, http
 
 class Priority(IntEnum):
     RESULT = 0  # results, errors and answers: what the user waits for
-    STATUS = 1  # progress and place in line: dropped, not queued, when the chat is busy or told to wait
+    TIDY = 1  # taking away a status message a result replaced: after results, never dropped
+    STATUS = 2  # progress and place in line: dropped, not queued, when the chat is busy or told to wait
 
 
 class Refused(Exception):

@@ -78,14 +78,17 @@ class TelegramNotifier:
             log.info("telegram chat %s takes no messages (%s): %s not delivered", origin.chat_id, gone, key)
 
     async def _show_status(self, key: str, origin: TelegramAddress) -> None:
+        """At most one status update per chat per interval, across all its jobs, so that results always find room
+        under the chat's flood limit; an update with no room now is tried again later (newer ones join it)."""
         status, chat_id = self._statuses.get(key), origin.chat_id
         if status is None or status.wanted == status.shown:
             return  # finished already, or a newer notice got there first
         if status.message_id is None:  # the first notice here: one shown before a restart is edited onward
             status.message_id = await self._marked(key, chat_id)
-        delay = self._next_edit.get(chat_id, 0.0) - time.monotonic()
-        if delay > 0 and status.message_id is not None:
-            await asyncio.sleep(delay)
+        if time.monotonic() < self._next_edit.get(chat_id, 0.0):
+            self._again_later(key, origin, status)
+            return
+        self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
         text = status.wanted
         if status.message_id is None:
             sent = await self.sender.send(chat_id, Reply(text), origin.reply_to, Priority.STATUS)
@@ -95,11 +98,10 @@ class TelegramNotifier:
                 await self.marks.put(key, {"chat_id": chat_id, "message_id": sent.message_id})
         else:
             shown = await self.sender.edit(chat_id, status.message_id, text)
-        if not shown:
+        if shown:
+            status.shown = text
+        else:
             self._again_later(key, origin, status)
-            return
-        status.shown = text
-        self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
 
     def _again_later(self, key: str, origin: TelegramAddress, status: _Status) -> None:
         """A dropped update is tried again once the chat's interval has passed (newer ones join it)."""
@@ -108,7 +110,8 @@ class TelegramNotifier:
                 status.retry = None
                 if key in self._statuses and not self._work.closed:
                     self._work.run(key, lambda: self._show_status(key, origin), f"telegram: status of {key}")
-            status.retry = asyncio.get_running_loop().call_later(_interval(origin.chat_id), again)
+            wait = max(self._next_edit.get(origin.chat_id, 0.0) - time.monotonic(), 0.0) + 0.05
+            status.retry = asyncio.get_running_loop().call_later(wait, again)
 
     async def _finish(self, key: str, origin: TelegramAddress, notice: Notice) -> None:
         status = self._statuses.pop(key, None)

@@ -106,7 +106,7 @@ class Sender:
 
     async def delete(self, chat_id: int, message_id: int) -> None:
         try:
-            await self.call(chat_id, self.bot.delete_message, Priority.RESULT, True, chat_id=chat_id,
+            await self.call(chat_id, self.bot.delete_message, Priority.TIDY, True, chat_id=chat_id,
                             message_id=message_id)
         except BadRequest as error:
             log.debug("deleting message %s in chat %s failed: %s", message_id, chat_id, error.message)
