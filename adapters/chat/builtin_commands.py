@@ -43,7 +43,8 @@ BUILTINS = Registry((
     Builtin("help", "Every command, its price and how to use it", builtins.help_, private=True),
     Builtin("balance", "Your points", builtins.balance, private=True),
     Builtin("history", "Your latest point movements", builtins.history, private=True),
-    Builtin("settings", "Your defaults: show, set key=value, reset", private=True, default="show", implicit="set",
+    Builtin("settings", "Your defaults and when to ask before paying: show, set, reset", private=True, default="show",
+            implicit="set",
             subs=(
                 Sub("show", "Show your defaults", builtins.settings_show),
                 Sub("set", "Change your defaults", builtins.settings_set, settings=_settings),

@@ -17,7 +17,8 @@ async def start(kit, user, request: ChatRequest) -> list[Reply]:
 
 async def help_(kit, user, request: ChatRequest) -> list[Reply]:
     words = kit.dialect(request)
-    lines = [f"/{name} — {text}" for name, text in kit.registry.menu(kit.station.catalogue)]
+    lines = [f"/{name} — {text}" for name, text in kit.registry.menu(kit.station.catalogue)
+             if not (words.typed and _text_only(kit, name))]
     settings = await kit.station.settings.show(user.id)
     mine = {name: value for name, (value, _) in settings.items()}
     prices = [f"/{t.name}: {t.spec.usual_price(mine)} points" for t in kit.station.catalogue.templates()
@@ -98,6 +99,11 @@ async def link_redeem(kit, user, request: ChatRequest) -> list[Reply]:
 async def cancel(kit, user, request: ChatRequest) -> list[Reply]:
     job = await kit.station.jobs.cancel(user.id)
     return [Reply(f"Cancelling /{job.tool}… your {job.price} points come back once it stops.")]
+
+
+def _text_only(kit, name: str) -> bool:
+    builtin = kit.registry.get(name)
+    return builtin is not None and builtin.text_only
 
 
 def _when(timestamp: float) -> str:

@@ -115,6 +115,7 @@ class DiscordBot:
                     return
                 log.warning("discord: the connection ended; connecting again in %g s", delay)
             self.client.clear()
+            self.client.http.connector = discord.utils.MISSING  # it closed with the old session; login makes one
             await asyncio.sleep(delay)
             delay = self.first_delay if time.monotonic() - began > STEADY else min(delay * 2, MAX_DELAY)
 
