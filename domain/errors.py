@@ -1,4 +1,13 @@
 """Named domain errors; every message is fit to show to the user who caused it."""
+import re
+
+_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def named(given: str) -> str:
+    """How a message names what the user asked for: by the name they typed, never by an internal id (a web
+    address carries those)."""
+    return "with that id" if _ID.fullmatch(given or "") else f"'{given}'"
 
 
 class DomainError(Exception):

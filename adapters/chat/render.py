@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from adapters.chat.dialects import dialect
 from adapters.chat.messages import Button, ButtonAction, Reply
 from domain.blobs import is_image
 from domain.catalogue import FollowUp
@@ -68,7 +69,8 @@ def final_reply(notice: Notice, offers: list[Offer]) -> Reply:
     if kind is NoticeKind.SUCCEEDED:
         if job.long:
             name = job.params.get("model_name", "your model")
-            return Reply(f"✅ Training finished: model '{name}' is ready. Use it with /txt2img … lora={name}")
+            use = dialect(job.origin.platform).option("lora", name)
+            return Reply(f"✅ Training finished: model '{name}' is ready. Use it with /txt2img … {use}")
         return Reply(caption(job), buttons=result_buttons(job, offers))
     if kind is NoticeKind.FAILED or kind is NoticeKind.CANCELLED:
         said = {NoticeKind.FAILED: f"❌ /{job.tool} failed: ", NoticeKind.CANCELLED: f"✖ /{job.tool} cancelled: "}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from domain.blobs import BlobArea, BlobKey
 from domain.collections import Collection, CollectionItem, check_collection_name
-from domain.errors import Conflict, DomainError, Forbidden, NotFound
+from domain.errors import Conflict, DomainError, Forbidden, NotFound, named
 from domain.numbers import number, whole_number
 from domain.training import Model
 from domain.visibility import Visibility
@@ -36,10 +36,11 @@ class Collections:
         """A collection the user may see, by id or by one of their names; NotFound otherwise."""
         found = await self.storage.collections.get(name_or_id)
         if found is None:
-            named = [c for c in await self.list(user_id) if c.name == name_or_id]
-            found = next((c for c in named if c.owner == user_id), named[0] if named else None)
+            alike = [c for c in await self.list(user_id) if c.name == name_or_id]
+            found = next((c for c in alike if c.owner == user_id), alike[0] if alike else None)
         if found is None or not found.can_view(user_id, self.clock.now()):
-            raise NotFound(f"No collection '{name_or_id}' that you can see. Your collections: /collections list")
+            raise NotFound(f"No collection {named(name_or_id)} that you can see. Your collections: "
+                           "/collections list")
         return found
 
     async def by_link(self, token: str) -> Collection:

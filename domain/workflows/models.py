@@ -1,7 +1,7 @@
 """Models: the LoRAs a user trained or may use, and sharing them."""
 from __future__ import annotations
 
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden, NotFound, named
 from domain.training import Model
 from domain.workflows.sharing import Sharing
 from ports.clock import Clock
@@ -20,7 +20,7 @@ class Models:
         visible = await self.visible(user_id)
         matches = [m for m in visible if name_or_id in (m.id, m.name)]
         if not matches:
-            raise NotFound(f"No model '{name_or_id}' that you can use. See /models.")
+            raise NotFound(f"No model {named(name_or_id)} that you can use. See /models.")
         return next((m for m in matches if m.owner == user_id), matches[0])
 
     async def share(self, user_id: str, name: str, who: str) -> Model:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.blobs import BlobKey
-from domain.errors import Conflict, DatasetNotReady, DomainError, NotFound
+from domain.errors import Conflict, DatasetNotReady, DomainError, NotFound, named
 from domain.jobs import Job, JobKind
 from domain.numbers import whole_number
 from domain.reply import ReplyTo
@@ -39,7 +39,7 @@ class TrainModel:
     async def dataset(self, owner: str, name_or_id: str) -> Dataset:
         found = await self.storage.datasets.by_name(owner, name_or_id) or await self.storage.datasets.get(name_or_id)
         if found is None or found.owner != owner:
-            raise NotFound(f"You have no dataset '{name_or_id}'. Create one with: /train create NAME")
+            raise NotFound(f"You have no dataset {named(name_or_id)}. Create one with: /train create NAME")
         return found
 
     async def active_dataset(self, owner: str) -> str | None:

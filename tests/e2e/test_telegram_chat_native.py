@@ -83,7 +83,7 @@ async def test_linking_a_second_account_moves_its_pictures_and_points_and_its_ol
 
 @bounded(90)
 async def test_an_album_captioned_once_gives_every_photo_that_caption(tmp_path):
-    async with TelegramStandin() as tg, running_station(tmp_path, tg) as app:
+    async with TelegramStandin() as tg, running_station(tmp_path, tg):
         await tg.user_sends("/train create cats")
         await tg.wait_for(bot_message("Dataset 'cats' created"))
         await tg.user_sends_album([(picture(color=c), "a cat on a sofa" if c == "red" else None)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+
+import httpx
 
 from tests.bounded import bounded
 from tests.e2e.telegram_harness import USER, balance, bot_media, bot_message, calls, grant, photos, running_station
@@ -66,3 +69,27 @@ async def test_a_user_who_blocked_the_bot_mid_job_ends_delivery_with_one_quiet_l
     quiet = [r for r in caplog.records if "takes no messages" in r.getMessage()]
     assert quiet and all(r.exc_info is None for r in quiet)
     assert not [r for r in caplog.records if r.exc_info and "telegram" in r.name]
+
+
+@bounded(90)
+async def test_health_says_degraded_while_polling_cannot_reach_telegram_and_ok_once_it_can(tmp_path):
+    async with TelegramStandin() as tg, running_station(tmp_path, tg) as app:
+        health = f"{app.platforms[0].url}/healthz"
+        async with httpx.AsyncClient() as http:
+            assert (await _health_until(http, health, "platforms", {"telegram": {"connected": True}}))
+            tg.break_next("getUpdates", times=3, status=502)
+            down = await _health_until(http, health, "platforms", {"telegram": {"connected": False}})
+            assert down["status"] == "degraded"
+            await _health_until(http, health, "platforms", {"telegram": {"connected": True}}, within=40)
+            metrics = (await http.get(f"{app.platforms[0].url}/metrics")).text
+        assert 'stationthis_platform_connected{platform="telegram"} 1' in metrics
+        await tg.user_sends("/balance")
+        await tg.wait_for(bot_message("You have 0 points"))
+
+
+async def _health_until(http: httpx.AsyncClient, url: str, field: str, wanted: object, within: float = 20.0) -> dict:
+    deadline = time.monotonic() + within
+    while (body := (await http.get(url)).json())[field] != wanted:
+        assert time.monotonic() < deadline, body
+        await asyncio.sleep(0.05)
+    return body

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from bootstrap.app import StationApp
 from bootstrap.config import load_config
 from domain.training import Model
 from tests.fakes import png  # noqa: F401  (re-exported for the web tests)
+from tests.plain_words import leaks
 from tests.standins.comfyui.standin import ComfyUIStandin
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -96,10 +98,29 @@ async def web_app(tmp_path):
         app = StationApp(load_config(env=env_for(tmp_path, comfy, STATIONTHIS_MAX_UPLOAD_BYTES="200000"),
                                      dotenv=False))
         await app.start()
+        said = read_error_messages(app.platforms[0].app)
         try:
             yield Web(app, comfy)
         finally:
             await app.stop()
+        found = [leak for text in said for leak in leaks(text)]
+        assert not found, f"the web told users something internal: {found}"  # plain words on the web too
+
+
+def read_error_messages(quart) -> list[str]:
+    """Every error message the web answers with from now on (API `message` fields, error notices on pages)."""
+    said: list[str] = []
+
+    @quart.after_request
+    async def note(response):
+        if response.status_code >= 400 and response.mimetype == "application/json":
+            body = json.loads(await response.get_data())
+            said.append(str(body.get("error", {}).get("message", "")) if isinstance(body, dict) else "")
+        elif response.status_code >= 400 and response.mimetype == "text/html":
+            said.extend(re.findall(r'class="notice error"[^>]*>([^<]*)', (await response.get_data()).decode()))
+        return response
+
+    return said
 
 
 async def finished(client, job_id: str, headers: dict | None = None, tries: int = 200) -> dict:
