@@ -9,6 +9,7 @@ NOT_COPIED = (
     "link codes: not copied; they expire within minutes, so users ask for a new one",
     "job leases: not copied; the target's runner takes unfinished jobs over when it starts",
     "sessions and API tokens: not copied; people sign in again and make new tokens",
+    "prices waiting for a yes in a chat: not copied; the chat asks again",
 )
 
 
