@@ -76,7 +76,7 @@ async def submit(kit, user, request: ChatRequest) -> list[Reply]:
     run = await kit.station.training.draft(user.id, name, {k: v for k, v in request.options.items() if k != "dataset"})
     balance = await kit.station.points.balance(user.id)
     return [Reply(f"🧠 Train '{name}' for {run.params.get('steps')} steps: {run.price} points (you have {balance}).",
-                  buttons=(Button.of("✅ Confirm", ButtonAction.CONFIRM_TRAINING, run.id),
+                  buttons=(Button.of(f"✅ Pay {run.price} points", ButtonAction.CONFIRM_TRAINING, run.id),
                            Button.of("✖ Cancel", ButtonAction.DISCARD_TRAINING, run.id)))]
 
 

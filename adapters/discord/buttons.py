@@ -10,7 +10,9 @@ from adapters.chat.messages import Button, ButtonAction
 
 PREFIX = "st:"
 _STYLES = {ButtonAction.CONFIRM_TRAINING.value: discord.ButtonStyle.success,
-           ButtonAction.DISCARD_TRAINING.value: discord.ButtonStyle.danger}
+           ButtonAction.DISCARD_TRAINING.value: discord.ButtonStyle.danger,
+           ButtonAction.CONFIRM_PRICE.value: discord.ButtonStyle.success,
+           ButtonAction.DISCARD_PRICE.value: discord.ButtonStyle.danger}
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?:st:)?(?P<action>.*)"):

@@ -109,7 +109,7 @@ async def test_a_lora_trained_from_attachments_is_announced_then_offered_by_auto
             assert sheet.attachments[0].filename == "corgi.png" and sheet.attachments[0].width
             quote = await say("train submit", {"steps": 20})
             assert "30 points (you have 1000)" in quote.content
-            click = await dc.user_clicks(quote, button(quote, "Confirm"))
+            click = await dc.user_clicks(quote, button(quote, "Pay 30 points"))
             assert "submitted" in (await dc.wait_for(answered(click))).content
             channel = dc.guild_channel_id()
             [done] = await dc.wait_for(

@@ -45,7 +45,7 @@ async def test_an_album_with_captions_becomes_a_dataset_whose_confirmed_training
 
         await tg.user_sends("/train submit steps=20")
         quote = await tg.wait_for(bot_message("Train 'fox' for 20 steps: 30 points (you have 200)"))
-        assert [b["text"] for b in quote.buttons] == ["✅ Confirm", "✖ Cancel"]
+        assert [b["text"] for b in quote.buttons] == ["✅ Pay 30 points", "✖ Cancel"]
         assert await balance(app) == 200, "a quote costs nothing"
         await tg.user_clicks(quote, quote.buttons[0]["callback_data"])
         await tg.wait_for(bot_message("Training submitted (30 points paid)"))

@@ -96,13 +96,13 @@ async def test_the_train_conversation_builds_a_dataset_and_confirm_charges_once(
     await kit.handle(say("train", "caption 1 kitty on a sofa"))
     await kit.handle(say("train", "trigger kittyzorb"))
     quote = (await kit.handle(say("train", "submit steps=50")))[0]
-    assert "points" in quote.text and [b.label for b in quote.buttons] == ["✅ Confirm", "✖ Cancel"]
+    price = int(quote.text.split(": ")[1].split(" points")[0])
+    assert [b.label for b in quote.buttons] == [f"✅ Pay {price} points", "✖ Cancel"]
     press = ChatRequest(identity="telegram:1", display_name="Ada", command=quote.buttons[0].action, origin=ORIGIN)
     assert "submitted" in (await kit.press(press))[0].text
     await kit.press(press)
     run = (await harness.station.training.runs(user.id))[0][0]
     await harness.notifier.wait_for(run.job_id, "succeeded")
-    price = int(quote.text.split(": ")[1].split(" points")[0])
     assert await harness.station.points.balance(user.id) == 1000 - price
     assert "kitty" in await text_of(kit, say("models"))
 

@@ -70,7 +70,7 @@ async def test_a_training_confirmed_in_a_dm_is_announced_there_when_it_ends(tmp_
         await say("train add", {"caption": "a heron"}, photos)
         await say("train trigger", {"word": "heronzorb"})
         quote = await say("train submit", {"steps": 10})
-        click = await dc.user_clicks(quote, button(quote, "Confirm"), user=alice)
+        click = await dc.user_clicks(quote, button(quote, "Pay"), user=alice)
         await dc.wait_for(answered(click))
         [done] = await dc.wait_for(lambda: [m for m in dc.dm_messages(alice) if "Training finished" in m.content])
         assert done.content.startswith(f"<@{alice['id']}>") and await balance(app, alice) == 500 - 25
