@@ -69,7 +69,7 @@ class Dataset:
         if rules.require_captions and missing:
             found.append(f"images {', '.join(missing)} have no caption")
         if not self.trigger:
-            found.append("it has no trigger word (set one with: trigger WORD)")
+            found.append("it has no trigger word yet (the word that calls up what the model learned)")
         return found
 
     def _index(self, number: int) -> int:
