@@ -9,6 +9,7 @@ from bootstrap.config import Config
 from bootstrap.container import Application, build_container
 from bootstrap.platforms import PLATFORM_TITLES, enabled_platforms
 from bootstrap.storage_open import open_storage
+from bootstrap.web import WebPlatform
 
 log = logging.getLogger("stationthis")
 
@@ -46,8 +47,17 @@ class StationApp:
             self.platforms.append(platform)
             log.info("%s started", platform.title)
         await use_cases.runner().start()
-        healthy = len(use_cases.runner().healthy_engines())
-        log.info("job runner started: %d of %d ComfyUI workers healthy", healthy, len(self.config.comfyui_urls))
+        healthy, urls = len(use_cases.runner().healthy_engines()), self.config.comfyui_urls
+        log.info("job runner started: %d of %d ComfyUI workers healthy", healthy, len(urls))
+        if not healthy:
+            log.warning("no ComfyUI worker answers at %s: start ComfyUI there or list your workers in COMFYUI_URLS "
+                        "(README: Operating ComfyUI workers); to try StationThis without one: stationthis run --demo",
+                        ", ".join(urls))
+        if self.config.demo:
+            from bootstrap.demo import welcome_demo_user
+
+            web = next(p for p in self.platforms if isinstance(p, WebPlatform))
+            await welcome_demo_user(use_cases.station(), self.config.web_public_url or web.url)
 
     async def stop(self) -> None:
         # The runner first: a job that ends after it stops stays unfinished and is delivered at the next start.

@@ -76,8 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = OneLineErrors(prog="stationthis", description="StationThis: ComfyUI for chats, with points.")
     parser.add_argument("--version", action="version", version=f"stationthis {_version()}")
     sub = parser.add_subparsers(title="commands")
-    sub.add_parser("run", help="start the job runner and every configured platform").set_defaults(
-        handler=commands.run)
+    run = sub.add_parser("run", help="start the job runner and every configured platform")
+    run.add_argument("--demo", action="store_true",
+                     help="try StationThis without ComfyUI: a built-in demo worker draws labelled demo pictures")
+    run.set_defaults(handler=commands.run)
     sub.add_parser("doctor", help="check storage, every ComfyUI worker and each token").set_defaults(
         handler=commands.doctor)
 

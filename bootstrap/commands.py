@@ -26,7 +26,13 @@ async def opened(config):
 
 async def run(config, args) -> int:
     check_web_address(config)  # before anything starts, so a taken port leaves nothing half-started
-    await serve(config)
+    if not args.demo:
+        await serve(config)
+        return 0
+    from bootstrap.demo import demo_worker
+
+    async with demo_worker(config) as with_demo:
+        await serve(with_demo)
     return 0
 
 

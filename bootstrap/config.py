@@ -52,6 +52,7 @@ class Config:
     max_pixels: int = 50_000_000
     extra: dict = field(default_factory=dict)
     unknown_settings: tuple[str, ...] = ()
+    demo: bool = False  # `run --demo`: the only worker is the built-in demo worker
 
     @property
     def storage_kind(self) -> str:

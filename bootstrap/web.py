@@ -43,7 +43,7 @@ def web_settings(config: Config, telegram_bot_name: str | None = None) -> WebSet
     return WebSettings(secret_key=secret_key(config), max_upload_bytes=config.max_upload_bytes,
                        public_url=config.web_public_url, telegram_bot_token=config.telegram_token,
                        telegram_bot_name=telegram_bot_name, chat_platforms=chats, token_days=config.token_days,
-                       metrics_token=config.metrics_token)
+                       metrics_token=config.metrics_token, demo=config.demo)
 
 
 class WebPlatform:
