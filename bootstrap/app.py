@@ -7,6 +7,7 @@ import signal
 
 from bootstrap.config import Config
 from bootstrap.container import Application, build_container
+from bootstrap.demo import welcome_demo_user
 from bootstrap.platforms import PLATFORM_TITLES, enabled_platforms
 from bootstrap.storage_open import open_storage
 from bootstrap.web import WebPlatform
@@ -54,8 +55,6 @@ class StationApp:
                         "(README: Operating ComfyUI workers); to try StationThis without one: stationthis run --demo",
                         ", ".join(urls))
         if self.config.demo:
-            from bootstrap.demo import welcome_demo_user
-
             web = next(p for p in self.platforms if isinstance(p, WebPlatform))
             await welcome_demo_user(use_cases.station(), self.config.web_public_url or web.url)
 

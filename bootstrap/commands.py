@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from bootstrap.app import serve
 from bootstrap.container import build_container
+from bootstrap.demo import demo_worker
 from bootstrap.preflight import check_web_address
 from bootstrap.storage_open import open_storage
 from domain.identity import parse_identity
@@ -29,8 +30,6 @@ async def run(config, args) -> int:
     if not args.demo:
         await serve(config)
         return 0
-    from bootstrap.demo import demo_worker
-
     async with demo_worker(config) as with_demo:
         await serve(with_demo)
     return 0

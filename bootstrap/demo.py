@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
-from adapters.comfyui.demo import DemoWorker
 from bootstrap.config import Config
 from domain.workflows.station import Station
 
@@ -19,6 +18,8 @@ DEMO_POINTS = 500  # the demo user's balance is topped up to this at every start
 @asynccontextmanager
 async def demo_worker(config: Config) -> AsyncIterator[Config]:
     """The configuration to run with while the demo worker serves: it replaces COMFYUI_URLS."""
+    from adapters.comfyui.demo import DemoWorker  # aiohttp is loaded only for the demo
+
     secret = config.comfyui_secret or secrets.token_urlsafe(32)  # its worker extension and the station share it
     worker = DemoWorker(secret)
     await worker.start()

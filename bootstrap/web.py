@@ -16,6 +16,7 @@ from adapters.web.context import WebSettings
 from adapters.web.notifier import WebNotifier
 from adapters.web.server import WebServer
 from bootstrap.config import Config
+from bootstrap.demo import DEMO_IDENTITY
 from domain.workflows.station import Station
 
 log = logging.getLogger("stationthis.web")
@@ -43,7 +44,7 @@ def web_settings(config: Config, telegram_bot_name: str | None = None) -> WebSet
     return WebSettings(secret_key=secret_key(config), max_upload_bytes=config.max_upload_bytes,
                        public_url=config.web_public_url, telegram_bot_token=config.telegram_token,
                        telegram_bot_name=telegram_bot_name, chat_platforms=chats, token_days=config.token_days,
-                       metrics_token=config.metrics_token, demo=config.demo)
+                       metrics_token=config.metrics_token, demo_identity=DEMO_IDENTITY if config.demo else None)
 
 
 class WebPlatform:

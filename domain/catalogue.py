@@ -176,8 +176,10 @@ class ToolSpec:
         values = {p.name: settings[p.name] if p.settable and p.name in settings else p.default for p in self.params}
         return self.price.quote(values)
 
-    def validate(self, raw: dict[str, object], defaults: dict[str, object] | None = None) -> dict[str, object]:
-        """Typed values for every parameter: given ones checked, the rest from `defaults` then the manifest."""
+    def validate(self, raw: dict[str, object], defaults: dict[str, object] | None = None,
+                 partial: bool = False) -> dict[str, object]:
+        """Typed values for every parameter: given ones checked, the rest from `defaults` then the manifest.
+        `partial`: a required parameter not given yet is None instead of an error (enough to price a form)."""
         for name in raw:
             self.param(name)
         values: dict[str, object] = {}
@@ -186,7 +188,7 @@ class ToolSpec:
                 values[spec.name] = spec.coerce(raw[spec.name])
             elif defaults and spec.name in defaults and spec.settable:
                 values[spec.name] = spec.coerce(defaults[spec.name])
-            elif spec.required:
+            elif spec.required and not partial:
                 raise InvalidParameter(spec.name, f"is required: give {spec.allowed()}.")
             else:
                 values[spec.name] = spec.default

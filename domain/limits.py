@@ -46,7 +46,7 @@ def limits_from_manifest(raw: dict[str, Any], kind: str, names: set[str], tool: 
     if timeout <= 0 or pixels <= 0:
         raise DomainError(f"{tool}: limits timeout_s and max_output_pixels must be positive.")
     if isinstance(scale, str) and scale not in names:
-        raise DomainError(f"{tool}: limits output_scale names '{scale}', which is not one of its parameters.")
+        raise DomainError(f"{tool}: limits output_scale names '{scale}', which is not one of its number parameters.")
     if not isinstance(scale, str) and float(scale) <= 0:
         raise DomainError(f"{tool}: limits output_scale must be a positive factor or a parameter's name.")
     return Limits(timeout, pixels, scale if isinstance(scale, str) else float(scale))

@@ -45,6 +45,7 @@ class PriceRule:
             per = tuple(raw.get("per", ()))
             unknown = [p for p in per if p not in known and p not in DERIVED]
             if unknown or not isinstance(raw.get("rate"), (int, float)) or raw["rate"] < 0:
-                raise DomainError(f"price term {raw} names unknown parameters {unknown} or has a bad rate.")
+                raise DomainError(f"price term {raw} names unknown parameters {unknown} (terms count number "
+                                  "parameters) or has a bad rate.")
             terms.append(PriceTerm(rate=float(raw["rate"]), per=per))
         return cls(base=data.get("base", 0), terms=tuple(terms))

@@ -1,6 +1,8 @@
 """Per-user defaults for generation parameters, checked against every tool that takes them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.catalogue import ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import InvalidParameter
 from domain.quotes import CONFIRM_ABOVE, DEFAULT_CONFIRM_ABOVE
@@ -10,6 +12,14 @@ STATION_SETTINGS = (
     ParamSpec(CONFIRM_ABOVE, ParamType.INT, "Ask before work that costs more than this many points (0: always ask)",
               default=DEFAULT_CONFIRM_ABOVE, min=0, max=1_000_000),
 )
+
+
+@dataclass(frozen=True)
+class SettingsGroup:
+    """Settings used by exactly these tools (titles in catalogue order): how pages group them."""
+
+    tools: tuple[str, ...]
+    names: tuple[str, ...]
 
 
 def settable_params(tools: list[ToolSpec]) -> dict[str, list[ParamSpec]]:
@@ -35,3 +45,14 @@ def validate_settings(changes: dict[str, object], tools: list[ToolSpec]) -> dict
             value = spec.coerce(raw)
         checked[name] = value
     return checked
+
+
+def grouped_settings(tools: list[ToolSpec]) -> list[SettingsGroup]:
+    """Each setting under the tools that use it: shared by several (first), or one tool's own."""
+    image_tools = [t for t in tools if t.kind != ToolKind.TRAINING]
+    by_users: dict[tuple[int, ...], list[str]] = {}  # positions in `image_tools` -> setting names
+    for name in settable_params(tools):
+        users = tuple(n for n, t in enumerate(image_tools) if any(p.name == name and p.settable for p in t.params))
+        by_users.setdefault(users, []).append(name)
+    ordered = sorted(by_users.items(), key=lambda item: (item[0][0], -len(item[0])))
+    return [SettingsGroup(tuple(image_tools[n].title for n in users), tuple(names)) for users, names in ordered]

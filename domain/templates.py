@@ -119,17 +119,17 @@ def template_from_documents(name: str, manifest: dict[str, Any], workflow: dict[
         if "bypass_when_empty" in raw:
             rule = raw["bypass_when_empty"]
             bypass[pname] = Bypass(node=str(rule["node"]), outputs=tuple(rule["outputs"]))
-    names = {p.name for p in params}
+    numbers = {p.name for p in params if p.type in (ParamType.INT, ParamType.FLOAT)}  # what prices and scales read
     lora = manifest.get("lora_file")
     spec = ToolSpec(
         name=name, title=manifest.get("title", name), description=manifest.get("description", "")[:100],
-        kind=ToolKind(kind), params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), names),
+        kind=ToolKind(kind), params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), numbers),
         follow_ups=_follow_ups(name, ToolKind(kind), manifest.get("follow_ups"), params),
     )
     return Template(
         spec=spec, workflow=workflow, targets=targets, outputs=tuple(str(o) for o in manifest.get("outputs", [])),
         bypass=bypass, lora_file=LoraFile(str(lora["node"]), lora["steps_param"]) if lora else None,
-        limits=limits_from_manifest(manifest.get("limits", {}), kind, names, name),
+        limits=limits_from_manifest(manifest.get("limits", {}), kind, numbers, name),
     )
 
 

@@ -69,7 +69,11 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
 
     @app.context_processor
     async def page_context() -> dict:
-        return {"user": await current_user(), "max_upload_mb": config.max_upload_bytes / 1_000_000}
+        """What every page's header and banners show: who is signed in, their balance, the workers' state."""
+        station, user = app.extensions["stationthis"].station, await current_user()
+        return {"user": user, "balance": await station.points.balance(user.id) if user else None,
+                "workers_ok": station.workers.any_healthy(), "demo": config.demo,
+                "max_upload_mb": config.max_upload_bytes / 1_000_000}
 
     @app.after_request
     async def security_headers(response):

@@ -32,10 +32,23 @@ async def signin():
     form = await request.form
     try:
         user = await web().station.accounts.sign_in(form.get("code", ""), client_address())
-    except InvalidLinkCode as error:
-        return await _signin_page(str(error), form.get("next")), 400
+    except InvalidLinkCode:
+        bots = web().settings.chat_platforms
+        where = "send /link to the bot" if bots else "ask whoever runs this station"
+        return await _signin_page(f"That sign-in code is unknown, expired or already used: {where} for a new one.",
+                                  form.get("next")), 400
     await start_session(user)
     return redirect(safe_next(form.get("next")))
+
+
+@blueprint.post("/signin/demo")
+async def demo():
+    """On a demo station (`run --demo`) anyone may try it as the demo user, who was given points at start."""
+    identity = web().settings.demo_identity
+    if identity is None:
+        raise NotFound("This station is not a demo.")
+    await start_session(await web().station.accounts.user_for(identity, display_name="Demo"))
+    return redirect(safe_next((await request.form).get("next")))
 
 
 @blueprint.get("/auth/telegram")

@@ -26,7 +26,11 @@ class WebSettings:
     chat_platforms: tuple[str, ...] = ()
     token_days: int = 90  # an API token's life when its maker does not say
     metrics_token: str | None = None  # /metrics wants it as a bearer token, and then shows points totals
-    demo: bool = False  # the only worker is the built-in demo worker: say so, and offer the demo user
+    demo_identity: str | None = None  # a demo station (`run --demo`): anyone may try it as this identity
+
+    @property
+    def demo(self) -> bool:
+        return self.demo_identity is not None
 
     @property
     def secure_cookies(self) -> bool:

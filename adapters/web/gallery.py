@@ -1,11 +1,11 @@
-"""Gallery: the user's finished results, newest first, a page at a time."""
+"""Gallery: a tile for every job the user runs or finished, newest first, a page at a time; running ones live."""
 from __future__ import annotations
 
 from quart import Blueprint, render_template, request
 
 from adapters.web.context import web
 from adapters.web.sessions import login_required, signed_in_user
-from domain.blobs import first_image
+from adapters.web.tiles import tile_for
 from domain.jobs import JobState
 from domain.numbers import parse_whole
 from domain.workflows.jobs import JobFilter
@@ -24,10 +24,17 @@ def page_number() -> int:
 @blueprint.get("/gallery")
 @login_required
 async def gallery():
+    """Running jobs first (on the first page), then finished results of every kind, newest first."""
     user, page = await signed_in_user(), page_number()
     jobs = await web().station.jobs.page(user.id, JobFilter(JobState.SUCCEEDED.value, PAGE_SIZE + 1,
                                                             (page - 1) * PAGE_SIZE))
-    cards = [(job, first_image(job.outputs)) for job in jobs[:PAGE_SIZE]]
-    in_progress = [] if page > 1 else await web().station.jobs.in_progress(user.id)
-    return await render_template("gallery.html", cards=cards, page=page, more=len(jobs) > PAGE_SIZE,
-                                 in_progress=in_progress)
+    running = [] if page > 1 else await web().station.jobs.in_progress(user.id)
+    tiles = [tile_for(job) for job in [*running, *jobs[:PAGE_SIZE]]]
+    return await render_template("gallery.html", tiles=tiles, page=page, more=len(jobs) > PAGE_SIZE)
+
+
+@blueprint.get("/gallery/tiles/<job_id>")
+async def live_tile(job_id: str):
+    """One job's tile as it is now: a running tile's page asks for it until the job has ended."""
+    user = await signed_in_user()
+    return await render_template("tile.html", t=tile_for(await web().station.jobs.get(user.id, job_id)))

@@ -1,4 +1,4 @@
-"""/healthz (storage and every ComfyUI worker, as JSON) and /metrics (Prometheus text)."""
+"""/livez (the process serves), /healthz (storage and every ComfyUI worker, as JSON) and /metrics (Prometheus)."""
 from __future__ import annotations
 
 import hmac
@@ -9,6 +9,12 @@ from adapters.web.context import web
 from domain.jobs import JobState
 
 blueprint = Blueprint("health", __name__)
+
+
+@blueprint.get("/livez")
+async def livez():
+    """A liveness probe: answers as soon as the web serves at all, touching nothing else (the web's floor)."""
+    return Response("ok\n", content_type="text/plain")
 
 
 @blueprint.get("/healthz")

@@ -1,14 +1,21 @@
 """A job's page: live progress, the result full size, download, and what to do next with it."""
 from __future__ import annotations
 
+import time
+
 from quart import Blueprint, flash, redirect, render_template
 
 from adapters.web.context import origin, web
 from adapters.web.sessions import login_required, signed_in_user
 from domain.blobs import is_image
+from domain.catalogue import FollowUp
+from domain.jobs import Job, JobState
+from domain.workflows.follow_ups import TOOL_OF
 
 blueprint = Blueprint("jobs", __name__)
-LABELS = {"reroll": "Again, new seed", "vary": "Variation", "upscale": "Upscale"}
+LABELS = {FollowUp.REROLL: "Again, new seed", FollowUp.VARY: "Variation", FollowUp.UPSCALE: "Upscale",
+          FollowUp.RETRY: "Try again"}
+CANCEL_WAIT_S = 3.0  # how long a cancel waits to say the points are back (a worker lets go within moments)
 
 
 @blueprint.get("/jobs/<job_id>")
@@ -19,20 +26,48 @@ async def page(job_id: str):
     runs = [run for run, _ in await station.training.runs(user.id) if run.job_id == job.id] \
         if job.long else []
     collections = [c for c in await station.collections.list(user.id) if c.can_edit(user.id)]
+    offers = await station.follow_ups.offers(user.id, job)
+    reached = {TOOL_OF[o.action] for o in offers if o.action in TOOL_OF}  # a follow-up button already goes there
+    titles = {t.name: t.spec.title for t in station.catalogue.templates()}
     return await render_template(
-        "job.html", job=job, position=station.jobs.position(job),
+        "job.html", job=job, position=station.jobs.position(job), title=titles.get(job.tool, f"/{job.tool}"),
         images=[k for k in job.outputs if is_image(k)], files=[k for k in job.outputs if not is_image(k)],
         run=runs[0] if runs else None, collections=collections,
-        image_tools=[t.name for t in station.catalogue.templates() if t.spec.image_param],
-        follow_ups={action: LABELS[action] for action in station.follow_ups.available(job)})
+        image_tools=[(t.name, t.spec.title) for t in station.catalogue.templates()
+                     if t.spec.image_param and t.name not in reached],
+        follow_ups=[(o.action.value, f"{LABELS[o.action]} · {o.price} points") for o in offers])
 
 
 @blueprint.post("/jobs/<job_id>/cancel")
 @login_required
 async def cancel(job_id: str):
-    job = await web().station.jobs.cancel((await signed_in_user()).id, job_id)
-    await flash("That job had already finished." if job.terminal else "Cancelling: any points paid come back.", "info")
+    user = await signed_in_user()
+    job = await web().station.jobs.cancel(user.id, job_id)
+    if job.terminal:
+        await flash("That job had already finished.", "info")
+    else:
+        await flash(refund_message(await ended(user.id, job.id)), "info")
     return redirect(f"/jobs/{job.id}")
+
+
+async def ended(user_id: str, job_id: str, seconds: float = CANCEL_WAIT_S) -> Job:
+    """The job once it has ended (its refund settled with it), or as it is after `seconds`."""
+    jobs, notifier = web().station.jobs, web().notifier
+    deadline = time.monotonic() + seconds
+    job = await jobs.get(user_id, job_id)
+    while not job.terminal and (left := deadline - time.monotonic()) > 0:
+        await notifier.wait(job_id, left)
+        job = await jobs.get(user_id, job_id)
+    return job
+
+
+def refund_message(job: Job) -> str:
+    """What a cancel did to the user's points, said at once."""
+    if job.refunded:
+        return f"Cancelled: your {job.price} points are back."
+    if job.terminal:
+        return "Cancelled." if job.state is JobState.CANCELLED else "It had already finished."
+    return f"Cancelling: your {job.price} points come back as soon as the worker lets go of it."
 
 
 @blueprint.post("/jobs/<job_id>/<action>")

@@ -23,8 +23,10 @@ UPLOAD_SUFFIX = "__file"
 @blueprint.get("/make")
 @login_required
 async def tools():
-    specs = [t.spec for t in web().station.catalogue.templates() if t.spec.kind != ToolKind.TRAINING]
-    return await render_template("make_index.html", tools=specs)
+    station, user = web().station, await signed_in_user()
+    specs = [t.spec for t in station.catalogue.templates() if t.spec.kind != ToolKind.TRAINING]
+    prices = {spec.name: (await station.make_image.estimate(user.id, spec.name, {})).price for spec in specs}
+    return await render_template("make_index.html", tools=specs, prices=prices)
 
 
 @blueprint.get("/make/<tool>")
@@ -76,6 +78,7 @@ def _request_key(user_id: str, nonce: str | None) -> str | None:
 
 
 async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
+    """The form with `values` (else the user's settings, else the defaults) and the price of exactly that."""
     station, user = web().station, await signed_in_user()
     shown = {name: value for name, (value, _) in (await station.settings.show(user.id)).items()}
     types = {p.type for p in spec.params}
@@ -83,8 +86,11 @@ async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
     checkpoints = await station.workers.choices("checkpoints") if "checkpoint" in types else []
     fields = fields_for(spec.params, {**shown, **values}, models, checkpoints)
     image = spec.image_param and values.get(spec.image_param.name)
+    if quote is None and not error:
+        try:
+            quote = await station.make_image.estimate(user.id, spec.name, values)
+        except DomainError as refused:  # values from the address bar, say: shown as they are, with what is wrong
+            error = str(refused)
     return await render_template(
         "make.html", spec=spec, fields=fields, error=error, quote=quote, upload_suffix=UPLOAD_SUFFIX,
-        balance=await station.points.balance(user.id), request_key=secrets.token_urlsafe(12),
-        workers_ok=station.workers.any_healthy(),
-        preview=media_url(image) if image and is_image(image) else None)
+        request_key=secrets.token_urlsafe(12), preview=media_url(image) if image and is_image(image) else None)

@@ -23,5 +23,5 @@ def before_arg() -> float | None:
 async def points():
     station, user = web().station, await signed_in_user()
     entries = await station.points.history(user.id, limit=PAGE_SIZE, before=before_arg())
-    return await render_template("points.html", balance=await station.points.balance(user.id), entries=entries,
+    return await render_template("points.html", entries=entries,
                                  older=entries[-1].created_at if len(entries) == PAGE_SIZE else None)

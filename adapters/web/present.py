@@ -8,6 +8,7 @@ from domain.credentials import Credential
 from domain.jobs import Job
 from domain.ledger import LedgerEntry
 from domain.training import Dataset, Model, TrainingRun
+from domain.workflows.make_image import Quote
 
 
 def media_url(key: str) -> str:
@@ -23,6 +24,11 @@ def job(item: Job, position: int | None = None) -> dict:
         "outputs": [{"key": key, "url": media_url(key), "image": is_image(key)} for key in item.outputs],
         "parent_id": item.parent_id, "created_at": item.created_at, "updated_at": item.updated_at,
     }
+
+
+def quote(item: Quote) -> dict:
+    return {"tool": item.tool, "values": item.values, "price": item.price, "balance": item.balance,
+            "affordable": item.affordable}
 
 
 def param(spec: ParamSpec) -> dict:

@@ -6,7 +6,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 from adapters.web.context import web
 from adapters.web.forms import field_for
 from adapters.web.sessions import client_address, login_required, signed_in_user
-from domain.settings import settable_params
+from domain.settings import grouped_settings, settable_params
 
 blueprint = Blueprint("settings", __name__)
 
@@ -47,12 +47,15 @@ async def link_code():
 
 
 async def _render(link_code: str | None = None):
+    """The settings grouped by the tools that use them, each with its value and whether the user chose it."""
     user, station = await signed_in_user(), web().station
-    shown = await station.settings.show(user.id)
-    specs = settable_params(station.catalogue.tools())
-    rows = [(field_for(specs[name][0], value), chosen) for name, (value, chosen) in shown.items()]
-    return await render_template("settings.html", rows=rows, link_code=link_code,
-                                 identities=await station.accounts.identities(user.id))
+    shown, tools = await station.settings.show(user.id), station.catalogue.tools()
+    specs = settable_params(tools)
+    groups = [(group, [(field_for(specs[name][0], shown[name][0]), shown[name][1]) for name in group.names])
+              for group in grouped_settings(tools)]
+    return await render_template("settings.html", groups=groups, link_code=link_code,
+                                 identities=await station.accounts.identities(user.id),
+                                 bots=web().settings.chat_platforms)
 
 
 def _text(value: object) -> str:

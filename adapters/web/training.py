@@ -5,6 +5,7 @@ from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import origin, web
 from adapters.web.forms import fields_for, raw_values
+from adapters.web.jobs import ended, refund_message
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
 from domain.errors import DatasetNotReady, DomainError
@@ -41,7 +42,6 @@ async def dataset(name: str):
     checkpoints = await station.workers.choices("checkpoints")
     return await render_template("dataset.html", dataset=found, quote=quote, problems=problems,
                                  fields=fields_for(template.spec.params, {}, checkpoints=checkpoints),
-                                 balance=await station.points.balance(user.id),
                                  max_mb=web().settings.max_upload_bytes / 1_000_000)
 
 
@@ -112,8 +112,7 @@ async def run_page(run_id: str):
     station, user = web().station, await signed_in_user()
     run, job = await station.training.run(user.id, run_id)
     model, found = await station.training.outcome(user.id, run)
-    return await render_template("run.html", run=run, job=job, model=model, dataset=found,
-                                 balance=await station.points.balance(user.id))
+    return await render_template("run.html", run=run, job=job, model=model, dataset=found)
 
 
 @blueprint.post("/runs/<run_id>/confirm")
@@ -134,7 +133,8 @@ async def discard(run_id: str):
 @blueprint.post("/runs/<run_id>/cancel")
 @login_required
 async def cancel(run_id: str):
-    await web().station.training.cancel((await signed_in_user()).id, run_id)
-    await flash("Cancelling the training: the points come back.", "info")
+    user = await signed_in_user()
+    run = await web().station.training.cancel(user.id, run_id)
+    await flash(refund_message(await ended(user.id, run.job_id or "")), "info")
     return redirect(f"/training/runs/{run_id}")
 

@@ -13,7 +13,7 @@ from domain.templates import Catalogue
 from domain.workflows.make_image import MakeImage
 
 VARY_DENOISE = 0.55
-_TOOL = {FollowUp.VARY: "img2img", FollowUp.UPSCALE: "upscale"}  # reroll and retry repeat the job's own tool
+TOOL_OF = {FollowUp.VARY: "img2img", FollowUp.UPSCALE: "upscale"}  # reroll and retry repeat the job's own tool
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class FollowUps:
             return (FollowUp.RETRY,)
         if job.state is not JobState.SUCCEEDED or first_image(job.outputs) is None:
             return ()
-        return tuple(a for a in self.catalogue.get(job.tool).spec.follow_ups if _TOOL.get(a, job.tool) in self.catalogue)
+        declared = self.catalogue.get(job.tool).spec.follow_ups
+        return tuple(a for a in declared if TOOL_OF.get(a, job.tool) in self.catalogue)
 
     async def offers(self, user_id: str, job: Job) -> list[Offer]:
         """The available follow-ups with their prices; one that could not be started now (a picture too large
@@ -78,7 +79,7 @@ class FollowUps:
                                             parent_id=job_id, action=request.action.value)
 
     def _request(self, job: Job, action: FollowUp) -> Request:
-        spec = self.catalogue.get(_TOOL.get(action, job.tool)).spec
+        spec = self.catalogue.get(TOOL_OF.get(action, job.tool)).spec
         if action is FollowUp.RETRY:
             raw = dict(job.params)
         elif action is FollowUp.REROLL:

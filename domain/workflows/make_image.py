@@ -72,6 +72,14 @@ class MakeImage:
         return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
                      balance=await self.points.balance(user_id))
 
+    async def estimate(self, user_id: str, tool: str, raw: dict[str, Any]) -> Quote:
+        """The price of a form as filled so far (with the user's settings and the defaults): the number a quote
+        will give once the required values are in, since prices never depend on text or pictures."""
+        template = self.catalogue.get(tool)
+        values = template.spec.validate(raw, await self.storage.settings.get(user_id), partial=True)
+        return Quote(tool=template.name, values=values, price=template.spec.price.quote(values),
+                     balance=await self.points.balance(user_id))
+
     async def submit(self, user_id: str, tool: str, raw: dict[str, Any], origin: ReplyTo,
                      request_key: str | None = None, parent_id: str | None = None, action: str | None = None) -> Job:
         """Store, charge, queue. A request key seen before returns that job and charges nothing."""

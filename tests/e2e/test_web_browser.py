@@ -8,22 +8,18 @@ import asyncio
 import base64
 import io
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from bootstrap.app import StationApp
 from bootstrap.config import load_config
+from tests.e2e.conftest import SHOTS, web_url
 from tests.standins.comfyui.standin import ComfyUIStandin
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -45,22 +41,6 @@ async def station(tmp_path):
             yield app, comfy
         finally:
             await app.stop()
-
-
-@pytest.fixture
-async def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install -y chromium")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-def web_url(app: StationApp) -> str:
-    return next(p for p in app.platforms if hasattr(p, "server")).url
 
 
 async def signed_in_page(app: StationApp, browser, name: str, points: int, viewport=None, screenshot=False):
@@ -137,7 +117,7 @@ async def test_a_dataset_is_uploaded_captioned_trained_with_live_progress_and_th
     await expect(page.locator(".problems")).to_have_count(0)
     await page.click("summary:has-text('Training settings')")
     await page.fill("#f-steps", "10")
-    await page.click("button:has-text('Get the final price')")
+    await page.click("button:has-text('Continue to payment')")
     await expect(page.locator(".quote")).to_contain_text("Costs 25 points")
     await shot(page, "training-quote")
     comfy.step_delay = 0.4  # ten steps of 0.4 s: long enough to watch
@@ -167,7 +147,7 @@ async def test_every_main_page_fits_a_phone_screen(station, browser):
         assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px screen"
     await page.goto(web_url(app) + "/make/txt2img")
     await expect(page.locator("button:has-text('Make it')")).to_be_visible()
-    await expect(page.locator("[data-quote]")).to_contain_text("fill in prompt to see the price")
+    await expect(page.locator("[data-quote]")).to_contain_text("Costs 7 points")  # the form's price before a prompt
     await shot(page, "make-phone")
 
 

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import io
-import json
 
 import httpx
 import pytest
-import websockets
 from PIL import Image
 
 from adapters.comfyui.demo import DemoWorker
@@ -18,6 +16,7 @@ from bootstrap.config import SHIPPED_TEMPLATES
 from bootstrap.tool_fitness import tool_fitness
 from tests.standins.comfyui.recorded import recording
 from tests.standins.comfyui.recordings.record import prepare_inputs
+from tests.standins.test_comfyui_recordings import recorded_run, run_on  # any server with .url and .port
 
 FILE_LISTS = {"ckpt_name", "lora_name", "model_name", "image", "folder"}  # what each worker lists of its own files
 
@@ -30,26 +29,11 @@ async def demo():
         yield worker
 
 
-def recorded_run(name: str) -> dict:
-    return recording(f"runs/{name}.json")
-
-
 def kinds(messages: list[dict]) -> list[str]:
     """Message types, with the node each `executing` names; progress_state (which the station never reads and
     the demo does not send) left out."""
     return [f"{m['type']}:{m['data'].get('node')}" if m["type"] == "executing" else m["type"]
             for m in messages if m.get("type") not in (None, "progress_state")]
-
-
-async def run_on(worker: DemoWorker, name: str, graph: dict) -> tuple[list[dict], dict]:
-    async with httpx.AsyncClient(base_url=worker.url, timeout=10) as http, \
-            websockets.connect(f"ws://127.0.0.1:{worker.port}/ws?clientId=replay") as ws:
-        answer = await http.post("/prompt", json={"prompt": graph, "client_id": "replay", "prompt_id": name})
-        assert answer.status_code == 200, answer.text
-        messages = []
-        while not (messages and messages[-1]["type"] == "executing" and messages[-1]["data"]["node"] is None):
-            messages.append(json.loads(await ws.recv()))
-        return messages, (await http.get(f"/history/{name}")).json()[name]
 
 
 def test_every_node_the_demo_declares_has_the_names_and_types_comfyui_gives_it():

@@ -31,7 +31,7 @@ async def test_every_page_has_a_title_of_its_own(web):
     await station.training.create(user.id, "heron")
     await model_of(web, user)
     collection = await station.collections.create(user.id, "Birds")
-    pages = {"/make": "Make", "/make/txt2img": "Text to image", f"/jobs/{job['id']}": "/txt2img",
+    pages = {"/make": "Make", "/make/txt2img": "Text to image", f"/jobs/{job['id']}": "Text to image: a heron",
              "/gallery": "Gallery", "/training/": "Training studio", "/training/datasets/heron": "heron",
              "/models/": "Models", "/collections/": "Collections", f"/collections/{collection.id}": "Birds",
              "/points": "Points", "/settings": "Settings", "/nowhere": "404"}

@@ -64,7 +64,7 @@ def label(picture: Image.Image) -> Image.Image:
     picture = picture.convert("RGB")
     size = _text_size(picture.width, 36)
     draw, font, height = ImageDraw.Draw(picture, "RGBA"), ImageFont.load_default(size=size), int(size * 1.7)
-    draw.rectangle((0, 0, picture.width, height), fill=(20, 20, 30, 180))
+    draw.rectangle((0, 0, picture.width, height), fill=(20, 20, 30, 255))
     demo_end = draw.textbbox((size // 2, height // 2), "DEMO", font=font, anchor="lm")[2]
     draw.text((size // 2, height // 2), "DEMO", font=font, fill=(255, 214, 10), anchor="lm",
               stroke_width=max(1, size // 12), stroke_fill=(255, 214, 10))

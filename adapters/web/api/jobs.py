@@ -31,9 +31,14 @@ async def tool(tool: str):
 @blueprint.post("/tools/<tool>/quote")
 async def quote(tool: str):
     params = mapping(await json_body(), "params")
-    found = await web().station.make_image.quote(signed_in_id(), tool, params)
-    return jsonify({"tool": found.tool, "values": found.values, "price": found.price, "balance": found.balance,
-                    "affordable": found.affordable})
+    return jsonify(present.quote(await web().station.make_image.quote(signed_in_id(), tool, params)))
+
+
+@blueprint.post("/tools/<tool>/price")
+async def price(tool: str):
+    """What the values given so far cost (the required ones may still be missing): a form's live price."""
+    params = mapping(await json_body(), "params")
+    return jsonify(present.quote(await web().station.make_image.estimate(signed_in_id(), tool, params)))
 
 
 @blueprint.post("/tools/<tool>/jobs")

@@ -223,6 +223,8 @@ def routes(tools: list[ToolSpec]) -> dict:
             continue
         body = obj(("params",) if any(p.required for p in spec.params) else (), params=ref(f"Params_{spec.name}"))
         paths[f"/tools/{spec.name}/quote"] = {"post": op(f"Price of /{spec.name}: {spec.title}", "Quote", body)}
+        paths[f"/tools/{spec.name}/price"] = {"post": op(f"Price of /{spec.name} for the values given so far "
+                                                         "(required ones may be missing)", "Quote", obj(params=MAP))}
         job_body = {**body, "properties": {**body["properties"], "request_key": {
             "type": ["string", "null"], "description": "Send the same key again and get the same job, charged once."}}}
         paths[f"/tools/{spec.name}/jobs"] = {"post": op(f"Run /{spec.name}: {spec.description}", "Job", job_body,

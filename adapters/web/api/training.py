@@ -87,9 +87,8 @@ async def trigger(name: str):
 
 @blueprint.post("/datasets/<name>/quote")
 async def quote(name: str):
-    found = await web().station.training.quote(signed_in_id(), name, mapping(await json_body(), "params"))
-    return jsonify({"tool": found.tool, "values": found.values, "price": found.price, "balance": found.balance,
-                    "affordable": found.affordable})
+    params = mapping(await json_body(), "params")
+    return jsonify(present.quote(await web().station.training.quote(signed_in_id(), name, params)))
 
 
 @blueprint.post("/datasets/<name>/runs")

@@ -30,10 +30,17 @@ function confirmations() {
   });
 }
 
-/* Make: a live price as the form changes. */
+/* Phones: the sections behind a Menu button (without JavaScript they are all shown, wrapped). */
+function menu() {
+  const box = document.querySelector("[data-menu-box]");
+  const button = document.querySelector("[data-menu-button]");
+  if (!box || !button) return;
+  button.addEventListener("click", () => button.setAttribute("aria-expanded", String(box.classList.toggle("open"))));
+}
+
+/* Make and training: the price of the form as it stands, asked again as it changes. */
 function liveQuote(form) {
   const box = form.querySelector("[data-quote]");
-  const initial = box.textContent.replace(/\s+/g, " ").trim();
   const skip = new Set(["csrf_token", "request_key", "action"]);
   let timer = null;
   const update = async () => {
@@ -49,16 +56,33 @@ function liveQuote(form) {
       box.textContent = `Costs ${quote.price} points · your balance ${quote.balance}` +
         (quote.affordable ? "" : " — not enough points");
     } catch (error) {
-      const empty = error.field && form.elements[error.field] && form.elements[error.field].value === "";
-      box.classList.toggle("bad", !empty);
-      box.textContent = empty ? `${initial} · fill in ${error.field} to see the price` : error.message;
+      box.classList.add("bad");
+      box.textContent = error.message;
     }
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(update, 300); };
   form.addEventListener("input", later);
   form.addEventListener("change", later);
   form.addEventListener("image-uploaded", update);
-  update();
+}
+
+/* Gallery: a running job's tile asks for itself again until the job has ended. */
+function liveTile(tile) {
+  const refresh = async () => {
+    const answer = await fetch(tile.dataset.liveTile, { credentials: "same-origin" }).catch(() => null);
+    if (answer && answer.status >= 400 && answer.status < 500) return;  // signed out, or the job is gone
+    if (answer && answer.ok) {
+      const holder = document.createElement("div");
+      holder.innerHTML = (await answer.text()).trim();
+      if (holder.firstElementChild) {
+        const fresh = holder.firstElementChild;
+        tile.replaceWith(fresh);
+        tile = fresh;
+      }
+    }
+    if (tile.dataset.liveTile) setTimeout(refresh, 1500);
+  };
+  setTimeout(refresh, 1500);
 }
 
 /* Make: a picture is uploaded as soon as it is chosen or dropped; its key fills the parameter. */
@@ -150,6 +174,7 @@ function followJob(box) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  menu();
   confirmations();
   document.querySelectorAll("form[data-quote-url]").forEach((form) => {
     form.querySelectorAll("[data-upload-image]").forEach((zone) => imageField(zone, form));
@@ -157,4 +182,5 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.querySelectorAll("form[data-dataset-upload]").forEach(datasetUpload);
   document.querySelectorAll("[data-follow-job]").forEach(followJob);
+  document.querySelectorAll("[data-live-tile]").forEach(liveTile);
 });
