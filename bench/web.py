@@ -89,6 +89,7 @@ async def session_cookie(url: str, code: str) -> str:
         answer = await http.post("/signin", data={"code": code, "csrf_token": token})
         if answer.status_code != 302:
             raise SystemExit(f"sign-in failed: {answer.status_code}")
+        await http.get("/make")  # a browser keeps the cookie of its first page (the session's CSRF token)
         return "; ".join(f"{name}={value}" for name, value in http.cookies.items())
 
 

@@ -58,6 +58,11 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
     for module in BLUEPRINTS:
         app.register_blueprint(module.blueprint)
     app.register_blueprint(api)
+    for name, processors in app.template_context_processors.items():
+        # Each blueprint carries Flask's synchronous default context processor, which Quart runs on a worker
+        # thread for every page; the app's own asynchronous one already gives templates g, request and session.
+        if name is not None:
+            processors[:] = [p for p in processors if p.__module__ != "flask.templating"]
 
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["outcome"] = sentence_of_outcome

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from quart import current_app
 
 from adapters.chat.webhooks import WebhookRoutes
+from adapters.web.fragments import Fragments
 from domain.reply import ReplyTo
 from domain.workflows.station import Station
 
@@ -43,6 +44,7 @@ class Web:
     settings: WebSettings
     notifier: WebNotifier
     webhooks: WebhookRoutes = field(default_factory=WebhookRoutes)  # POST /hooks/<name>, for the chat platforms
+    fragments: Fragments = field(default_factory=Fragments)  # rendered tiles and form fields
 
 
 def web() -> Web:

@@ -1,7 +1,7 @@
 """Gallery: a tile for every job the user runs or finished, newest first, a page at a time; running ones live."""
 from __future__ import annotations
 
-from quart import Blueprint, render_template, request
+from quart import Blueprint, current_app, render_template, request
 
 from adapters.web.context import web
 from adapters.web.sessions import login_required, signed_in_user
@@ -29,7 +29,8 @@ async def gallery():
     jobs = await web().station.jobs.page(user.id, JobFilter(JobState.SUCCEEDED.value, PAGE_SIZE + 1,
                                                             (page - 1) * PAGE_SIZE))
     running = [] if page > 1 else await web().station.jobs.in_progress(user.id)
-    tiles = [tile_for(job) for job in [*running, *jobs[:PAGE_SIZE]]]
+    fragments, env = web().fragments, current_app.jinja_env
+    tiles = [await fragments.html(env, "tile.html", t.key, t=t) for t in map(tile_for, [*running, *jobs[:PAGE_SIZE]])]
     return await render_template("gallery.html", tiles=tiles, page=page, more=len(jobs) > PAGE_SIZE)
 
 
@@ -37,4 +38,5 @@ async def gallery():
 async def live_tile(job_id: str):
     """One job's tile as it is now: a running tile's page asks for it until the job has ended."""
     user = await signed_in_user()
-    return await render_template("tile.html", t=tile_for(await web().station.jobs.get(user.id, job_id)))
+    tile = tile_for(await web().station.jobs.get(user.id, job_id))
+    return await web().fragments.html(current_app.jinja_env, "tile.html", tile.key, t=tile)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from quart import Blueprint, redirect, render_template, request
+from quart import Blueprint, current_app, redirect, render_template, request
 
 from adapters.web.context import origin, web
 from adapters.web.errors import status_of
@@ -91,6 +91,9 @@ async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
             quote = await station.make_image.estimate(user.id, spec.name, values)
         except DomainError as refused:  # values from the address bar, say: shown as they are, with what is wrong
             error = str(refused)
-    return await render_template(
-        "make.html", spec=spec, fields=fields, error=error, quote=quote, upload_suffix=UPLOAD_SUFFIX,
-        request_key=secrets.token_urlsafe(12), preview=media_url(image) if image and is_image(image) else None)
+    preview = media_url(image) if image and is_image(image) else None
+    fragments, env = web().fragments, current_app.jinja_env
+    rendered = [(f, await fragments.html(env, "field.html", (f, preview), f=f, upload_suffix=UPLOAD_SUFFIX,
+                                         preview=preview)) for f in fields]
+    return await render_template("make.html", spec=spec, fields=rendered, error=error, quote=quote,
+                                 request_key=secrets.token_urlsafe(12))

@@ -14,9 +14,9 @@ class Tile:
     picture: str | None = None  # the stored picture to show
 
     @property
-    def live(self) -> bool:
-        """A running job's tile asks for itself again until the job ends."""
-        return self.kind == "running"
+    def key(self) -> tuple[str, int, str]:
+        """What the tile shows depends on nothing else: a job's version changes with every change of the job."""
+        return self.job.id, self.job.version, self.kind
 
 
 def tile_for(job: Job) -> Tile:
@@ -28,3 +28,4 @@ def tile_for(job: Job) -> Tile:
         return Tile(job, "model")
     picture = first_image(job.outputs)
     return Tile(job, "image", picture) if picture else Tile(job, "file")
+

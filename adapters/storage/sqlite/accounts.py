@@ -14,13 +14,13 @@ class SqliteUserRepository:
         self._db = db
 
     async def get(self, user_id: str) -> User | None:
-        return await self._db.run(_user, "SELECT id, display_name, created_at FROM users WHERE id = ?", user_id)
+        return await self._db.read(_user, "SELECT id, display_name, created_at FROM users WHERE id = ?", user_id)
 
     async def add(self, user: User, identity: str) -> User:
         return await self._db.write(_add, user, identity)
 
     async def by_identity(self, identity: str) -> User | None:
-        return await self._db.run(_user, _BY_IDENTITY, identity)
+        return await self._db.read(_user, _BY_IDENTITY, identity)
 
     async def identities(self, user_id: str) -> list[str]:
         return await self._db.run(lambda conn: [identity for (identity,) in conn.execute(

@@ -36,8 +36,15 @@ def _builder(hint: Any) -> Callable[[Any], Any]:
     if hasattr(hint, "from_record"):  # a value type that reads its older stored shapes itself
         return lambda v: None if v is None else hint.from_record(v)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        fields = {name: _builder(field) for name, field in typing.get_type_hints(hint).items()}
-        return lambda v: None if v is None else hint(**{name: fields[name](each) for name, each in v.items()})
+        # Only the fields that need rebuilding are visited; plain JSON values are passed on as they are.
+        special = tuple((name, build) for name, field in typing.get_type_hints(hint).items()
+                        if (build := _builder(field)) is not _as_is)
+        return lambda v: None if v is None else hint(**{**v, **{name: build(v[name]) for name, build in special
+                                                               if name in v}})
     if isinstance(hint, type) and issubclass(hint, Enum):
         return lambda v: None if v is None else hint(v)
-    return lambda v: v
+    return _as_is
+
+
+def _as_is(value: Any) -> Any:
+    return value

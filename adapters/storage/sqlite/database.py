@@ -1,4 +1,5 @@
-"""One SQLite connection on one dedicated thread; writes are group-committed, one savepoint each."""
+"""One SQLite connection on one dedicated thread (writes group-committed, one savepoint each) and one
+read-only connection on the event loop's thread for the small reads every request makes."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +13,7 @@ from typing import Any, Callable
 from adapters.storage.sqlite.space import SpaceWatch
 
 Call = Callable[[sqlite3.Connection], Any]
+READ_WAIT_S = 1.0  # a read on the event loop waits at most this long for a lock (a checkpoint, a recovery)
 
 
 class SqliteDatabase:
@@ -22,6 +24,7 @@ class SqliteDatabase:
     def __init__(self, path: str):
         self.path = path
         self._conn: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
@@ -37,11 +40,16 @@ class SqliteDatabase:
         except (sqlite3.Error, OSError) as error:
             executor.shutdown()
             raise self.space.opening_error(error) from error
+        self._reader = sqlite3.connect(self.path, timeout=READ_WAIT_S, isolation_level=None)
+        self._reader.execute("PRAGMA query_only = ON")
 
     async def close(self) -> None:
         if self._conn is None:
             return
         conn, self._conn = self._conn, None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         loop, executor = self._thread()
         await loop.run_in_executor(executor, conn.close)
         executor.shutdown()
@@ -51,6 +59,14 @@ class SqliteDatabase:
         conn = self._open_connection()
         loop, executor = self._thread()
         return await loop.run_in_executor(executor, partial(fn, conn, *args, **kwargs))
+
+    async def read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """fn(connection, *args, **kwargs) at once, on the loop's read-only connection. For bounded reads by an
+        index (a row, a page): they take less time than the hop to the store's thread and back. WAL lets them
+        read the last commit while a write batch is under way."""
+        if self._reader is None:
+            raise RuntimeError(f"The SQLite store at {self.path} is not open.")
+        return fn(self._reader, *args, **kwargs)
 
     async def write(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """fn(connection, *args, **kwargs) in the next durable batch; its result once committed."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from typing import Any, Callable
 
 from adapters.storage.sqlite.codec import dump, load
@@ -13,8 +14,11 @@ class DocumentTable:
     """`columns(doc)` gives the queryable columns besides id and body. With `shares`, the table
     of that name lists, per document, the users in its `shared_with`."""
 
-    def __init__(self, table: str, cls: type, columns: Callable[[Any], dict], shares: str | None = None):
+    def __init__(self, table: str, cls: type, columns: Callable[[Any], dict], shares: str | None = None,
+                 remember: int = 0):
         self.table, self.cls, self.columns, self.shares = table, cls, columns, shares
+        self._decoded: OrderedDict[str, Any] = OrderedDict()  # stored text -> document, the `remember` latest
+        self._remember = remember
 
     def get(self, conn: sqlite3.Connection, doc_id: str) -> Any:
         found = self.select(conn, "id = ?", (doc_id,))
@@ -26,7 +30,18 @@ class DocumentTable:
         rows = conn.execute(
             f"SELECT body FROM {self.table} WHERE rowid IN (SELECT rowid FROM {self.table} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}", (*params, limit, offset))
-        return [load(self.cls, body) for (body,) in rows]
+        return [self._load(body) for (body,) in rows]
+
+    def _load(self, body: str) -> Any:
+        """The same stored text always makes the same (frozen) document: listings decode each one once."""
+        if not self._remember:
+            return load(self.cls, body)
+        doc = self._decoded.get(body)
+        if doc is None:
+            doc = self._decoded[body] = load(self.cls, body)
+            if len(self._decoded) > self._remember:
+                self._decoded.popitem(last=False)
+        return doc
 
     def insert(self, conn: sqlite3.Connection, doc: Any) -> bool:
         """False, changing nothing, when a document with this id is already stored."""

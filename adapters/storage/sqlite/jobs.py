@@ -12,7 +12,8 @@ from domain.jobs import Job, JobState
 from domain.ledger import LedgerEntry, check_entry
 
 JOBS = DocumentTable("jobs", Job, lambda job: {
-    "user_id": job.user_id, "state": job.state.value, "created_at": job.created_at, "version": job.version})
+    "user_id": job.user_id, "state": job.state.value, "created_at": job.created_at, "version": job.version},
+    remember=4096)  # galleries list the same jobs again and again; a job's stored text changes with each save
 # Written exactly as in the jobs_unfinished and jobs_unsettled partial indexes, so SQLite can use them.
 _UNFINISHED = "state NOT IN ('succeeded', 'failed', 'cancelled')"
 _UNSETTLED = ("state IN ('failed', 'cancelled') "
@@ -30,7 +31,7 @@ class SqliteJobRepository:
         return await self._db.write(_add, job, charge)
 
     async def get(self, job_id: str) -> Job | None:
-        return await self._db.run(JOBS.get, job_id)
+        return await self._db.read(JOBS.get, job_id)
 
     async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
         if refund is not None:
@@ -50,7 +51,7 @@ class SqliteJobRepository:
                       state: JobState | None = None) -> list[Job]:
         where, params = ("user_id = ? AND state != 'requested'", (user_id,)) if state is None else \
             ("user_id = ? AND state = ?", (user_id, state.value))
-        return await self._db.run(JOBS.select, where, params, NEWEST_FIRST, limit, offset)
+        return await self._db.read(JOBS.select, where, params, NEWEST_FIRST, limit, offset)
 
     async def count_by_state(self) -> dict[str, int]:
         return dict(await self._db.run(lambda conn: conn.execute(

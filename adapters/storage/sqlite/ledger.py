@@ -20,7 +20,7 @@ class SqliteLedgerRepository:
         return await self._db.write(post_entry, entry)
 
     async def balance(self, user_id: str) -> int:
-        return await self._db.run(_balance, user_id)
+        return await self._db.read(_balance, user_id)
 
     async def entries(self, user_id: str, limit: int = 50, before: float | None = None) -> list[LedgerEntry]:
         where, params = ("user_id = ?", (user_id,)) if before is None else \

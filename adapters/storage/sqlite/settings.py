@@ -11,7 +11,7 @@ class SqliteSettingsRepository:
         self._db = db
 
     async def get(self, user_id: str) -> dict:
-        row = await self._db.run(lambda conn: conn.execute(
+        row = await self._db.read(lambda conn: conn.execute(
             "SELECT body FROM settings WHERE user_id = ?", (user_id,)).fetchone())
         return json.loads(row[0]) if row else {}
 

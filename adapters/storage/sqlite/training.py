@@ -76,6 +76,6 @@ class SqliteModelRepository:
         return await self._db.run(MODELS.select, "name = ?", (name,))
 
     async def visible_to(self, user_id: str) -> list[Model]:
-        return await self._db.run(
+        return await self._db.read(
             MODELS.select, "owner = ? OR visibility = 'public' OR id IN "
             "(SELECT doc_id FROM model_shares WHERE user_id = ?)", (user_id, user_id))

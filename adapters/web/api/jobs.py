@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from quart import Blueprint, Response, jsonify, request
 
@@ -55,8 +56,9 @@ async def submit(tool: str):
 async def listing():
     limit, offset = query_int("limit", 20, 1, 100), query_int("offset", 0, 0, 10_000_000)
     jobs = await web().station.jobs.page(signed_in_id(), JobFilter(request.args.get("state"), limit + 1, offset))
-    return jsonify({"jobs": [present.job(j) for j in jobs[:limit]],
-                    "next_offset": offset + limit if len(jobs) > limit else None})
+    listed = ",".join(web().fragments.json((j.id, j.version), partial(present.job, j)) for j in jobs[:limit])
+    more = json.dumps(offset + limit if len(jobs) > limit else None)
+    return Response(f'{{"jobs":[{listed}],"next_offset":{more}}}', content_type="application/json")
 
 
 @blueprint.get("/jobs/<job_id>")
