@@ -5,6 +5,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.errors import InvalidParameter
 from domain.text import one_line
@@ -35,6 +36,7 @@ class Credential:
         return now < self.expires_at
 
 
+@lru_cache(maxsize=4096)  # every request with a session or token asks again for the same few
 def digest(secret: str, key: str) -> str:
     """The stored form of a secret, keyed with the web secret: a new key makes every stored digest useless."""
     return hmac.new(key.encode(), secret.encode(), hashlib.sha256).hexdigest()

@@ -48,11 +48,12 @@ def validate_settings(changes: dict[str, object], tools: list[ToolSpec]) -> dict
 
 
 def grouped_settings(tools: list[ToolSpec]) -> list[SettingsGroup]:
-    """Each setting under the tools that use it: shared by several (first), or one tool's own."""
+    """Each setting under the tools that use it: shared by several (first), or one tool's own; the station's own
+    settings (no tool's parameter, `tools` empty) come last."""
     image_tools = [t for t in tools if t.kind != ToolKind.TRAINING]
     by_users: dict[tuple[int, ...], list[str]] = {}  # positions in `image_tools` -> setting names
     for name in settable_params(tools):
         users = tuple(n for n, t in enumerate(image_tools) if any(p.name == name and p.settable for p in t.params))
         by_users.setdefault(users, []).append(name)
-    ordered = sorted(by_users.items(), key=lambda item: (item[0][0], -len(item[0])))
+    ordered = sorted(by_users.items(), key=lambda item: (item[0][0] if item[0] else len(image_tools), -len(item[0])))
     return [SettingsGroup(tuple(image_tools[n].title for n in users), tuple(names)) for users, names in ordered]

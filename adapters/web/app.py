@@ -1,7 +1,7 @@
 """The Quart application: pages, the JSON API, health and metrics, wired to one Station."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from quart import Quart, request
 
@@ -18,6 +18,7 @@ from adapters.web import (
     make,
     media,
     models,
+    page_context,
     points,
     session_pages,
     settings,
@@ -26,8 +27,7 @@ from adapters.web import (
 from adapters.web.api import blueprint as api
 from adapters.web.context import Web, WebSettings
 from adapters.web.notifier import WebNotifier
-from adapters.web.sessions import current_user
-from domain.wording import outcome
+from adapters.web.session_cookie import RememberingCookieSessions
 from domain.workflows.station import Station
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
@@ -43,6 +43,7 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
                webhooks: WebhookRoutes | None = None) -> Quart:
     app = Quart(__name__)
     app.secret_key = config.secret_key
+    app.session_interface = RememberingCookieSessions()
     app.config.update(
         MAX_CONTENT_LENGTH=config.max_upload_bytes + FORM_OVERHEAD, MAX_FORM_MEMORY_SIZE=1_000_000,
         SESSION_COOKIE_NAME="stationthis_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -64,21 +65,12 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
         if name is not None:
             processors[:] = [p for p in processors if p.__module__ != "flask.templating"]
 
-    app.jinja_env.filters["when"] = when
-    app.jinja_env.filters["outcome"] = sentence_of_outcome
+    page_context.install(app, station, config)
 
     @app.get("/favicon.ico")
     async def favicon():
         """For clients that ask before (or without) reading the page's <link rel="icon">."""
         return await app.send_static_file("favicon.svg")
-
-    @app.context_processor
-    async def page_context() -> dict:
-        """What every page's header and banners show: who is signed in, their balance, the workers' state."""
-        station, user = app.extensions["stationthis"].station, await current_user()
-        return {"user": user, "balance": await station.points.balance(user.id) if user else None,
-                "workers_ok": station.workers.any_healthy(), "demo": config.demo,
-                "max_upload_mb": config.max_upload_bytes / 1_000_000}
 
     @app.after_request
     async def security_headers(response):
@@ -94,13 +86,3 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
         return response
 
     return app
-
-
-def sentence_of_outcome(job) -> str:
-    """Why a job has no result, in the words every face uses, as a sentence."""
-    words = outcome(job)
-    return words[:1].upper() + words[1:]
-
-
-def when(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")

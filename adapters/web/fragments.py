@@ -18,12 +18,13 @@ class Fragments:
         self._made: OrderedDict[Hashable, Any] = OrderedDict()
         self._keep = keep
 
-    async def html(self, env: Environment, template: str, key: Hashable, **context: Any) -> Markup:
-        """`template` rendered with `context`, which `key` must determine."""
+    async def html(self, env: Environment, template: str, key: Hashable, context: Callable[[], dict[str, Any]]
+                   ) -> Markup:
+        """`template` rendered with `context()`, which `key` must determine (made only when not kept)."""
         found = self._found(("html", template, key))
         if found is None:
             found = self._keep_made(("html", template, key),
-                                    Markup(await env.get_template(template).render_async(**context)))
+                                    Markup(await env.get_template(template).render_async(**context())))
         return found
 
     def json(self, key: Hashable, value: Callable[[], Any]) -> str:

@@ -1,12 +1,15 @@
 """Gallery: a tile for every job the user runs or finished, newest first, a page at a time; running ones live."""
 from __future__ import annotations
 
+from functools import partial
+
+from markupsafe import Markup
 from quart import Blueprint, current_app, render_template, request
 
 from adapters.web.context import web
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.tiles import tile_for
-from domain.jobs import JobState
+from domain.jobs import Job, JobState
 from domain.numbers import parse_whole
 from domain.workflows.jobs import JobFilter
 
@@ -29,8 +32,7 @@ async def gallery():
     jobs = await web().station.jobs.page(user.id, JobFilter(JobState.SUCCEEDED.value, PAGE_SIZE + 1,
                                                             (page - 1) * PAGE_SIZE))
     running = [] if page > 1 else await web().station.jobs.in_progress(user.id)
-    fragments, env = web().fragments, current_app.jinja_env
-    tiles = [await fragments.html(env, "tile.html", t.key, t=t) for t in map(tile_for, [*running, *jobs[:PAGE_SIZE]])]
+    tiles = await tiles_html([*running, *jobs[:PAGE_SIZE]])
     return await render_template("gallery.html", tiles=tiles, page=page, more=len(jobs) > PAGE_SIZE)
 
 
@@ -38,5 +40,15 @@ async def gallery():
 async def live_tile(job_id: str):
     """One job's tile as it is now: a running tile's page asks for it until the job has ended."""
     user = await signed_in_user()
-    tile = tile_for(await web().station.jobs.get(user.id, job_id))
-    return await web().fragments.html(current_app.jinja_env, "tile.html", tile.key, t=tile)
+    return await tiles_html([await web().station.jobs.get(user.id, job_id)])
+
+
+async def tiles_html(jobs: list[Job]) -> Markup:
+    """The jobs' tiles, each drawn once for each version of its job (every change of a job makes a new version)."""
+    fragments, env = web().fragments, current_app.jinja_env
+    return Markup("".join([await fragments.html(env, "tile.html", (job.id, job.version), partial(_tile, job))
+                           for job in jobs]))
+
+
+def _tile(job: Job) -> dict:
+    return {"t": tile_for(job)}

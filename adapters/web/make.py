@@ -25,8 +25,8 @@ UPLOAD_SUFFIX = "__file"
 async def tools():
     station, user = web().station, await signed_in_user()
     specs = [t.spec for t in station.catalogue.templates() if t.spec.kind != ToolKind.TRAINING]
-    prices = {spec.name: (await station.make_image.estimate(user.id, spec.name, {})).price for spec in specs}
-    return await render_template("make_index.html", tools=specs, prices=prices)
+    mine = await _settings(user.id)
+    return await render_template("make_index.html", tools=specs, prices={s.name: s.usual_price(mine) for s in specs})
 
 
 @blueprint.get("/make/<tool>")
@@ -56,6 +56,11 @@ async def submit(tool: str):
     return await _render(spec, raw, quote=quote)
 
 
+async def _settings(user_id: str) -> dict:
+    """The settings the user chose (each tool has its own defaults for the rest)."""
+    return {name: value for name, (value, chosen) in (await web().station.settings.show(user_id)).items() if chosen}
+
+
 def _tool(name: str) -> ToolSpec:
     spec = web().station.catalogue.get(name).spec
     if spec.kind == ToolKind.TRAINING:
@@ -80,20 +85,21 @@ def _request_key(user_id: str, nonce: str | None) -> str | None:
 async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
     """The form with `values` (else the user's settings, else the defaults) and the price of exactly that."""
     station, user = web().station, await signed_in_user()
-    shown = {name: value for name, (value, _) in (await station.settings.show(user.id)).items()}
+    estimate = None
+    if quote is None and not error:
+        try:
+            quote = estimate = await station.make_image.estimate(user.id, spec.name, values)
+        except DomainError as refused:  # values from the address bar, say: shown as they are, with what is wrong
+            error = str(refused)
+    filled = estimate.values if estimate else {**await _settings(user.id), **values}
     types = {p.type for p in spec.params}
     models = [m.name for m in await station.models.visible(user.id)] if "lora" in types else []
     checkpoints = await station.workers.choices("checkpoints") if "checkpoint" in types else []
-    fields = fields_for(spec.params, {**shown, **values}, models, checkpoints)
     image = spec.image_param and values.get(spec.image_param.name)
-    if quote is None and not error:
-        try:
-            quote = await station.make_image.estimate(user.id, spec.name, values)
-        except DomainError as refused:  # values from the address bar, say: shown as they are, with what is wrong
-            error = str(refused)
     preview = media_url(image) if image and is_image(image) else None
-    fragments, env = web().fragments, current_app.jinja_env
-    rendered = [(f, await fragments.html(env, "field.html", (f, preview), f=f, upload_suffix=UPLOAD_SUFFIX,
-                                         preview=preview)) for f in fields]
-    return await render_template("make.html", spec=spec, fields=rendered, error=error, quote=quote,
+    key = (spec.name, tuple(filled.get(p.name) for p in spec.params), tuple(models), tuple(checkpoints), preview)
+    fields = await web().fragments.html(current_app.jinja_env, "fields.html", key, lambda: {
+        "fields": fields_for(spec.params, filled, models, checkpoints), "upload_suffix": UPLOAD_SUFFIX,
+        "preview": preview})
+    return await render_template("make.html", spec=spec, fields=fields, error=error, quote=quote,
                                  request_key=secrets.token_urlsafe(12))

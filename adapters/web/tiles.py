@@ -13,11 +13,6 @@ class Tile:
     kind: str  # running | image | model | file | ended: the macro of _tiles.html that draws it
     picture: str | None = None  # the stored picture to show
 
-    @property
-    def key(self) -> tuple[str, int, str]:
-        """What the tile shows depends on nothing else: a job's version changes with every change of the job."""
-        return self.job.id, self.job.version, self.kind
-
 
 def tile_for(job: Job) -> Tile:
     if not job.terminal:

@@ -11,7 +11,7 @@ from PIL import Image, ImageStat
 from adapters.comfyui.demo import DemoWorker
 from bootstrap.config import load_config
 from bootstrap.container import build_container
-from domain.errors import NotFound
+from domain.errors import Conflict
 from domain.reply import ReplyTo
 from tests.bounded import bounded
 from tests.fakes import RecordingNotifier, png
@@ -99,7 +99,7 @@ async def test_pictures_upscales_and_a_trained_lora_that_changes_the_picture(dem
     assert (await demo.picture(upscaled)).size == (2048, 2048) and is_labelled_demo(await demo.picture(upscaled))
     assert demo.station.follow_ups.available(upscaled) == ()  # upscale declares no follow-ups
     balance = await demo.station.points.balance(user.id)
-    with pytest.raises(NotFound, match="That result offers nothing more, not 'vary'."):
+    with pytest.raises(Conflict, match="That result does not offer 'vary'."):
         await demo.station.follow_ups.run(user.id, upscaled.id, "vary", ORIGIN)
     assert await demo.station.points.balance(user.id) == balance
 

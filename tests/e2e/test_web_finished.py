@@ -84,7 +84,16 @@ async def everything_to_look_at(app: StationApp) -> dict[str, str]:
             "training": "/training/", "dataset": "/training/datasets/lighthouse", "run-draft": f"/training/runs/{draft.id}",
             "run-done": f"/training/runs/{trained.id}", "models": "/models/", "collections": "/collections/",
             "collection": f"/collections/{collection.id}", "points": "/points", "settings": "/settings",
-            "not-found": "/make/" + "a_very_long_tool_name_" * 12, "shared": f"/shared/{linked.link_token}"}
+            "sessions": "/sessions", "not-found": "/make/" + "a_very_long_tool_name_" * 12,
+            "shared": f"/shared/{linked.link_token}"}
+
+
+async def every_picture_loaded(page) -> None:
+    """Lazy pictures below the fold load too, as they would once scrolled to, so a full-page screenshot shows them."""
+    await page.evaluate("""() => Promise.all([...document.images].map((img) => {
+        img.loading = "eager";
+        return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
+    }))""")
 
 
 async def unlabelled_inputs(page) -> list[str]:
@@ -105,6 +114,7 @@ async def test_every_page_at_390_and_1280_fits_labels_its_inputs_and_shows_the_b
         page = await demo_page(demo_station, browser, viewport)
         for name, path in pages.items():
             await page.goto(web_url(demo_station) + path)
+            await every_picture_loaded(page)
             SHOTS.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             scrolled = await page.evaluate("document.documentElement.scrollWidth")
@@ -148,10 +158,14 @@ async def test_prices_are_numbers_for_the_form_as_it_stands_and_follow_ups_fit_t
     await expect(page.locator("img[alt^='Result 1']")).to_be_visible(timeout=20_000)
     await expect(page.locator("[data-header-balance]")).to_have_text(str(DEMO_POINTS - 5))
     buttons = page.locator("section:has(h2:has-text('Next')) button")
-    await expect(buttons).to_have_text(["Again, new seed", "Variation", "Upscale"])
-    await buttons.get_by_text("Upscale").click()
+    await expect(buttons).to_have_text([re.compile(rf"^{label} · \d+ points$")
+                                        for label in ("Again, new seed", "Variation", "Upscale")])
+    upscale = buttons.get_by_text("Upscale")
+    price = int(re.search(r"(\d+) points", await upscale.text_content()).group(1))
+    await upscale.click()
     await expect(page.locator("img[alt^='Result 1']")).to_be_visible(timeout=20_000)
     await expect(page.locator("h1")).to_have_text("Upscale (model)")
+    await expect(page.locator("[data-header-balance]")).to_have_text(str(DEMO_POINTS - 5 - price))  # as offered
     await expect(page.locator("section:has(h2:has-text('Next')) button")).to_have_count(0)
 
 

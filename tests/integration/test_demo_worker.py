@@ -16,7 +16,11 @@ from bootstrap.config import SHIPPED_TEMPLATES
 from bootstrap.tool_fitness import tool_fitness
 from tests.standins.comfyui.recorded import recording
 from tests.standins.comfyui.recordings.record import prepare_inputs
-from tests.standins.test_comfyui_recordings import recorded_run, run_on  # any server with .url and .port
+from tests.standins.test_comfyui_recordings import (  # any server with .url and .port
+    assert_ended_as_recorded,
+    recorded_run,
+    run_on,
+)
 
 FILE_LISTS = {"ckpt_name", "lora_name", "model_name", "image", "folder"}  # what each worker lists of its own files
 
@@ -71,10 +75,7 @@ async def test_the_demo_sends_what_the_real_server_sent(demo, name):
     if name == "animated_webp":  # two independent sources: ComfyUI picks another valid order for them
         mine, real = sorted(mine), sorted(real)
     assert mine == real
-    assert entry["status"]["status_str"] == run["history"]["status"]["status_str"]
-    assert {node: sorted(ui) for node, ui in entry["outputs"].items()} == \
-        {node: sorted(ui) for node, ui in run["history"]["outputs"].items()}
-    assert sorted(entry) == sorted(run["history"])
+    assert_ended_as_recorded(entry, run)
 
 
 async def test_a_training_run_reports_each_step_and_ends_as_the_real_one_did(demo):

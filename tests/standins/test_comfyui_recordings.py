@@ -27,6 +27,14 @@ def kinds(messages: list[dict]) -> list[str]:
             for m in messages if "type" in m]
 
 
+def assert_ended_as_recorded(entry: dict, run: dict) -> None:
+    """A /history entry with the recorded run's status, output nodes and kinds of output, and the same keys."""
+    assert entry["status"]["status_str"] == run["history"]["status"]["status_str"]
+    assert {node: sorted(ui) for node, ui in entry["outputs"].items()} == \
+        {node: sorted(ui) for node, ui in run["history"]["outputs"].items()}
+    assert sorted(entry) == sorted(run["history"])
+
+
 @pytest.fixture
 async def comfy(tmp_path):
     async with ComfyUIStandin(str(tmp_path), checkpoints=["st_random_sd15.safetensors"], step_delay=0.001) as standin:
@@ -53,10 +61,7 @@ async def test_the_stand_in_sends_what_the_real_server_sent_in_the_same_order(co
     run = recorded_run(name)
     messages, entry = await run_on(comfy, name, run["graph"])
     assert kinds(messages)[1:] == kinds(run["messages"])[1:]  # the first is the greeting, sent before the prompt
-    assert entry["status"]["status_str"] == run["history"]["status"]["status_str"]
-    assert {node: sorted(ui) for node, ui in entry["outputs"].items()} == \
-        {node: sorted(ui) for node, ui in run["history"]["outputs"].items()}
-    assert sorted(entry) == sorted(run["history"])
+    assert_ended_as_recorded(entry, run)
 
 
 async def test_a_failing_node_reports_the_same_error_fields_as_the_real_server(comfy):

@@ -9,7 +9,7 @@ from domain.credentials import Credential
 
 _CREDENTIALS = DocumentTable("credentials", Credential, lambda credential: {
     "user_id": credential.user_id, "digest": credential.digest, "expires_at": credential.expires_at,
-    "created_at": credential.created_at})
+    "created_at": credential.created_at}, remember=1024)  # every request with a session or token reads one
 
 
 class SqliteCredentialRepository:
@@ -20,7 +20,7 @@ class SqliteCredentialRepository:
         await self._db.write(_CREDENTIALS.insert, credential)
 
     async def by_digest(self, digest: str) -> Credential | None:
-        found = await self._db.run(_CREDENTIALS.select, "digest = ?", (digest,), limit=1)
+        found = await self._db.read(_CREDENTIALS.select, "digest = ?", (digest,), limit=1)
         return found[0] if found else None
 
     async def of_user(self, user_id: str) -> list[Credential]:

@@ -1,0 +1,57 @@
+"""What every page's layout shows: who is signed in, their balance, the sections menu, the workers' state."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from markupsafe import Markup
+from quart import Quart, current_app, request
+
+from adapters.web.context import WebSettings, web
+from adapters.web.csrf import csrf_token
+from adapters.web.sessions import current_user
+from domain.identity import User
+from domain.wording import outcome
+from domain.workflows.station import Station
+
+SECTIONS = (("/make", "Make"), ("/gallery", "Gallery"), ("/training/", "Training"), ("/models/", "Models"),
+            ("/collections/", "Collections"), ("/points", "Points"), ("/settings", "Settings"))
+
+
+def install(app: Quart, station: Station, config: WebSettings) -> None:
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["outcome"] = sentence_of_outcome
+    app.jinja_env.filters["tool_title"] = lambda name: tool_title(station, name)
+
+    @app.context_processor
+    async def page_context() -> dict:
+        user = await current_user()
+        return {"user": user, "balance": await station.points.balance(user.id) if user else None,
+                "sections": await sections_menu(user) if user else None,
+                "workers_ok": station.workers.any_healthy(), "demo": config.demo,
+                "max_upload_mb": config.max_upload_bytes / 1_000_000}
+
+
+async def sections_menu(user: User) -> Markup:
+    """The menu of sections with the current one marked, and sign-out: made once per section, user and session."""
+    here = next((path for path, _ in SECTIONS if request.path.startswith(path.rstrip("/"))), None)
+    token = csrf_token()
+    return await web().fragments.html(current_app.jinja_env, "sections.html", (here, user.display_name, token),
+                                      lambda: {"sections": SECTIONS, "here": here, "who": user.display_name,
+                                               "token": token})
+
+
+def sentence_of_outcome(job) -> str:
+    """Why a job has no result, in the words every face uses, as a sentence."""
+    words = outcome(job)
+    return words[:1].upper() + words[1:]
+
+
+def tool_title(station: Station, name: str) -> str:
+    """A tool's title for people ("Text to image") from its name, with or without its slash; a name this station
+    no longer has stays as it is."""
+    tool = name.removeprefix("/")
+    return station.catalogue.get(tool).spec.title if tool in station.catalogue else name
+
+
+def when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
