@@ -72,8 +72,11 @@ async def web_interface(config: Config, station: Station, router: NotifierRouter
         if config.trusted_proxy_hops else app  # the client's address from X-Forwarded-For, for rate limits
     server = WebServer(served, config.web_host, config.web_port)
     await server.start()
-    log.info("open %s in a browser and sign in with a code from a bot's /link, or make a first user "
-             "with: stationthis web create-user NAME", config.web_public_url or server.url)
+    if not config.demo:  # a demo station says how to try it once its demo user has points
+        codes = "a bot's /link" if config.telegram_token or config.discord_token else \
+            "'stationthis web login-code IDENTITY'"
+        log.info("open %s in a browser and sign in with a code from %s, or make a first user with: "
+                 "stationthis web create-user NAME", config.web_public_url or server.url, codes)
     try:
         yield WebPlatform(app, server, notifier)
     finally:

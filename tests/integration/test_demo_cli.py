@@ -44,6 +44,7 @@ def test_run_demo_serves_the_web_with_the_demo_worker_as_its_one_healthy_worker(
     assert health["status"] == "ok" and [w["healthy"] for w in health["workers"]] == [True]
     assert re.search(r"demo worker at http://127\.0\.0\.1:\d+: it draws labelled demo pictures", log)
     assert f"demo: open {url} and press 'Try the demo'" in log and "Try the demo" in signin
+    assert "/link" not in log  # no bot here, nothing about codes from one
     assert "1 of 1 ComfyUI workers healthy" in log and "no ComfyUI worker answers" not in log
     assert "Traceback" not in log and log.rstrip().endswith("stopped cleanly")
 
@@ -55,3 +56,4 @@ def test_run_without_a_worker_warns_once_how_to_connect_one_or_try_the_demo(tmp_
     assert len(warnings) == 1, log
     assert "no ComfyUI worker answers at http://127.0.0.1:9" in warnings[0]
     assert "COMFYUI_URLS" in warnings[0] and "stationthis run --demo" in warnings[0]
+    assert "sign in with a code from 'stationthis web login-code IDENTITY'" in log and "/link" not in log
