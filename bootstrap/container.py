@@ -19,9 +19,12 @@ from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
 from domain.workflows.admission import Admission
 from domain.workflows.audit import MoneyAudit
+from domain.workflows.caption_finisher import CaptionFinisher
+from domain.workflows.captioning import Captioning
 from domain.workflows.checkout import Checkout
 from domain.workflows.collections import Collections
 from domain.workflows.credentials import Credentials
+from domain.workflows.dataset_review import DatasetReview
 from domain.workflows.delivery import Delivery
 from domain.workflows.follow_ups import FollowUps
 from domain.workflows.following import Following
@@ -129,6 +132,7 @@ class UseCases(containers.DeclarativeContainer):
     finishers = providers.Dict(
         training=providers.Singleton(TrainingFinisher, infra.storage, infra.blobs, infra.catalogue, collections,
                                      infra.clock, lora_delivery, pool.provided.healthy_engines),
+        caption=providers.Singleton(CaptionFinisher, infra.storage, infra.blobs, infra.notifier),
     )
     delivery = providers.Singleton(Delivery, infra.storage, infra.blobs, infra.notifier, infra.catalogue,
                                    points, infra.clock, finishers, infra.media, config.provided.keep_result_metadata)
@@ -147,18 +151,22 @@ class UseCases(containers.DeclarativeContainer):
                                      admission, runner, infra.clock, infra.ids)
     jobs = providers.Singleton(Jobs, infra.storage, make_image, runner)
     media = providers.Singleton(MediaProcessing, infra.blobs, infra.media, infra.ids)
+    dataset_rules = providers.Singleton(DatasetRules)
+    review = providers.Singleton(DatasetReview, infra.storage, infra.blobs, infra.media, infra.catalogue,
+                                 dataset_rules)
     training = providers.Singleton(TrainModel, infra.storage, infra.blobs, infra.media, infra.catalogue, make_image,
-                                   jobs, infra.clock, infra.ids, providers.Singleton(DatasetRules))
+                                   jobs, infra.clock, infra.ids, dataset_rules, review)
+    captioning = providers.Singleton(Captioning, infra.catalogue, training, make_image, points, infra.ids)
     models = providers.Singleton(Models, infra.storage, sharing, infra.clock)
     settings = providers.Singleton(Settings, infra.storage, infra.catalogue)
-    follow_ups = providers.Singleton(FollowUps, infra.catalogue, make_image)
+    follow_ups = providers.Singleton(FollowUps, infra.catalogue, make_image, infra.blobs)
     checkout = providers.Singleton(Checkout, infra.storage, make_image, follow_ups, settings, infra.clock)
     workers = providers.Singleton(Workers, runner, infra.clock)
     access = providers.Singleton(Access, infra.storage, infra.blobs, collections, models)
     monitoring = providers.Singleton(Monitoring, infra.storage, workers, infra.connections)
     station = providers.Singleton(Station, infra.catalogue, accounts, points, make_image, media, training,
                                   collections, models, settings, jobs, follow_ups, checkout, workers, access,
-                                  monitoring, credentials)
+                                  monitoring, credentials, captioning)
 
 
 class Application(containers.DeclarativeContainer):

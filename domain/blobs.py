@@ -7,7 +7,18 @@ from enum import StrEnum
 from domain.errors import NotFound
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
-OTHER_TYPES = {"safetensors": "application/octet-stream"}
+VIDEO_TYPES = {"webm": "video/webm", "mp4": "video/mp4"}
+TEXT_TYPES = {"txt": "text/plain; charset=utf-8"}
+OTHER_TYPES = {"gif": "image/gif", "safetensors": "application/octet-stream"}
+
+
+class Shown(StrEnum):
+    """How a face shows a stored file: a picture (still or animated), a video player, words, or a download."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    TEXT = "text"
+    FILE = "file"
 
 
 class BlobArea(StrEnum):
@@ -70,7 +81,16 @@ def is_image(key: str | BlobKey) -> bool:
 
 
 def content_type(extension: str) -> str:
-    return IMAGE_TYPES.get(extension) or OTHER_TYPES.get(extension) or "application/octet-stream"
+    return IMAGE_TYPES.get(extension) or VIDEO_TYPES.get(extension) or TEXT_TYPES.get(extension) \
+        or OTHER_TYPES.get(extension) or "application/octet-stream"
+
+
+def shown_as(key: str | BlobKey) -> Shown:
+    """The one rule every face uses to pick an <img>, a <video>, a text block or a download for a file."""
+    extension = extension_of(str(key).rsplit("/", 1)[-1])
+    if extension in IMAGE_TYPES or extension == "gif":
+        return Shown.IMAGE
+    return Shown.VIDEO if extension in VIDEO_TYPES else Shown.TEXT if extension in TEXT_TYPES else Shown.FILE
 
 
 def first_image(keys: tuple[str, ...]) -> str | None:

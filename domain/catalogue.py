@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from domain.errors import InvalidParameter
 from domain.numbers import parse_number, parse_whole
+from domain.outputs import OutputKind
 from domain.pricing import PriceRule
 from domain.text import MULTILINE, refuse_control
 
@@ -38,6 +39,8 @@ class FollowUp(StrEnum):
     VARY = "vary"  # img2img of the result with its prompt
     UPSCALE = "upscale"  # the result made larger
     RETRY = "retry"  # a failed or cancelled job asked for again, exactly as it was
+    MAKE = "make"  # a picture made from a text result's words ("Make with this prompt", "Make it")
+    MINE = "mine"  # a picture made from the prompt a prompt assistant was given ("Use mine")
 
 
 PARAM_TYPES = tuple(t.value for t in ParamType)
@@ -150,6 +153,8 @@ class ToolSpec:
     params: tuple[ParamSpec, ...]
     price: PriceRule = field(default_factory=lambda: PriceRule(base=0))
     follow_ups: tuple[FollowUp, ...] = ()  # what its results offer (RETRY is offered by failed jobs of any kind)
+    output: OutputKind = OutputKind.IMAGES
+    make_with: str = ""  # the tool a text result's MAKE and MINE make a picture with
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -175,6 +180,11 @@ class ToolSpec:
         """The price with the user's settings and the defaults for the rest (a job's own values may differ)."""
         values = {p.name: settings[p.name] if p.settable and p.name in settings else p.default for p in self.params}
         return self.price.quote(values)
+
+    @property
+    def captions(self) -> bool:
+        """Whether it turns a picture into words, so it can caption a training dataset."""
+        return self.output is OutputKind.TEXT and self.image_param is not None
 
     def validate(self, raw: dict[str, object], defaults: dict[str, object] | None = None,
                  partial: bool = False) -> dict[str, object]:

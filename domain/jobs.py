@@ -6,12 +6,14 @@ from enum import StrEnum
 from typing import Any
 
 from domain.errors import IllegalTransition
+from domain.outputs import OutputKind
 from domain.reply import ReplyTo
 
 
 class JobKind(StrEnum):
-    IMAGE = "image"
+    IMAGE = "image"  # a tool's run, whatever its output kind
     TRAINING = "training"
+    CAPTION = "caption"  # one picture of a dataset captioned; its text becomes that picture's caption
 
 
 class JobState(StrEnum):
@@ -68,6 +70,7 @@ class Job:
     parent_id: str | None = None
     version: int = 0
     action: str | None = None  # the follow-up (reroll, vary, upscale) this job was made by, if any
+    output: OutputKind = OutputKind.IMAGES  # what its outputs are, as its template declared when it was asked for
 
     @property
     def terminal(self) -> bool:
@@ -77,6 +80,11 @@ class Job:
     def long(self) -> bool:
         """Whether only its end is worth telling (training runs for many minutes)."""
         return self.kind == JobKind.TRAINING
+
+    @property
+    def quiet(self) -> bool:
+        """Whether it reports nothing by itself: a dataset's captions are told once, for the whole set."""
+        return self.kind == JobKind.CAPTION
 
     @property
     def owes_refund(self) -> bool:

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.catalogue import PARAM_TYPES, FollowUp, ParamSpec, ParamType, ToolKind, ToolSpec
+from domain.catalogue import PARAM_TYPES, ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import DomainError, UnknownTool
+from domain.follow_up_rules import follow_ups_from_manifest
 from domain.limits import Limits, limits_from_manifest
+from domain.outputs import output_from_manifest
 from domain.pricing import PriceRule
 
 KINDS = tuple(k.value for k in ToolKind)
@@ -39,6 +41,23 @@ class LoraFile:
 
 
 @dataclass(frozen=True)
+class NodePack:
+    """A custom node pack the workflow needs on the worker (ComfyUI's core lacks its node types)."""
+
+    name: str
+    url: str
+    nodes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DatasetNeeds:
+    """What a training template asks of a dataset: at least this many pictures, none smaller on a side."""
+
+    min_images: int = 0
+    min_side: int = 0
+
+
+@dataclass(frozen=True)
 class Template:
     spec: ToolSpec
     workflow: dict[str, Any]
@@ -47,6 +66,8 @@ class Template:
     bypass: dict[str, Bypass] = field(default_factory=dict)
     lora_file: LoraFile | None = None
     limits: Limits = field(default_factory=Limits)
+    packs: tuple[NodePack, ...] = ()
+    dataset: DatasetNeeds = field(default_factory=DatasetNeeds)
 
     @property
     def name(self) -> str:
@@ -87,6 +108,10 @@ class Template:
                 found.append(f"{self.name}: parameter '{name}' bypasses node {rule.node}, which the workflow lacks")
         return found
 
+    def pack_of(self, class_type: str) -> NodePack | None:
+        """The custom node pack that provides a node type, as the manifest declares it."""
+        return next((pack for pack in self.packs if class_type in pack.nodes), None)
+
 
 def _bypass(graph: dict[str, Any], rule: Bypass) -> None:
     removed = graph.pop(rule.node)
@@ -121,36 +146,24 @@ def template_from_documents(name: str, manifest: dict[str, Any], workflow: dict[
             bypass[pname] = Bypass(node=str(rule["node"]), outputs=tuple(rule["outputs"]))
     numbers = {p.name for p in params if p.type in (ParamType.INT, ParamType.FLOAT)}  # what prices and scales read
     lora = manifest.get("lora_file")
+    output = output_from_manifest(manifest.get("output"), kind == ToolKind.TRAINING, name)
+    make_with = str(manifest.get("make_with", ""))
     spec = ToolSpec(
         name=name, title=manifest.get("title", name), description=manifest.get("description", "")[:100],
         kind=ToolKind(kind), params=tuple(params), price=PriceRule.from_manifest(manifest.get("price", {}), numbers),
-        follow_ups=_follow_ups(name, ToolKind(kind), manifest.get("follow_ups"), params),
+        output=output, make_with=make_with,
+        follow_ups=follow_ups_from_manifest(name, ToolKind(kind), output, manifest.get("follow_ups"), make_with,
+                                            params),
     )
+    needs = manifest.get("dataset", {})
     return Template(
         spec=spec, workflow=workflow, targets=targets, outputs=tuple(str(o) for o in manifest.get("outputs", [])),
         bypass=bypass, lora_file=LoraFile(str(lora["node"]), lora["steps_param"]) if lora else None,
         limits=limits_from_manifest(manifest.get("limits", {}), kind, numbers, name),
+        packs=tuple(NodePack(str(p["name"]), str(p.get("url", "")), tuple(map(str, p["nodes"])))
+                    for p in manifest.get("packs", [])),
+        dataset=DatasetNeeds(int(needs.get("min_images", 0)), int(needs.get("min_side", 0))),
     )
-
-
-def _follow_ups(name: str, kind: ToolKind, declared: Any, params: list[ParamSpec]) -> tuple[FollowUp, ...]:
-    """What the tool's results offer: declared (`follow_ups = ["reroll", "vary", "upscale"]`), else by kind;
-    each must make sense: a reroll needs a seed to change, a variation a prompt to keep."""
-    has_seed, has_prompt = (any(p.type == t for p in params) for t in (ParamType.SEED, ParamType.TEXT))
-    if declared is None:  # by kind, where it makes sense
-        by_kind = {ToolKind.IMAGE: ["reroll"] * has_seed + ["vary"] * has_prompt + ["upscale"],
-                   ToolKind.IMAGE_EDIT: ["reroll"] * has_seed}
-        declared = by_kind.get(kind, [])
-    offered = (FollowUp.REROLL, FollowUp.VARY, FollowUp.UPSCALE)
-    if not isinstance(declared, list) or any(d not in offered for d in declared):
-        raise DomainError(f"{name}: follow_ups must list some of {', '.join(offered)}; got {declared!r}.")
-    if kind is ToolKind.TRAINING and declared:
-        raise DomainError(f"{name}: a training template offers no follow-ups; its result is a model.")
-    if "reroll" in declared and not has_seed:
-        raise DomainError(f"{name}: follow-up 'reroll' needs a seed parameter (without one it repeats the same).")
-    if "vary" in declared and not has_prompt:
-        raise DomainError(f"{name}: follow-up 'vary' needs a text parameter (the prompt a variation keeps).")
-    return tuple(FollowUp(d) for d in dict.fromkeys(declared))
 
 
 class Catalogue:
@@ -173,3 +186,13 @@ class Catalogue:
 
     def tools(self) -> list[ToolSpec]:
         return [t.spec for t in self._templates.values()]
+
+    def makes_with(self, spec: ToolSpec) -> Template | None:
+        """The tool a text result makes a picture with, while this station has it and it takes a prompt."""
+        target = self._templates.get(spec.make_with) if spec.make_with else None
+        usable = target is not None and target.spec.kind != ToolKind.TRAINING and target.spec.prompt_param
+        return target if usable else None
+
+    def captioners(self) -> list[Template]:
+        """Templates that turn a picture into words (they can caption a training dataset)."""
+        return [t for t in self._templates.values() if t.spec.captions]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -13,6 +14,7 @@ from domain.visibility import Shareable, Visibility
 _TRIGGER = re.compile(r"[A-Za-z0-9_\-]{2,40}")
 _DATASET_NAME = re.compile(r"[A-Za-z0-9_\-]{1,40}")
 CAPTION_MAX = 1000
+PREFIX_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class DatasetImage:
     caption: str = ""
     width: int = 0
     height: int = 0
+    fingerprint: str = ""  # hex of the media port's perceptual hash ("" for pictures added before it existed)
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,26 @@ class Dataset:
     created_at: float
     images: tuple[DatasetImage, ...] = ()
     trigger: str = ""
+    prefix: str = ""  # written before every caption that lacks the trigger; "" means "<trigger>, "
+
+    @property
+    def caption_prefix(self) -> str:
+        return self.prefix or (f"{self.trigger}, " if self.trigger else "")
+
+    def has_trigger(self, caption: str) -> bool:
+        return bool(self.trigger) and re.search(rf"(?<![\w-]){re.escape(self.trigger)}(?![\w-])", caption,
+                                                re.IGNORECASE) is not None
+
+    def written(self, caption: str) -> str:
+        """The caption as stored: with the prefix in front when it lacks the trigger (an empty one stays empty)."""
+        caption = caption.strip()
+        return caption if not caption or not self.trigger or self.has_trigger(caption) else \
+            self.caption_prefix + caption
 
     def add(self, image: DatasetImage, rules: DatasetRules) -> "Dataset":
         if len(self.images) >= rules.max_images:
             raise DomainError(f"Dataset '{self.name}' is full: at most {rules.max_images} images are allowed.")
-        return replace(self, images=self.images + (check_caption(image),))
+        return replace(self, images=self.images + (check_caption(replace(image, caption=self.written(image.caption))),))
 
     def remove(self, number: int) -> "Dataset":
         index = self._index(number)
@@ -50,32 +68,43 @@ class Dataset:
 
     def caption(self, number: int, text: str) -> "Dataset":
         index = self._index(number)
-        image = check_caption(replace(self.images[index], caption=text.strip()))
+        image = check_caption(replace(self.images[index], caption=self.written(text)))
         return replace(self, images=self.images[:index] + (image,) + self.images[index + 1:])
 
     def with_trigger(self, word: str) -> "Dataset":
+        """The new trigger takes the old one's place in every caption; captions without it get the prefix."""
         if not _TRIGGER.fullmatch(refuse_control(word, "trigger")):
             raise InvalidParameter("trigger", "A trigger word is 2 to 40 letters, digits, _ or -, with no spaces.")
-        return replace(self, trigger=word)
+        old = self.trigger
+        renamed = replace(self, trigger=word, prefix=_renamed(self.prefix, old, word))
+        return renamed.with_captions(lambda text: _renamed(text, old, word))
 
-    def problems(self, rules: DatasetRules) -> list[str]:
-        """Why this dataset cannot be trained yet (empty when it can)."""
-        found = []
-        if len(self.images) < rules.min_images:
-            found.append(f"it has {len(self.images)} images; at least {rules.min_images} are needed")
-        if len(self.images) > rules.max_images:
-            found.append(f"it has {len(self.images)} images; at most {rules.max_images} are allowed")
-        missing = [str(i + 1) for i, img in enumerate(self.images) if not img.caption]
-        if rules.require_captions and missing:
-            found.append(f"images {', '.join(missing)} have no caption")
-        if not self.trigger:
-            found.append("it has no trigger word yet (the word that calls up what the model learned)")
-        return found
+    def with_prefix(self, prefix: str) -> "Dataset":
+        """A new prefix, put in place of the old one where a caption starts with it."""
+        if len(refuse_control(prefix, "prefix")) > PREFIX_MAX:
+            raise InvalidParameter("prefix", f"A caption prefix is at most {PREFIX_MAX} characters.")
+        old, changed = self.caption_prefix, replace(self, prefix=prefix)
+        new = changed.caption_prefix
+        return changed.with_captions(lambda text: new + text[len(old):] if old and text.startswith(old) else text)
+
+    def write_trigger(self) -> "Dataset":
+        """Every caption that lacks the trigger gets the prefix (the one-tap fix of the dataset check)."""
+        return self.with_captions(lambda text: text)
+
+    def with_captions(self, change: Callable[[str], str]) -> "Dataset":
+        images = tuple(check_caption(replace(i, caption=self.written(change(i.caption)))) for i in self.images)
+        return replace(self, images=images)
 
     def _index(self, number: int) -> int:
         if not 1 <= number <= len(self.images):
             raise NotFound(f"There is no image {number}: dataset '{self.name}' has images 1 to {len(self.images)}.")
         return number - 1
+
+
+def _renamed(text: str, old: str, new: str) -> str:
+    if not old:
+        return text
+    return re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", lambda _: new, text, flags=re.IGNORECASE)
 
 
 def check_caption(image: DatasetImage) -> DatasetImage:

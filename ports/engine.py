@@ -22,6 +22,17 @@ class OutputFile:
     type: str = "output"
 
 
+@dataclass(frozen=True)
+class OutputText:
+    """Words a node showed (core PreviewAny, a captioning node): ComfyUI's history carries them, not a file."""
+
+    node: str
+    text: str
+
+
+Output = OutputFile | OutputText
+
+
 class EventKind(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -51,7 +62,7 @@ class EngineEvent:
     value: int = 0
     max: int = 0
     message: str = ""
-    outputs: tuple[OutputFile, ...] = ()
+    outputs: tuple[Output, ...] = ()
 
     @property
     def final(self) -> bool:
@@ -61,7 +72,7 @@ class EngineEvent:
 @dataclass(frozen=True)
 class PromptStatus:
     state: PromptState
-    outputs: tuple[OutputFile, ...] = ()
+    outputs: tuple[Output, ...] = ()
     message: str = ""
 
 

@@ -35,3 +35,5 @@ class MediaProcessor(Protocol):
         """A re-encoded copy within the limits, or None when it cannot be made to fit."""
     def without_metadata(self, data: bytes) -> bytes:
         """The same file, pixels untouched, without text or EXIF/XMP metadata (other files unchanged)."""
+    def fingerprint(self, data: bytes) -> int:
+        """A 64-bit perceptual hash: near-duplicate pictures differ in few bits. MediaRejected if not an image."""

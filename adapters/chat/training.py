@@ -33,7 +33,7 @@ async def use(kit, user, request: ChatRequest) -> list[Reply]:
 async def view(kit, user, request: ChatRequest) -> list[Reply]:
     training, name = kit.station.training, await _dataset_name(kit, user, request)
     dataset = await training.dataset(user.id, name)
-    problems = dataset.problems(training.rules)
+    problems = [finding.text for finding in await training.review.check(dataset)]
     text = (f"📁 '{dataset.name}': {len(dataset.images)} images, trigger {dataset.trigger or '-'}\n"
             + "\n".join(f"{n}. {i.caption or '(no caption)'}" for n, i in enumerate(dataset.images, 1))
             + ("\n⚠️ Not ready: " + "; ".join(problems) if problems else "\n✅ Ready: /train submit"))

@@ -1,7 +1,7 @@
 """ComfyUI's /history and /queue answers read into PromptStatus and OutputFile; wrong shapes are refused."""
 from __future__ import annotations
 
-from ports.engine import EngineUnavailable, OutputFile, PromptState, PromptStatus
+from ports.engine import EngineUnavailable, Output, OutputFile, OutputText, PromptState, PromptStatus
 
 
 def entry_status(prompt_id: str, entry: object) -> PromptStatus:
@@ -21,19 +21,22 @@ def entry_status(prompt_id: str, entry: object) -> PromptStatus:
     return PromptStatus(PromptState.FAILED, message="ComfyUI reported an error without details")
 
 
-def outputs_of(prompt_id: str, outputs: object) -> tuple[OutputFile, ...]:
-    """Every file a node's UI output names (images, gifs, audio...), in node order."""
+def outputs_of(prompt_id: str, outputs: object) -> tuple[Output, ...]:
+    """Every file a node's UI output names (images, animations, videos...) and every text it shows
+    (PreviewAny's `{"text": [...]}`), in node order."""
     if not isinstance(outputs, dict):
         raise EngineUnavailable(f"ComfyUI's outputs for {prompt_id} are not shaped as expected")
-    files = []
+    found: list[Output] = []
     for node, ui in outputs.items():
-        for items in ui.values() if isinstance(ui, dict) else ():
+        for key, items in ui.items() if isinstance(ui, dict) else ():
             for item in items if isinstance(items, list) else ():
                 if isinstance(item, dict) and isinstance(item.get("filename"), str):
-                    files.append(OutputFile(node=str(node), filename=item["filename"],
+                    found.append(OutputFile(node=str(node), filename=item["filename"],
                                             subfolder=str(item.get("subfolder") or ""),
                                             type=str(item.get("type") or "output")))
-    return tuple(files)
+                elif key == "text" and isinstance(item, str):
+                    found.append(OutputText(node=str(node), text=item))
+    return tuple(found)
 
 
 def queue_state(prompt_id: str, queue: dict) -> PromptState | None:

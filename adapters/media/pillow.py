@@ -4,6 +4,7 @@ from __future__ import annotations
 from adapters.media import checks
 from adapters.media.contact_sheet import contact_sheet
 from adapters.media.encoding import bare_pixels, encode
+from adapters.media.fingerprint import difference_hash
 from adapters.media.fit import fit
 from adapters.media.metadata import without_metadata
 from ports.media import CleanImage, ImageInfo, MediaRejected
@@ -47,3 +48,8 @@ class PillowMedia:
 
     def without_metadata(self, data: bytes) -> bytes:
         return without_metadata(data)
+
+    def fingerprint(self, data: bytes) -> int:
+        with checks.open_header(data, self.max_pixels) as image:
+            checks.refuse_bomb(image, self.max_pixels)
+            return difference_hash(checks.decode(image, self.max_pixels))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from domain.blobs import BlobArea, BlobKey, is_image
+from domain.blobs import BlobArea, BlobKey, Shown, is_image, shown_as
 from domain.errors import NotFound
 from domain.jobs import Job
 from domain.workflows.accounts import owns_input
@@ -14,6 +14,26 @@ from ports.blobs import BlobStore
 from ports.storage import Storage
 
 NOT_YOURS = "There is no such file, or it is not yours."
+
+
+@dataclass(frozen=True)
+class ResultFile:
+    """One stored result of a job with its bytes, and how faces show it."""
+
+    key: str
+    data: bytes
+
+    @property
+    def shown(self) -> Shown:
+        return shown_as(self.key)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace") if self.shown is Shown.TEXT else ""
+
+    def filename(self, job: Job, number: int | None = None) -> str:
+        """`<tool>_<job>[_<n>].<ext>`: what a chat or a download calls it."""
+        return f"{job.tool}_{job.id[:8]}{f'_{number}' if number else ''}.{BlobKey.parse(self.key).extension}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,14 @@ class Access:
     async def result_images(self, job: Job) -> list[bytes]:
         """Every picture a job made, in order (a batch makes several), for the chat it reports to."""
         return [await self.blobs.get(key) for key in job.outputs if is_image(key)]
+
+    async def results(self, job: Job) -> list[ResultFile]:
+        """Every output of a job with its bytes, in order, whatever its kind (pictures, a video, text)."""
+        return [ResultFile(key, await self.blobs.get(key)) for key in job.outputs]
+
+    async def result_text(self, job: Job) -> str:
+        """The words a text result holds ("" for other kinds)."""
+        return "\n\n".join(r.text for r in await self.results(job) if r.shown is Shown.TEXT)
 
     async def _open(self, key: str, filename: str | None = None) -> Download:
         """Open the file and read its first chunk, so a missing one is NotFound before an answer starts."""

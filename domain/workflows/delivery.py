@@ -8,13 +8,14 @@ from typing import Protocol
 from domain.blobs import BlobKey, extension_of
 from domain.errors import DomainError
 from domain.jobs import Job, JobState, Progress
+from domain.outputs import TEXT_EXTENSION, OutputKind, keeps
 from domain.templates import Catalogue
 from domain.wording import Failure, what_failed
 from domain.workflows.points import Points
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
 from ports.clock import Clock
-from ports.engine import EngineEvent, EngineUnavailable, EventKind, ImageEngine, OutputFile
+from ports.engine import EngineEvent, EngineUnavailable, EventKind, ImageEngine, Output, OutputText
 from ports.media import MediaProcessor
 from ports.notifier import Notice, NoticeKind, Notifier
 from ports.storage import Storage
@@ -48,6 +49,8 @@ class Delivery:
         self._stopping[job_id] = why
 
     async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
+        if job.quiet:
+            return  # its finisher tells the owner about the whole set
         try:
             await self.notifier.notify(job.origin, Notice(kind=kind, job=job, position=position, text=text))
         except Exception:  # a broken chat must never break the job
@@ -114,9 +117,11 @@ class Delivery:
     def _age(self, job: Job) -> float:
         return max(0.0, self.clock.now() - job.created_at)
 
-    async def _collect(self, job: Job, engine: ImageEngine, outputs: tuple[OutputFile, ...]) -> tuple[str, ...]:
+    async def _collect(self, job: Job, engine: ImageEngine, outputs: tuple[Output, ...]) -> tuple[str, ...]:
+        """The output nodes' results of the job's kind, stored as results/<job>/<n>.<ext> (text as .txt)."""
         template = self.catalogue.get(job.tool)
-        wanted = [o for o in outputs if not template.outputs or o.node in template.outputs]
+        wanted: list[Output] = [o for o in outputs if (not template.outputs or o.node in template.outputs)
+                                and _of_kind(job.output, o)]
         lora = lora_output(template, job)
         if lora is not None:
             wanted = [lora]
@@ -124,10 +129,18 @@ class Delivery:
             raise DomainError("the workflow finished without producing an output")
         keys = []
         for number, output in enumerate(wanted):
-            key = BlobKey.result(job.id, number, extension_of(output.filename))
-            data = await engine.fetch(output)
+            if isinstance(output, OutputText):
+                key, data = BlobKey.result(job.id, number, TEXT_EXTENSION), output.text.strip().encode()
+            else:
+                key, data = BlobKey.result(job.id, number, extension_of(output.filename)), await engine.fetch(output)
             if not self.keep_metadata:  # the one place results are stored, so every face serves clean files
                 data = self.media.without_metadata(data)
             await self.blobs.put(str(key), data, key.content_type)
             keys.append(str(key))
         return tuple(keys)
+
+
+def _of_kind(kind: OutputKind, output: Output) -> bool:
+    if isinstance(output, OutputText):
+        return kind is OutputKind.TEXT and bool(output.text.strip())
+    return keeps(kind, output.filename)

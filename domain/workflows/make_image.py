@@ -88,7 +88,9 @@ class MakeImage:
 
     async def submit_quote(self, user_id: str, quote: Quote, origin: ReplyTo, request_key: str | None = None,
                            parent_id: str | None = None, kind: JobKind = JobKind.IMAGE,
-                           action: str | None = None) -> Job:
+                           action: str | None = None, check_room: bool = True) -> Job:
+        """Store, charge, queue at the quoted price; `check_room` False for the later jobs of one request (a
+        dataset's captions), which the user's in-flight limit counts as one."""
         template = self.catalogue.get(quote.tool)
         job_id = job_id_for(request_key) if request_key else self.ids.new_id()
         existing = await self.storage.jobs.get(job_id)
@@ -97,7 +99,8 @@ class MakeImage:
         balance = await self.points.balance(user_id)
         if balance < quote.price:
             raise InsufficientPoints(balance=balance, price=quote.price)
-        await self.admission.check_room(user_id)
+        if check_room:
+            await self.admission.check_room(user_id)
         if self.runner.config.refuse_without_worker and not self.runner.healthy_engines():
             raise DomainError(f"No worker can run /{template.name} right now. Nothing was charged; "
                               "try again in a few minutes.")
@@ -105,7 +108,7 @@ class MakeImage:
         now = self.clock.now()
         job = Job(id=job_id, user_id=user_id, tool=template.name, kind=kind, params=quote.values,
                   price=quote.price, state=JobState.REQUESTED, created_at=now, updated_at=now,
-                  origin=origin, parent_id=parent_id, action=action)
+                  origin=origin, parent_id=parent_id, action=action, output=template.spec.output)
         admitted = await self.admission.admit(job)  # with its charge, or not at all
         if admitted is None:
             return await self.own_job(user_id, job_id)  # the same request, stored a moment ago
@@ -145,7 +148,8 @@ class MakeImage:
         if blob.area is BlobArea.RESULTS:
             job = await self.storage.jobs.get(blob.owner)
             return job is not None and job.user_id == user_id and key in job.outputs
-        return False
+        dataset = await self.storage.datasets.get(blob.owner)  # a picture of the user's dataset (captioning)
+        return dataset is not None and dataset.owner == user_id and any(i.blob == key for i in dataset.images)
 
     async def _lora_file(self, user_id: str, param: str, name: str) -> str:
         """A model the user may use (own, shared, public) becomes its file name; an operator's LoRA file on the

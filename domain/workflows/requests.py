@@ -56,8 +56,7 @@ async def build_request(job: Job, template: Template, storage: Storage, blobs: B
                 raise DomainError("the dataset of this training was deleted")
             for number, image in enumerate(dataset.images, start=1):
                 uploads.append(UploadFile(folder, f"{number:03d}.png", await blobs.get(image.blob)))
-                caption = f"{dataset.trigger}, {image.caption}" if dataset.trigger else image.caption
-                uploads.append(UploadFile(folder, f"{number:03d}.txt", caption.encode()))
+                uploads.append(UploadFile(folder, f"{number:03d}.txt", dataset.written(image.caption).encode()))
             values[spec.name] = folder
     graph = template.render(values)
     if template.lora_file is not None:

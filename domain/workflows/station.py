@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from domain.templates import Catalogue
 from domain.workflows.access import Access
 from domain.workflows.accounts import Accounts
+from domain.workflows.captioning import Captioning
 from domain.workflows.checkout import Checkout
 from domain.workflows.collections import Collections
 from domain.workflows.credentials import Credentials
@@ -39,3 +40,4 @@ class Station:
     access: Access
     monitoring: Monitoring
     credentials: Credentials
+    captioning: Captioning

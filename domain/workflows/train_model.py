@@ -5,12 +5,13 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.blobs import BlobKey
-from domain.errors import Conflict, DatasetNotReady, DomainError, NotFound, named
+from domain.errors import Conflict, DomainError, NotFound, named
 from domain.jobs import Job, JobKind
 from domain.numbers import whole_number
 from domain.reply import ReplyTo
 from domain.templates import Catalogue
 from domain.training import Dataset, DatasetImage, DatasetRules, Model, RunState, TrainingRun, check_dataset_name
+from domain.workflows.dataset_review import DatasetReview
 from domain.workflows.jobs import Jobs
 from domain.workflows.make_image import MakeImage, Quote
 from ports.blobs import BlobStore
@@ -23,9 +24,11 @@ ACTIVE_DATASET = "training.active_dataset"
 
 class TrainModel:
     def __init__(self, storage: Storage, blobs: BlobStore, media: MediaProcessor, catalogue: Catalogue,
-                 make_image: MakeImage, jobs: Jobs, clock: Clock, ids: Ids, rules: DatasetRules):
+                 make_image: MakeImage, jobs: Jobs, clock: Clock, ids: Ids, rules: DatasetRules,
+                 review: DatasetReview):
         self.storage, self.blobs, self.media, self.catalogue = storage, blobs, media, catalogue
         self.make_image, self.jobs, self.clock, self.ids, self.rules = make_image, jobs, clock, ids, rules
+        self.review = review
 
     # -- datasets --------------------------------------------------------------
     async def create(self, owner: str, name: str) -> Dataset:
@@ -58,7 +61,8 @@ class TrainModel:
         dataset = await self.dataset(owner, name)
         clean = self.media.clean(data)
         key = BlobKey.dataset_image(dataset.id, self.ids.new_id(), clean.extension)
-        image = DatasetImage(blob=str(key), caption=caption.strip(), width=clean.info.width, height=clean.info.height)
+        image = DatasetImage(blob=str(key), caption=caption.strip(), width=clean.info.width, height=clean.info.height,
+                             fingerprint=await self.review.fingerprint(clean.data))
         updated = dataset.add(image, self.rules)
         await self.blobs.put(str(key), clean.data, key.content_type)
         await self.storage.datasets.save(updated)
@@ -78,6 +82,16 @@ class TrainModel:
 
     async def trigger(self, owner: str, name: str, word: str) -> Dataset:
         return await self._change(owner, name, lambda d: d.with_trigger(word))
+
+    async def prefix(self, owner: str, name: str, prefix: str) -> Dataset:
+        """The text written before captions that lack the trigger ("" goes back to "<trigger>, ")."""
+        return await self._change(owner, name, lambda d: d.with_prefix(prefix))
+
+    async def write_trigger(self, owner: str, name: str) -> Dataset:
+        return await self._change(owner, name, lambda d: d.write_trigger())
+
+    async def remove_images(self, owner: str, name: str, numbers: tuple[int, ...]) -> Dataset:
+        return await self.review.remove(await self.dataset(owner, name), numbers)
 
     async def delete(self, owner: str, name: str) -> None:
         dataset = await self.dataset(owner, name)
@@ -107,10 +121,8 @@ class TrainModel:
 
     async def quote(self, owner: str, name: str, raw: dict[str, Any] | None = None, tool: str | None = None) -> Quote:
         dataset = await self.dataset(owner, name)
-        problems = dataset.problems(self.rules)
-        if problems:
-            raise DatasetNotReady(problems)
         template = self.catalogue.get(self.template_name(tool))
+        await self.review.require_ready(dataset, template.name)
         dataset_param = next(p.name for p in template.spec.params if p.type == "dataset")
         values = template.spec.validate({**(raw or {}), dataset_param: dataset.id})
         values["model_name"] = dataset.name
@@ -136,10 +148,7 @@ class TrainModel:
         run = await self._own_run(owner, run_id)
         if run.state is not RunState.DRAFT:
             return run
-        dataset = await self.storage.datasets.get(run.dataset_id)
-        problems = dataset.problems(self.rules) if dataset else ["the dataset was deleted"]
-        if problems:
-            raise DatasetNotReady(problems)
+        await self.review.require_ready(await self.storage.datasets.get(run.dataset_id), run.tool)
         quote = Quote(tool=run.tool, values=run.params, price=run.price,
                       balance=await self.storage.ledger.balance(owner))
         job = await self.make_image.submit_quote(owner, quote, origin,

@@ -1,6 +1,7 @@
 """Datasets, their rules, and the training run's state machine."""
 import pytest
 
+from domain.dataset_check import check_dataset
 from domain.errors import DomainError, IllegalTransition
 from domain.training import (
     RUN_TRANSITIONS,
@@ -16,13 +17,17 @@ RULES = DatasetRules()
 
 
 def dataset(n=0, captioned=True, trigger="zorb"):
-    images = tuple(DatasetImage(blob=f"b{i}", caption="a cat" if captioned else "") for i in range(n))
+    images = tuple(DatasetImage(blob=f"b{i}", caption=f"{trigger}, a cat" if captioned else "") for i in range(n))
     return Dataset(id="d", owner="u", name="cats", created_at=0, images=images, trigger=trigger)
 
 
+def problems(dataset, rules=RULES):
+    return [finding.text for finding in check_dataset(dataset, rules)]
+
+
 def test_a_dataset_needs_at_least_four_images_by_default():
-    assert "at least 4" in " ".join(dataset(3).problems(RULES))
-    assert dataset(4).problems(RULES) == []
+    assert "at least 4" in " ".join(problems(dataset(3)))
+    assert problems(dataset(4)) == []
 
 
 def test_a_dataset_holds_at_most_fifty_images():
@@ -31,21 +36,20 @@ def test_a_dataset_holds_at_most_fifty_images():
 
 
 def test_every_image_needs_a_caption_before_submit():
-    problems = dataset(4, captioned=False).problems(RULES)
-    assert any("1, 2, 3, 4 have no caption" in p for p in problems)
+    assert any("1, 2, 3, 4 have no caption" in p for p in problems(dataset(4, captioned=False)))
 
 
 def test_captions_can_be_optional_when_configured():
-    assert dataset(4, captioned=False).problems(DatasetRules(require_captions=False)) == []
+    assert problems(dataset(4, captioned=False), DatasetRules(require_captions=False)) == []
 
 
 def test_a_dataset_needs_a_trigger_word():
-    assert any("trigger" in p for p in dataset(4, trigger="").problems(RULES))
+    assert any("trigger" in p for p in problems(dataset(4, trigger="")))
 
 
 def test_images_are_added_captioned_and_removed_by_number():
     d = dataset(2).add(DatasetImage(blob="new"), RULES).caption(3, " a dog ")
-    assert d.images[2].caption == "a dog"
+    assert d.images[2].caption == "zorb, a dog"
     d = d.remove(1)
     assert [i.blob for i in d.images] == ["b1", "new"]
 

@@ -13,6 +13,7 @@ from domain.credentials import Credential, CredentialKind
 from domain.identity import LinkCode, User
 from domain.jobs import Job, JobState, Progress
 from domain.ledger import EntryKind, LedgerEntry
+from domain.outputs import OutputKind
 from domain.quotes import PendingQuote
 from domain.reply import ReplyTo
 from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
@@ -78,7 +79,8 @@ def entry(doc: dict) -> LedgerEntry:
 
 def job(doc: dict) -> Job:
     return Job(**{**_fields(Job, doc), "state": JobState(doc["state"]), "progress": Progress(**doc["progress"]),
-                  "outputs": tuple(doc["outputs"]), "origin": ReplyTo.from_record(doc.get("origin"))})
+                  "outputs": tuple(doc["outputs"]), "origin": ReplyTo.from_record(doc.get("origin")),
+                  "output": OutputKind(doc.get("output", OutputKind.IMAGES))})
 
 
 def quote(doc: dict) -> PendingQuote:
