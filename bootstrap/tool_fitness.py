@@ -18,8 +18,12 @@ class Fitness:
 
     @property
     def broken(self) -> list[str]:
-        """What stops the template itself on this ComfyUI (nodes, inputs, links, values)."""
-        return [p.detail for p in self.problems if not p.model]
+        """What stops the template itself on this ComfyUI (nodes, inputs, links, values); node types of a custom
+        node pack the manifest declares are said once, as the pack the worker lacks."""
+        packs = {pack.name: pack for p in self.problems if (pack := self.template.pack_of(p.node_type))}
+        lines = [f"needs the custom node pack {pack.name} on the worker ({pack.url}); install it in ComfyUI's "
+                 f"custom_nodes (missing node types: {', '.join(pack.nodes)})" for _, pack in sorted(packs.items())]
+        return lines + [p.detail for p in self.problems if not p.model and not self.template.pack_of(p.node_type)]
 
     @property
     def missing_models(self) -> list[str]:

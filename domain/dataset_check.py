@@ -8,7 +8,8 @@ from enum import StrEnum
 from domain.templates import DatasetNeeds
 from domain.training import Dataset, DatasetRules
 
-NEAR_DUPLICATE_BITS = 6  # of a 64-bit picture fingerprint: closer than this is the same picture, give or take
+NEAR_DUPLICATE_BITS = 6  # of a fingerprint's 64-bit structure hash: fewer differ between copies of one picture
+NEAR_DUPLICATE_COLOUR = 12  # and its mean red, green and blue (the low 24 bits) differ by at most this
 
 
 class Fix(StrEnum):
@@ -69,4 +70,9 @@ def _images(numbers: tuple[int, ...], singular: str, plural: str) -> str:
 def _near_duplicates(prints: list[int]) -> tuple[int, ...]:
     """Each picture that nearly repeats an earlier one (the earlier one stays); -1 is a picture that could not be read."""
     return tuple(n for n in range(2, len(prints) + 1) if prints[n - 1] >= 0 and any(
-        prints[m - 1] >= 0 and (prints[n - 1] ^ prints[m - 1]).bit_count() < NEAR_DUPLICATE_BITS for m in range(1, n)))
+        prints[m - 1] >= 0 and _alike(prints[n - 1], prints[m - 1]) for m in range(1, n)))
+
+
+def _alike(first: int, second: int) -> bool:
+    return ((first >> 24) ^ (second >> 24)).bit_count() < NEAR_DUPLICATE_BITS and all(
+        abs(((first >> shift) & 255) - ((second >> shift) & 255)) <= NEAR_DUPLICATE_COLOUR for shift in (0, 8, 16))

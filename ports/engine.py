@@ -79,11 +79,13 @@ class PromptStatus:
 @dataclass(frozen=True)
 class GraphProblem:
     """Why a worker would refuse a graph. `detail` is for operators (it names nodes); when all that is
-    wrong is a model file the worker lacks, `model` names the file and `model_kind` its kind ("checkpoint")."""
+    wrong is a model file the worker lacks, `model` names the file and `model_kind` its kind ("checkpoint"); when a
+    node type is unknown to the worker, `node_type` names it."""
 
     detail: str
     model: str = ""
     model_kind: str = ""
+    node_type: str = ""  # a node type the worker does not have at all
 
 
 @dataclass(frozen=True)

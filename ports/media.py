@@ -36,4 +36,5 @@ class MediaProcessor(Protocol):
     def without_metadata(self, data: bytes) -> bytes:
         """The same file, pixels untouched, without text or EXIF/XMP metadata (other files unchanged)."""
     def fingerprint(self, data: bytes) -> int:
-        """A 64-bit perceptual hash: near-duplicate pictures differ in few bits. MediaRejected if not an image."""
+        """A perceptual hash (64 bits) above the mean colour (24 bits): near-duplicates differ in few hash bits and
+        little in colour. MediaRejected if not an image."""

@@ -22,7 +22,7 @@ def graph_problems(graph: dict, info: dict) -> list[GraphProblem]:
     for node_id, node in graph.items():
         class_type = node.get("class_type")
         if class_type not in info:
-            problems.append(GraphProblem(_unknown(node_id, str(class_type), info)))
+            problems.append(GraphProblem(_unknown(node_id, str(class_type), info), node_type=str(class_type)))
             continue
         inputs, declared = node.get("inputs") or {}, info[class_type].get("input") or {}
         for name in declared.get("required") or {}:

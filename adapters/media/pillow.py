@@ -4,7 +4,7 @@ from __future__ import annotations
 from adapters.media import checks
 from adapters.media.contact_sheet import contact_sheet
 from adapters.media.encoding import bare_pixels, encode
-from adapters.media.fingerprint import difference_hash
+from adapters.media.fingerprint import fingerprint
 from adapters.media.fit import fit
 from adapters.media.metadata import without_metadata
 from ports.media import CleanImage, ImageInfo, MediaRejected
@@ -52,4 +52,4 @@ class PillowMedia:
     def fingerprint(self, data: bytes) -> int:
         with checks.open_header(data, self.max_pixels) as image:
             checks.refuse_bomb(image, self.max_pixels)
-            return difference_hash(checks.decode(image, self.max_pixels))
+            return fingerprint(checks.decode(image, self.max_pixels))

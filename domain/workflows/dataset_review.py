@@ -31,7 +31,7 @@ class DatasetReview:
 
     async def fingerprint(self, data: bytes) -> str:
         try:
-            return f"{self.media.fingerprint(data):016x}"
+            return f"{self.media.fingerprint(data):022x}"
         except MediaRejected:
             return ""
 

@@ -196,11 +196,12 @@ def _standin(base, *args):
 
 
 def test_templates_check_against_a_worker_that_has_every_model_passes(tmp_path):
-    process, url = _standin(tmp_path, "--upscale-model", "RealESRGAN_x4plus.pth")
+    process, url = _standin(tmp_path, "--upscale-model", "RealESRGAN_x4plus.pth", "--pack", "florence2",
+                            "--pack", "searge_llm")
     try:
         result = cli(tmp_path, "templates", "check", "--against", url)
         assert result.returncode == 0, result.stderr
-        assert f"5 templates checked against {url} (ComfyUI 0.8.0): 0 cannot run on this ComfyUI, " \
+        assert f"9 templates checked against {url} (ComfyUI 0.8.0): 0 cannot run on this ComfyUI, " \
                "0 need models this worker lacks, 0 problems" in result.stdout
     finally:
         process.terminate()
@@ -216,7 +217,11 @@ def test_templates_check_against_a_worker_names_each_missing_model(tmp_path):
         assert "txt2img: needs checkpoint 'sd15.safetensors', which this worker lacks (allowed: other.safetensors)" \
             in result.stderr
         assert "upscale: needs model 'RealESRGAN_x4plus.pth', which this worker lacks" in result.stderr
-        assert "0 cannot run on this ComfyUI, 4 need models this worker lacks" in result.stdout
+        assert "3 cannot run on this ComfyUI, 4 need models this worker lacks" in result.stdout
+        assert "describe: cannot run on ComfyUI 0.8.0: needs the custom node pack ComfyUI-Florence2 on the worker " \
+               "(https://github.com/kijai/ComfyUI-Florence2)" in result.stderr
+        assert "assist: cannot run on ComfyUI 0.8.0: needs the custom node pack ComfyUI_Searge_LLM" in result.stderr
+        assert "Florence2Run' (a missing custom node?)" not in result.stderr  # the pack is named instead
         assert one.returncode == 1 and one.stdout.startswith("1 templates checked") and "txt2img" not in one.stderr
     finally:
         process.terminate()

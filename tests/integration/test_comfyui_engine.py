@@ -25,7 +25,8 @@ TIMEOUT = 2.0
 @pytest.fixture
 async def comfy():
     async with ComfyUIStandin(checkpoints=["sd15.safetensors"], loras=["style.safetensors"],
-                              upscale_models=["RealESRGAN_x4plus.pth"], step_delay=0.005) as server:
+                              upscale_models=["RealESRGAN_x4plus.pth"], step_delay=0.005,
+                              packs=("florence2", "searge_llm")) as server:
         yield server
 
 

@@ -56,7 +56,8 @@ async def run_on(comfy: ComfyUIStandin, name: str, graph: dict) -> tuple[list[di
         return messages, (await http.get(f"/history/{name}")).json()[name]
 
 
-@pytest.mark.parametrize("name", ["invert", "upscale_simple", "node_error", "train_lora"])
+@pytest.mark.parametrize("name", ["invert", "upscale_simple", "node_error", "train_lora", "preview_any",
+                                  "animated_webp", "animated_png", "webm"])
 async def test_the_stand_in_sends_what_the_real_server_sent_in_the_same_order(comfy, name):
     run = recorded_run(name)
     messages, entry = await run_on(comfy, name, run["graph"])
@@ -87,9 +88,10 @@ async def test_the_stand_in_refuses_what_the_real_server_refused_with_the_same_e
 
 
 async def test_every_shipped_template_is_accepted_by_the_recorded_schema(tmp_path):
+    """Core nodes against the recording; the custom node packs' nodes against their declarations (packs/)."""
     models = {"checkpoints": ["sd15.safetensors"], "upscale_models": ["RealESRGAN_x4plus.pth"]}
     async with ComfyUIStandin(str(tmp_path), checkpoints=models["checkpoints"],
-                              upscale_models=models["upscale_models"]) as comfy:
+                              upscale_models=models["upscale_models"], packs=("florence2", "searge_llm")) as comfy:
         async with httpx.AsyncClient(base_url=comfy.url, timeout=10) as http:
             await http.post("/upload/image", files={"image": ("example.png", png(64, (1, 2, 3)))})
             await http.post("/upload/image", files={"image": ("001.png", png(64, (1, 2, 3)))},

@@ -309,7 +309,9 @@ async def test_a_folder_that_is_not_under_input_is_not_in_the_list(comfy):
 async def test_a_recorded_node_type_the_stand_in_cannot_run_is_accepted_then_fails_plainly(comfy):
     async with session(comfy) as (http, ws):
         await submit(http, {"1": {"class_type": "PrimitiveString", "inputs": {"value": "hello"}},
-                            "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}})
+                            "2": {"class_type": "StringConcatenate",
+                                  "inputs": {"string_a": ["1", 0], "string_b": "!", "delimiter": ""}},
+                            "3": {"class_type": "PreviewAny", "inputs": {"source": ["2", 0]}}})
         error = (await until_event(ws, "execution_error"))["data"]
     assert error["exception_type"] == "NotImplementedError" and "cannot execute" in error["exception_message"]
 

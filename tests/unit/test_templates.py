@@ -38,7 +38,8 @@ def write_template(folder: Path, name: str, manifest: str, workflow: dict) -> No
 
 def test_every_shipped_template_loads_without_problems():
     templates = shipped()
-    assert set(templates) == {"txt2img", "img2img", "upscale", "upscale_simple", "train_lora"}
+    assert set(templates) == {"txt2img", "img2img", "upscale", "upscale_simple", "train_lora", "animate", "describe",
+                              "caption", "assist"}
     assert [p for t in templates.values() for p in t.problems()] == []
 
 

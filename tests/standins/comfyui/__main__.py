@@ -16,6 +16,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--upscale-model", action="append", help="an upscale model name (repeatable)")
     parser.add_argument("--step-delay", type=float, default=0.05, help="seconds per sampling step")
     parser.add_argument("--extension-secret", help="serve the StationThis worker extension with this shared secret")
+    parser.add_argument("--pack", action="append", default=[], help="install a custom node pack of packs/ (repeatable)")
     return parser.parse_args()
 
 
@@ -23,7 +24,7 @@ async def serve(args: argparse.Namespace) -> None:
     standin = ComfyUIStandin(
         args.base_dir, port=args.port, checkpoints=args.checkpoint or ["sd15.safetensors"], loras=args.lora,
         upscale_models=args.upscale_model or ["4x.pth"], step_delay=args.step_delay,
-        extension_secret=args.extension_secret,
+        extension_secret=args.extension_secret, packs=tuple(args.pack),
     )
     async with standin:
         print(f"ComfyUI stand-in listening on {standin.url} (files in {standin.base_dir})", flush=True)

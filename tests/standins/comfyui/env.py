@@ -12,10 +12,11 @@ DIR_KINDS = ("input", "output", "temp")
 class Env:
     """Directories under one base dir plus the model file names each models/ folder offers."""
 
-    def __init__(self, base_dir: str | None, models: dict[str, list[str]]):
+    def __init__(self, base_dir: str | None, models: dict[str, list[str]], packs: tuple[str, ...] = ()):
         self.owned = base_dir is None
         self.base = os.path.abspath(base_dir) if base_dir else None
         self.models = models
+        self.packs = packs  # custom node packs installed (names of packs/*.json)
 
     def ensure(self) -> None:
         if self.base is None:

@@ -102,6 +102,8 @@ class _Run:
                 await ctx.hang()
             if class_type in self.script.failing_nodes:
                 raise RuntimeError(self.script.failing_nodes[class_type])
+            if class_type in self.script.failing_once:
+                raise RuntimeError(self.script.failing_once.pop(class_type))
             self.results[node_id], ui = await self.map_over_lists(ctx, spec, class_type, kwargs)
         except InterruptProcessingException:
             self.add_message("execution_interrupted", {

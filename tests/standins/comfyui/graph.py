@@ -19,14 +19,21 @@ class ExecutionOrder:
             self._add(graph, node_id)
 
     def _add(self, graph: dict, node_id: str) -> None:
-        if node_id in self.waiting_on:
-            return
-        sources = {v[0] for v in graph[node_id]["inputs"].values() if is_link(v)}
-        self.waiting_on[node_id] = set(sources)
-        self.blocking.setdefault(node_id, set())
-        for source in sources:
-            self.blocking.setdefault(source, set()).add(node_id)
-            self._add(graph, source)
+        """TopologicalSort.add_node: a stack, so the last input's source is taken (and becomes ready) first."""
+        stack, links = [node_id], []
+        while stack:
+            current = stack.pop()
+            if current in self.waiting_on:
+                continue
+            self.waiting_on[current] = set()
+            self.blocking.setdefault(current, set())
+            for value in graph[current]["inputs"].values():
+                if is_link(value):
+                    links.append((value[0], current))
+                    stack.append(value[0])
+        for source, target in links:
+            self.waiting_on[target].add(source)
+            self.blocking.setdefault(source, set()).add(target)
 
     def next(self) -> str | None:
         """ux_friendly_pick_node: outputs first, then nodes feeding an output (directly, or one step away)."""

@@ -22,6 +22,7 @@ class Script:
     node_delay: float = 0.0
     submit_failure: dict | None = None
     failing_nodes: dict[str, str] = field(default_factory=dict)
+    failing_once: dict[str, str] = field(default_factory=dict)  # fails the node's next run only
     hanging_nodes: set[str] = field(default_factory=set)
     garbage: str | None = None
     extension_secret: str | None = None  # None: no StationThis extension; "": installed without a secret
@@ -38,6 +39,7 @@ class Script:
     def clear(self) -> None:
         self.submit_failure = None
         self.failing_nodes.clear()
+        self.failing_once.clear()
         self.hanging_nodes.clear()
         self.garbage = None
 

@@ -22,7 +22,9 @@ class ComfyUIStandin:
     (model file names offered by the combos and /models/{folder}, besides files in models/<folder> and,
     for LoRAs, output/loras), `step_delay` (seconds per KSampler / upscale / training step), `node_delay`
     (seconds per node), `extension_secret` (None: no StationThis worker extension; otherwise it serves the
-    extension's routes, adapters/comfyui/worker_extension, with this COMFYUI_SHARED_SECRET).
+    extension's routes, adapters/comfyui/worker_extension, with this COMFYUI_SHARED_SECRET), `packs` (custom node
+    packs installed, by the names of packs/*.json: "florence2", "searge_llm"; none by default, like a bare ComfyUI),
+    `llm_models` (the .gguf files models/llm_gguf offers, for the Searge LLM pack).
 
     Read: `url`, `port`, `base_dir`, `dir("input"|"output"|"temp")`; the live lists `checkpoints`,
     `loras`, `upscale_models` (append to one, e.g. a trained LoRA "moved into models/loras");
@@ -30,7 +32,8 @@ class ComfyUIStandin:
     `step_delay` and `node_delay` can be set at any time.
 
     Faults: `fail_next_submit(body)` (next POST /prompt answers that 400 body), `fail_node(class,
-    message)` (run-time execution_error, RuntimeError), `hang_node(class)` (never finishes until
+    message)` (run-time execution_error, RuntimeError), `fail_node_once(class, message)` (only its next run fails),
+    `hang_node(class)` (never finishes until
     interrupted or stopped), `drop_sockets()` (cut every websocket, 1006), `crash()` (stop
     answering: listener and connections gone, queue and history lost), `restart()` (same port,
     empty queue and history, temp/ emptied, files on disk kept), `garbage_mode(kind)` with kind in
@@ -41,12 +44,13 @@ class ComfyUIStandin:
 
     def __init__(self, base_dir: str | None = None, *, port: int = 0,
                  checkpoints=("sd15.safetensors",), loras=(), upscale_models=("4x.pth",),
-                 step_delay: float = 0.01, node_delay: float = 0.0, extension_secret: str | None = None):
+                 step_delay: float = 0.01, node_delay: float = 0.0, extension_secret: str | None = None,
+                 packs: tuple[str, ...] = (), llm_models=("Llama-3.2-3B-Instruct-Q4_K_M.gguf",)):
         self.port = port
         self.script = Script(step_delay=step_delay, node_delay=node_delay, extension_secret=extension_secret)
         self.tally = Tally()
         self.env = Env(base_dir, {"checkpoints": list(checkpoints), "loras": list(loras),
-                                  "upscale_models": list(upscale_models)})
+                                  "upscale_models": list(upscale_models), "llm_gguf": list(llm_models)}, tuple(packs))
         self._runner: web.AppRunner | None = None
         self._hub: Hub | None = None
         self._tasks: list[asyncio.Task] = []
@@ -124,6 +128,9 @@ class ComfyUIStandin:
 
     def fail_node(self, class_type: str, message: str = "Stand-in failure") -> None:
         self.script.failing_nodes[class_type] = message
+
+    def fail_node_once(self, class_type: str, message: str = "Stand-in failure") -> None:
+        self.script.failing_once[class_type] = message
 
     def hang_node(self, class_type: str) -> None:
         self.script.hanging_nodes.add(class_type)
