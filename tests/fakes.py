@@ -6,7 +6,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from domain.errors import EngineRejected
 from ports.engine import (
@@ -26,6 +26,15 @@ from ports.notifier import Notice
 def png(width: int = 64, height: int = 64, color=(200, 80, 40)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def patterned_png(width: int = 64, height: int = 64, color=(200, 80, 40)) -> bytes:
+    """A picture with a shape on it (a blur or a fingerprint has something to see), in `color` mostly."""
+    image = Image.new("RGB", (width, height), color)
+    ImageDraw.Draw(image).ellipse([width // 4, height // 4, width * 3 // 4, height * 3 // 4], fill=(250, 250, 250))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -159,3 +168,18 @@ class RecordingNotifier:
             return await asyncio.wait_for(seen(), timeout)
         except asyncio.TimeoutError:
             raise AssertionError(f"no '{kind}' notice for job {job_id}; saw {self.kinds(job_id)}") from None
+
+    async def wait_for_text(self, words: str, timeout: float = 5.0) -> Notice:
+        """The first notice without a job whose text holds `words`."""
+        async def seen():
+            async with self._changed:
+                while True:
+                    for _, notice in self.notices:
+                        if notice.job is None and words in notice.text:
+                            return notice
+                    await self._changed.wait()
+
+        try:
+            return await asyncio.wait_for(seen(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"no notice saying {words!r}; saw {[n.text for _, n in self.notices]}") from None

@@ -1,0 +1,152 @@
+"""Each output kind through the real runner, ComfyUI client and store against the stand-in: animations, videos and
+text stored as results, pictures made from text results at their quoted price, and datasets captioned per picture."""
+import io
+from pathlib import Path
+
+import av
+import pytest
+from PIL import Image
+
+from domain.errors import InsufficientPoints
+from domain.jobs import JobKind, JobState
+from domain.outputs import OutputKind
+from domain.workflows.follow_ups import PriceChanged
+from tests.e2e.test_engine_end_to_end import ORIGIN, Station
+from tests.fakes import patterned_png, png
+from tests.standins.comfyui import ComfyUIStandin
+
+TEST_TEMPLATES = Path(__file__).parent / "kinds_templates"
+
+
+@pytest.fixture
+async def comfy():
+    async with ComfyUIStandin(step_delay=0.001, packs=("florence2", "searge_llm")) as standin:
+        yield standin
+
+
+@pytest.fixture
+async def app(tmp_path, comfy):
+    station = await Station(tmp_path, [comfy.url], templates_dir=TEST_TEMPLATES).start()
+    yield station
+    await station.stop()  # and the money audit: every job's charge, refund and stored outputs
+
+
+async def finished(app, job, timeout=20):
+    notice = await app.notifier.wait_for(job.id, "succeeded", timeout=timeout)
+    return notice.job
+
+
+async def blob(app, key):
+    return await app.container.infra.blobs().get(key)
+
+
+async def test_animate_stores_one_animated_webp_of_the_users_picture(app):
+    user = await app.user()
+    picture = await app.station.media.store_input(user.id, patterned_png(96, 64, (30, 60, 220)))
+    job = await finished(app, await app.station.make_image.submit(user.id, "animate", {"image": picture}, ORIGIN))
+    [key] = job.outputs
+    assert job.output is OutputKind.ANIMATION and key.endswith(".webp")
+    with Image.open(io.BytesIO(await blob(app, key))) as animation:
+        assert animation.n_frames > 1 and animation.size == (96, 64)
+    assert await app.balance(user) == 100 - job.price
+
+
+async def test_a_video_template_stores_the_webm_comfyui_wrote(app):
+    user = await app.user()
+    picture = await app.station.media.store_input(user.id, patterned_png(64, 64, (200, 30, 30)))
+    job = await finished(app, await app.station.make_image.submit(user.id, "clip", {"image": picture}, ORIGIN))
+    [key] = job.outputs
+    assert job.output is OutputKind.VIDEO and key.endswith(".webm")
+    with av.open(io.BytesIO(await blob(app, key))) as video:
+        assert len(list(video.decode(video=0))) == 2
+
+
+async def test_describe_keeps_the_words_as_a_text_result(app):
+    user = await app.user()
+    picture = await app.station.media.store_input(user.id, png(64, 64, (220, 20, 20)))
+    job = await finished(app, await app.station.make_image.submit(user.id, "describe", {"image": picture}, ORIGIN))
+    [key] = job.outputs
+    text = await app.station.access.result_text(job)
+    assert key.endswith(".txt") and "red" in text and text == (await blob(app, key)).decode()
+    assert app.station.follow_ups.available(job) == ("reroll", "make")
+
+
+async def test_make_with_this_prompt_charges_the_quote_and_sends_the_words_to_txt2img(app, comfy):
+    user = await app.user()
+    picture = await app.station.media.store_input(user.id, png(64, 64, (20, 200, 20)))
+    described = await finished(app, await app.station.make_image.submit(user.id, "describe", {"image": picture},
+                                                                         ORIGIN))
+    quote = await app.station.follow_ups.quote(user.id, described.id, "make")
+    before = await app.balance(user)
+    made = await app.station.follow_ups.run(user.id, described.id, "make", ORIGIN, shown_price=quote.price)
+    again = await app.station.follow_ups.run(user.id, described.id, "make", ORIGIN, shown_price=quote.price)
+    await finished(app, made)
+    assert again.id == made.id  # a double press makes one job
+    assert (made.tool, made.price, made.parent_id) == ("txt2img", quote.price, described.id)
+    assert comfy.received_graphs[-1]["6"]["inputs"]["text"] == await app.station.access.result_text(described)
+    assert await app.balance(user) == before - quote.price
+
+
+async def test_assist_offers_the_improved_prompt_and_the_users_own_and_a_moved_price_charges_nothing(app, comfy):
+    user = await app.user()
+    job = await finished(app, await app.station.make_image.submit(user.id, "assist", {"prompt": "a red fox"},
+                                                                   ORIGIN))
+    improved = await app.station.access.result_text(job)
+    assert improved.startswith("a red fox, ") and app.station.follow_ups.available(job) == ("reroll", "make", "mine")
+    before = await app.balance(user)
+    with pytest.raises(PriceChanged, match="Nothing was charged"):
+        await app.station.follow_ups.run(user.id, job.id, "mine", ORIGIN, shown_price=1)
+    assert await app.balance(user) == before
+    mine = await app.station.follow_ups.run(user.id, job.id, "mine", ORIGIN)
+    await finished(app, mine)
+    assert comfy.received_graphs[-1]["6"]["inputs"]["text"] == "a red fox"
+
+
+async def dataset(app, user, count=4, trigger="zorb"):
+    training = app.station.training
+    await training.create(user.id, "pets")
+    for n in range(count):
+        await training.add_image(user.id, "pets", png(96, 96, (40 + n * 50, 90, 200 - n * 40)))
+    return await training.trigger(user.id, "pets", trigger)
+
+
+async def test_caption_all_charges_per_picture_writes_the_trigger_and_refunds_the_one_that_fails(app, comfy):
+    user = await app.user()
+    await dataset(app, user)
+    quote = await app.station.captioning.quote(user.id, "pets")
+    assert quote.numbers == (1, 2, 3, 4) and quote.price == 4 * quote.quotes[0].price
+    comfy.fail_node_once("Florence2Run", "out of memory")
+    jobs = await app.station.captioning.start(user.id, quote, ORIGIN, request_key="tap-1")
+    again = await app.station.captioning.start(user.id, quote, ORIGIN, request_key="tap-1")
+    summary = await app.notifier.wait_for_text("Captions for 'pets'", timeout=30)
+    assert [j.id for j in again] == [j.id for j in jobs] and all(j.kind == JobKind.CAPTION for j in jobs)
+    ended = [await app.station.jobs.get(user.id, j.id) for j in jobs]
+    failed = [j for j in ended if j.state is JobState.FAILED]
+    assert len(failed) == 1 and failed[0].refunded
+    assert "3 of 4 pictures captioned" in summary.text and "1 points came back" in summary.text
+    assert await app.balance(user) == 100 - 3 * quote.quotes[0].price
+    captions = [i.caption for i in (await app.station.training.dataset(user.id, "pets")).images]
+    assert sum(c.startswith("zorb, a ") for c in captions) == 3 and captions.count("") == 1
+    assert not [n for n in app.notifier.notices if n[1].job and n[1].job.kind == JobKind.CAPTION]  # one summary only
+
+
+async def test_caption_all_without_the_points_for_the_whole_set_starts_nothing(app):
+    user = await app.user(points=2)
+    await dataset(app, user)
+    quote = await app.station.captioning.quote(user.id, "pets")
+    with pytest.raises(InsufficientPoints):
+        await app.station.captioning.start(user.id, quote, ORIGIN)
+    assert await app.station.jobs.page(user.id) == [] and await app.balance(user) == 2
+
+
+async def test_the_dataset_check_names_near_duplicates_and_small_pictures_before_any_charge(app):
+    user = await app.user()
+    training = app.station.training
+    await dataset(app, user, count=3)
+    await training.add_image(user.id, "pets", png(96, 96, (40, 90, 200)))  # the first picture again
+    for n in range(1, 5):
+        await training.caption(user.id, "pets", n, f"a pet {n}")
+    findings = await training.review.check(await training.dataset(user.id, "pets"))
+    assert [(f.fix, f.images) for f in findings] == [("remove", (4,))]
+    updated = await training.remove_images(user.id, "pets", (4,))
+    assert len(updated.images) == 3 and [i.caption for i in updated.images][0] == "zorb, a pet 1"
