@@ -70,6 +70,10 @@ class BlobKey:
     def content_type(self) -> str:
         return content_type(self.extension)
 
+    @property
+    def shown(self) -> Shown:
+        return shown_as(self)
+
 
 def extension_of(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"

@@ -10,6 +10,7 @@ from adapters.web import (
     auth,
     collections,
     csrf,
+    dataset_fixes,
     errors,
     gallery,
     health,
@@ -35,8 +36,8 @@ CSP = ("default-src 'self'; script-src 'self' https://telegram.org; frame-src ht
        "img-src 'self' data: blob:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 NOT_A_PAGE = "default-src 'none'; frame-ancestors 'none'; sandbox"  # JSON, pictures, files: nothing runs or frames
 HSTS = "max-age=31536000"
-BLUEPRINTS = (auth, make, jobs, gallery, media, training, models, collections, points, settings, session_pages,
-               health, hooks)
+BLUEPRINTS = (auth, make, jobs, gallery, media, training, dataset_fixes, models, collections, points, settings,
+              session_pages, health, hooks)
 
 
 def create_app(station: Station, config: WebSettings, notifier: WebNotifier | None = None,

@@ -94,5 +94,6 @@ async def _render(collection: Collection, viewer: str | None, items_url: str):
     people = await names(set(collection.shared_with) | {collection.owner})
     public_url = web().settings.public_url or request.host_url.rstrip("/")
     return await render_template("collection.html", collection=collection, viewer=viewer, items_url=items_url,
+                                 texts=await station.access.collection_texts(collection),
                                  models=await station.collections.models_in(collection, viewer), people=people,
                                  is_image=is_image, public_url=public_url)

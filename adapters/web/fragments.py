@@ -2,9 +2,10 @@
 made once, not on every view."""
 from __future__ import annotations
 
+import inspect
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from jinja2 import Environment
@@ -18,13 +19,16 @@ class Fragments:
         self._made: OrderedDict[Hashable, Any] = OrderedDict()
         self._keep = keep
 
-    async def html(self, env: Environment, template: str, key: Hashable, context: Callable[[], dict[str, Any]]
-                   ) -> Markup:
-        """`template` rendered with `context()`, which `key` must determine (made only when not kept)."""
+    async def html(self, env: Environment, template: str, key: Hashable,
+                   context: Callable[[], dict[str, Any] | Awaitable[dict[str, Any]]]) -> Markup:
+        """`template` rendered with `context()` (awaited if it must read something), which `key` must determine
+        (made only when not kept)."""
         found = self._found(("html", template, key))
         if found is None:
-            found = self._keep_made(("html", template, key),
-                                    Markup(await env.get_template(template).render_async(**context())))
+            values = context()
+            values = await values if inspect.isawaitable(values) else values
+            found = self._keep_made(("html", template, key), Markup(await env.get_template(template).render_async(
+                **values)))
         return found
 
     def json(self, key: Hashable, value: Callable[[], Any]) -> str:

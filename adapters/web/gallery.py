@@ -11,10 +11,12 @@ from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.tiles import tile_for
 from domain.jobs import Job, JobState
 from domain.numbers import parse_whole
+from domain.outputs import OutputKind
 from domain.workflows.jobs import JobFilter
 
 blueprint = Blueprint("gallery", __name__)
 PAGE_SIZE = 24
+TEXT_PREVIEW = 160
 
 
 def page_number() -> int:
@@ -50,5 +52,7 @@ async def tiles_html(jobs: list[Job]) -> Markup:
                            for job in jobs]))
 
 
-def _tile(job: Job) -> dict:
-    return {"t": tile_for(job)}
+async def _tile(job: Job) -> dict:
+    """The job's tile, with the first words of a text result."""
+    words = job.output is OutputKind.TEXT and job.state is JobState.SUCCEEDED
+    return {"t": tile_for(job, (await web().station.access.result_text(job))[:TEXT_PREVIEW] if words else "")}

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from quart import Blueprint, flash, redirect, render_template
 
 from adapters.web.context import origin, web
 from adapters.web.sessions import login_required, signed_in_user
-from domain.blobs import is_image
+from domain.blobs import Shown, is_image, shown_as
 from domain.catalogue import FollowUp
+from domain.errors import NotFound
 from domain.jobs import Job, JobState
-from domain.workflows.follow_ups import TOOL_OF
+from domain.workflows.follow_ups import TOOL_OF, Offer
 
 blueprint = Blueprint("jobs", __name__)
 LABELS = {FollowUp.REROLL: "Again, new seed", FollowUp.VARY: "Variation", FollowUp.UPSCALE: "Upscale",
           FollowUp.RETRY: "Try again"}
+PROMPT_LABELS = {FollowUp.MAKE: "Make with this prompt", FollowUp.MINE: "Use mine"}  # links to the Make form
 CANCEL_WAIT_S = 3.0  # how long a cancel waits to say the points are back (a worker lets go within moments)
 
 
@@ -29,13 +32,27 @@ async def page(job_id: str):
     offers = await station.follow_ups.offers(user.id, job)
     reached = {TOOL_OF[o.action] for o in offers if o.action in TOOL_OF}  # a follow-up button already goes there
     titles = {t.name: t.spec.title for t in station.catalogue.templates()}
+    results = await station.access.results(job) if job.state is JobState.SUCCEEDED else []
     return await render_template(
         "job.html", job=job, position=station.jobs.position(job), title=titles.get(job.tool, f"/{job.tool}"),
-        images=[k for k in job.outputs if is_image(k)], files=[k for k in job.outputs if not is_image(k)],
+        results=[(r.key, r.shown.value, r.text) for r in results if r.shown is not Shown.FILE],
+        images=[k for k in job.outputs if is_image(k)], files=[k for k in job.outputs if shown_as(k) is Shown.FILE],
         run=runs[0] if runs else None, collections=collections,
         image_tools=[(t.name, t.spec.title) for t in station.catalogue.templates()
                      if t.spec.image_param and t.name not in reached],
-        follow_ups=[(o.action.value, f"{LABELS[o.action]} · {o.price} points") for o in offers])
+        follow_ups=[(o.action.value, f"{LABELS[o.action]} · {o.price} points") for o in offers if o.action in LABELS],
+        prompt_links=await _prompt_links(user.id, job, [o for o in offers if o.action in PROMPT_LABELS]))
+
+
+async def _prompt_links(user_id: str, job: Job, offers: list[Offer]) -> list[tuple[str, str]]:
+    """A text result's way to a picture: the Make form of its tool, filled with the words (the price shows there
+    again, for the form as the user leaves it)."""
+    links, mine = [], any(o.action is FollowUp.MINE for o in offers)
+    for offer in offers:
+        request = await web().station.follow_ups.request(user_id, job.id, offer.action)
+        label = "Make it" if offer.action is FollowUp.MAKE and mine else PROMPT_LABELS[offer.action]
+        links.append((f"{label} · {offer.price} points", f"/make/{request.tool}?{urlencode(request.raw)}"))
+    return links
 
 
 @blueprint.post("/jobs/<job_id>/cancel")
@@ -74,5 +91,7 @@ def refund_message(job: Job) -> str:
 @login_required
 async def follow_up(job_id: str, action: str):
     user = await signed_in_user()
+    if action not in LABELS:  # a text result's make opens the Make form instead, to show its price first
+        raise NotFound(f"A result has no '{action}' button here; use {', '.join(LABELS)}.")
     job = await web().station.follow_ups.run(user.id, job_id, action, origin(user.id))
     return redirect(f"/jobs/{job.id}")

@@ -12,7 +12,7 @@ from adapters.web.present import media_url
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
 from domain.blobs import is_image
-from domain.catalogue import ToolKind, ToolSpec
+from domain.catalogue import FollowUp, ToolKind, ToolSpec
 from domain.errors import DomainError, NotFound
 from ports.media import MediaRejected
 
@@ -61,6 +61,31 @@ async def _settings(user_id: str) -> dict:
     return {name: value for name, (value, chosen) in (await web().station.settings.show(user_id)).items() if chosen}
 
 
+@blueprint.post("/make/<tool>/assist/<assistant>")
+@login_required
+async def assist(tool: str, assistant: str):
+    """Improve the form's prompt with a prompt assistant; its result links back here with the words filled in."""
+    spec, station, user = _tool(tool), web().station, await signed_in_user()
+    helper, form = station.catalogue.get(assistant).spec, await request.form
+    if helper.name not in [a.name for a in _assistants(spec)] or spec.prompt_param is None:
+        raise NotFound(f"/{helper.name} does not improve prompts for /{spec.name}.")
+    prompt, nonce = form.get(spec.prompt_param.name, ""), form.get("request_key")
+    try:
+        assert helper.prompt_param is not None  # _assistants only names tools with a prompt
+        job = await station.make_image.submit(user.id, helper.name, {helper.prompt_param.name: prompt},
+                                              origin(user.id), request_key=_request_key(user.id, nonce and f"a:{nonce}"))
+    except DomainError as error:
+        return await _render(spec, raw_values(spec.params, form), error=str(error)), status_of(error)
+    return redirect(f"/jobs/{job.id}")
+
+
+def _assistants(spec: ToolSpec) -> list[ToolSpec]:
+    """Prompt assistants whose improved prompt makes a picture with this tool ("Make it" / "Use mine")."""
+    catalogue = web().station.catalogue
+    return [t.spec for t in catalogue.templates() if FollowUp.MINE in t.spec.follow_ups and t.spec.prompt_param is not None
+            and (target := catalogue.makes_with(t.spec)) is not None and target.name == spec.name]
+
+
 def _tool(name: str) -> ToolSpec:
     spec = web().station.catalogue.get(name).spec
     if spec.kind == ToolKind.TRAINING:
@@ -102,4 +127,4 @@ async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
         "fields": fields_for(spec.params, filled, models, checkpoints), "upload_suffix": UPLOAD_SUFFIX,
         "preview": preview})
     return await render_template("make.html", spec=spec, fields=fields, error=error, quote=quote,
-                                 request_key=secrets.token_urlsafe(12))
+                                 request_key=secrets.token_urlsafe(12), assistants=_assistants(spec))

@@ -9,6 +9,7 @@ from quart import Quart, current_app, request
 from adapters.web.context import WebSettings, web
 from adapters.web.csrf import csrf_token
 from adapters.web.sessions import current_user
+from domain.blobs import shown_as
 from domain.identity import User
 from domain.wording import outcome
 from domain.workflows.station import Station
@@ -21,6 +22,7 @@ def install(app: Quart, station: Station, config: WebSettings) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["outcome"] = sentence_of_outcome
     app.jinja_env.filters["tool_title"] = lambda name: tool_title(station, name)
+    app.jinja_env.filters["shown"] = lambda key: shown_as(key).value  # image, video, text or file
 
     @app.context_processor
     async def page_context() -> dict:

@@ -1,7 +1,7 @@
 """Domain objects as plain JSON-ready dicts, shared by the API and the live progress stream."""
 from __future__ import annotations
 
-from domain.blobs import is_image
+from domain.blobs import is_image, shown_as
 from domain.catalogue import ParamSpec, ToolSpec
 from domain.collections import Collection
 from domain.credentials import Credential
@@ -17,11 +17,12 @@ def media_url(key: str) -> str:
 
 def job(item: Job, position: int | None = None) -> dict:
     return {
-        "id": item.id, "tool": item.tool, "kind": item.kind, "state": item.state.value,
+        "id": item.id, "tool": item.tool, "kind": item.kind, "output": item.output.value, "state": item.state.value,
         "terminal": item.terminal, "position": position, "price": item.price, "refunded": item.refunded,
         "progress": {"percent": item.progress.percent, "step": item.progress.step, "total": item.progress.total,
                      "message": item.progress.message}, "error": item.error, "params": item.params,
-        "outputs": [{"key": key, "url": media_url(key), "image": is_image(key)} for key in item.outputs],
+        "outputs": [{"key": key, "url": media_url(key), "image": is_image(key), "shown": shown_as(key).value}
+                    for key in item.outputs],
         "parent_id": item.parent_id, "created_at": item.created_at, "updated_at": item.updated_at,
     }
 
@@ -38,7 +39,7 @@ def param(spec: ParamSpec) -> dict:
 
 def tool(spec: ToolSpec) -> dict:
     return {"name": spec.name, "title": spec.title, "description": spec.description, "kind": spec.kind,
-            "price": spec.price.describe(), "params": [param(p) for p in spec.params]}
+            "output": spec.output.value, "price": spec.price.describe(), "params": [param(p) for p in spec.params]}
 
 
 def dataset(item: Dataset, problems: list[str] | None = None) -> dict:

@@ -1,9 +1,12 @@
 """Training studio: datasets (upload, captions, trigger word), a quoted run, its progress and model."""
 from __future__ import annotations
 
+import secrets
+
 from quart import Blueprint, flash, redirect, render_template, request
 
 from adapters.web.context import origin, web
+from adapters.web.dataset_fixes import caption_offer
 from adapters.web.forms import fields_for, raw_values
 from adapters.web.jobs import ended, refund_message
 from adapters.web.sessions import login_required, signed_in_user
@@ -34,13 +37,16 @@ async def create():
 async def dataset(name: str):
     station, user = web().station, await signed_in_user()
     found = await station.training.dataset(user.id, name)
+    findings = await station.training.review.check(found)
     try:
-        quote, problems = await station.training.quote(user.id, found.name), []
+        quote, problems = (await station.training.quote(user.id, found.name), []) if not findings else (None, [])
     except DatasetNotReady as error:
         quote, problems = None, error.problems
     template = station.catalogue.get(station.training.template_name())
     checkpoints = await station.workers.choices("checkpoints")
-    return await render_template("dataset.html", dataset=found, quote=quote, problems=problems,
+    return await render_template("dataset.html", dataset=found, quote=quote, problems=problems, findings=findings,
+                                 captions=await caption_offer(user.id, found.name, findings),
+                                 request_key=secrets.token_urlsafe(12),
                                  fields=fields_for(template.spec.params, {}, checkpoints=checkpoints),
                                  max_mb=web().settings.max_upload_bytes / 1_000_000)
 

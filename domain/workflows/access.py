@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from domain.blobs import BlobArea, BlobKey, Shown, is_image, shown_as
+from domain.collections import Collection
 from domain.errors import NotFound
 from domain.jobs import Job
 from domain.workflows.accounts import owns_input
@@ -94,6 +95,11 @@ class Access:
     async def results(self, job: Job) -> list[ResultFile]:
         """Every output of a job with its bytes, in order, whatever its kind (pictures, a video, text)."""
         return [ResultFile(key, await self.blobs.get(key)) for key in job.outputs]
+
+    async def collection_texts(self, collection: Collection) -> dict[str, str]:
+        """The words of each text result a collection holds (the caller has checked who may see it)."""
+        return {item.ref: (await self.blobs.get(item.ref)).decode("utf-8", "replace") for item in collection.items
+                if item.kind == "image" and shown_as(item.ref) is Shown.TEXT and await self.blobs.exists(item.ref)}
 
     async def result_text(self, job: Job) -> str:
         """The words a text result holds ("" for other kinds)."""

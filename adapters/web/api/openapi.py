@@ -4,9 +4,11 @@ from __future__ import annotations
 from quart import Blueprint, jsonify
 
 from adapters.web.context import web
+from domain.blobs import Shown
 from domain.catalogue import SEED_MAX, ParamSpec, ToolSpec
 from domain.credentials import MAX_TOKEN_DAYS
 from domain.jobs import JobState
+from domain.outputs import OutputKind
 from domain.settings import settable_params
 from domain.workflows.collections import MAX_LINK_DAYS
 
@@ -38,10 +40,11 @@ SCHEMAS = {
     "Param": obj(name=STR, type=STR, description=STR, default={}, required=BOOL, min={"type": ["number", "null"]},
                  max={"type": ["number", "null"]}, choices={"type": "array", "items": STR}),
     "Tool": obj(name=STR, title=STR, description=STR, kind=STR, price=STR,
+                output={"type": "string", "enum": [k.value for k in OutputKind]},
                 params={"type": "array", "items": ref("Param")}),
     "Quote": obj(tool=STR, values=MAP, price=INT, balance=INT, affordable=BOOL),
-    "Output": obj(key=STR, url=STR, image=BOOL),
-    "Job": obj(id=STR, tool=STR, kind=STR, state={"type": "string", "enum": [s.value for s in JobState]},
+    "Output": obj(key=STR, url=STR, image=BOOL, shown={"type": "string", "enum": [s.value for s in Shown]}),
+    "Job": obj(id=STR, tool=STR, kind=STR, output={"type": "string", "enum": [k.value for k in OutputKind]}, state={"type": "string", "enum": [s.value for s in JobState]},
                terminal=BOOL, position={"type": ["integer", "null"]}, price=INT, refunded=BOOL,
                progress=obj(percent=NUM, step=INT, total=INT, message=STR), error=NULL_STR, params=MAP,
                outputs={"type": "array", "items": ref("Output")}, parent_id=NULL_STR, created_at=NUM,

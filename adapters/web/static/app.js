@@ -173,9 +173,26 @@ function followJob(box) {
   });
 }
 
+/* Text results: Copy puts the words on the clipboard (they can also be selected by hand). */
+function copyButtons() {
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const source = button.parentElement.querySelector("[data-copy-source]");
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(source.textContent);
+        button.textContent = "Copied";
+      } catch (error) {
+        window.getSelection().selectAllChildren(source);
+        button.textContent = "Selected: press Ctrl+C";
+      }
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   menu();
   confirmations();
+  copyButtons();
   document.querySelectorAll("form[data-quote-url]").forEach((form) => {
     form.querySelectorAll("[data-upload-image]").forEach((zone) => imageField(zone, form));
     liveQuote(form);
