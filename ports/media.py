@@ -35,6 +35,8 @@ class MediaProcessor(Protocol):
         """A re-encoded copy within the limits, or None when it cannot be made to fit."""
     def without_metadata(self, data: bytes) -> bytes:
         """The same file, pixels untouched, without text or EXIF/XMP metadata (other files unchanged)."""
+    def animated_gif(self, data: bytes) -> bytes | None:
+        """An animation (WEBP, PNG, GIF) as an animated GIF, or None for a still picture or an unreadable file."""
     def fingerprint(self, data: bytes) -> int:
         """A perceptual hash (64 bits) above the mean colour (24 bits): near-duplicates differ in few hash bits and
         little in colour. MediaRejected if not an image."""

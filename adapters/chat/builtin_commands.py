@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from adapters.chat import builtins, collections, training
+from adapters.chat import builtins, collections, dataset_fixes, training
 from adapters.chat.options import Option, from_param
 from adapters.chat.registry import Builtin, Registry, Sub
 from domain.settings import settable_params
@@ -87,8 +87,12 @@ BUILTINS = Registry((
                 Sub("caption", "Caption an image", training.caption,
                     (_number, Option("text", "text", "The caption", True), _dataset)),
                 Sub("remove", "Take an image out", training.remove, (_number, _dataset)),
-                Sub("trigger", "Set the trigger word", training.trigger,
+                Sub("autocaption", "Caption every image with a caption template (quoted first)",
+                    dataset_fixes.autocaption, (replace(_dataset, positional=True),)),
+                Sub("trigger", "Set the trigger word (written into every caption)", training.trigger,
                     (Option("word", "text", "The word that calls up what the model learned", True), _dataset)),
+                Sub("prefix", "What goes before captions that lack the trigger", dataset_fixes.prefix,
+                    (Option("text", "text", "e.g. 'a photo of mycat, '", True, max_length=100), _dataset)),
                 Sub("submit", "See the price and confirm the training", training.submit,
                     (replace(_dataset, positional=True),), settings=_training, private=True),
                 Sub("status", "Your trainings", training.status, private=True),

@@ -1,12 +1,12 @@
-"""What each button does: follow-ups and retries (priced), Save, Full size, answering a price, paging, training."""
+"""What each button does: follow-ups and retries (priced), Save, Full size, answering a price, paging, training
+and the dataset check's fixes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from adapters.chat import collections, training
+from adapters.chat import collections, dataset_fixes, training
 from adapters.chat.messages import ButtonAction, ChatRequest, Reply
-from domain.blobs import is_image
 from domain.catalogue import FollowUp
 from domain.errors import DomainError
 
@@ -27,10 +27,10 @@ def _follow_up(action: FollowUp) -> ButtonHandler:
 
 async def _save(kit: Any, user_id: str, job_id: str, request: ChatRequest) -> list[Reply]:
     job = await kit.station.jobs.get(user_id, job_id)
-    pictures = [key for key in job.outputs if is_image(key)]
-    if not pictures:
-        raise DomainError("That job made no picture to save.")
-    for key in pictures:
+    results = () if job.long else job.outputs  # pictures, an animation, a video or words; a model is kept by itself
+    if not results:
+        raise DomainError("That job made no result to save.")
+    for key in results:
         saved = await kit.station.collections.add_to_default(user_id, "image", key)
     return [Reply(f"💾 Saved to your collection '{saved.name}' ({len(saved.items)} in it).", private=True)]
 
@@ -63,8 +63,11 @@ async def _discard_price(kit: Any, user_id: str, quote_id: str, request: ChatReq
 BUTTONS: dict[ButtonAction, ButtonHandler] = {
     ButtonAction.REROLL: _follow_up(FollowUp.REROLL), ButtonAction.VARY: _follow_up(FollowUp.VARY),
     ButtonAction.UPSCALE: _follow_up(FollowUp.UPSCALE), ButtonAction.RETRY: _follow_up(FollowUp.RETRY),
+    ButtonAction.MAKE: _follow_up(FollowUp.MAKE), ButtonAction.MINE: _follow_up(FollowUp.MINE),
     ButtonAction.SAVE: _save, ButtonAction.FULL_SIZE: _full_size,
     ButtonAction.CONFIRM_PRICE: _confirm_price, ButtonAction.DISCARD_PRICE: _discard_price,
     ButtonAction.COLLECTION_PAGE: collections.page_button,
     ButtonAction.CONFIRM_TRAINING: training.confirm_button, ButtonAction.DISCARD_TRAINING: training.discard_button,
+    ButtonAction.CAPTION_DATASET: dataset_fixes.caption_button, ButtonAction.WRITE_TRIGGER: dataset_fixes.trigger_button,
+    ButtonAction.REMOVE_PICTURES: dataset_fixes.remove_button,
 }

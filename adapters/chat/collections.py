@@ -5,14 +5,16 @@ import re
 from datetime import datetime, timezone
 
 from adapters.chat.messages import Button, ButtonAction, ChatRequest, Reply
-from domain.blobs import BlobKey, is_image
+from domain.blobs import BlobKey, Shown, is_image, shown_as
 from domain.collections import Collection
 from domain.errors import DomainError, NotFound
+from domain.outputs import OutputKind
 from domain.workflows.sharing import CannotShare
 
 COMMAND = "collections"
 PAGE = 10  # pictures per page: an album (Telegram) or a message's attachments (Discord) holds ten
 _DISCORD_MENTION = re.compile(r"^<@!?(\d+)>$")
+_NOUNS = {Shown.IMAGE: "a picture", Shown.VIDEO: "a video", Shown.TEXT: "words"}
 
 
 async def listing(kit, user, request: ChatRequest) -> list[Reply]:
@@ -42,15 +44,16 @@ async def page_button(kit, user_id: str, argument: str, request: ChatRequest) ->
 
 
 async def add(kit, user, request: ChatRequest) -> list[Reply]:
-    """The result this command replies to (every picture of it), or a model by name."""
+    """The result this command replies to (every file of it: pictures, an animation, a video, words), or a model
+    by name."""
     name = kit.need(request, "collection", COMMAND)
     model = request.options.get("item")
     if request.replied_job and not model:
         job = await kit.station.jobs.get(user.id, request.replied_job)
-        pictures = [key for key in job.outputs if is_image(key)]
-        if not pictures:
-            raise DomainError("That message has no picture of yours to add.")
-        for key in pictures:
+        results = () if job.long else job.outputs
+        if not results:
+            raise DomainError("That message has no result of yours to add.")
+        for key in results:
             collection = await kit.station.collections.add(user.id, name, "image", key)
     elif model:
         found = await kit.station.models.find(user.id, str(model))
@@ -122,7 +125,9 @@ async def _page(kit, user_id: str, collection: Collection, number: int) -> list[
     lines, album = [], []
     for n, item in enumerate(items, start=first + 1):
         if item.kind == "image":
-            lines.append(f"{n}. {await _describe_picture(kit, user_id, item.ref)}")
+            lines.append(f"{n}. {await _describe_result(kit, user_id, item.ref)}")
+            if not is_image(item.ref):  # an animation, a video or words: listed here, shown on the web
+                continue
             try:
                 download = await kit.station.access.collection_picture(user_id, collection.id, n)
             except NotFound:
@@ -140,11 +145,12 @@ async def _page(kit, user_id: str, collection: Collection, number: int) -> list[
     return [Reply(head + "\n" + ("\n".join(lines) or "empty"), album=tuple(album), buttons=more)]
 
 
-async def _describe_picture(kit, user_id: str, key: str) -> str:
-    """'a picture from /txt2img “a red fox”' (never the stored file's name)."""
+async def _describe_result(kit, user_id: str, key: str) -> str:
+    """'a picture from /txt2img “a red fox”', 'a video from /clip' (never the stored file's name)."""
     try:
         job = await kit.station.jobs.get(user_id, BlobKey.parse(key).owner)
     except NotFound:
-        return "a picture"
+        return _NOUNS.get(shown_as(key), "a file")
+    noun = "an animation" if job.output is OutputKind.ANIMATION else _NOUNS.get(shown_as(key), "a file")
     prompt = str(job.params.get("prompt") or "")
-    return f"a picture from /{job.tool}" + (f" “{prompt[:80]}”" if prompt else "")
+    return f"{noun} from /{job.tool}" + (f" “{prompt[:80]}”" if prompt else "")

@@ -10,12 +10,13 @@ from adapters.chat.dialects import Dialect, dialect
 from adapters.chat.grammar import parse_builtin
 from adapters.chat.messages import ButtonAction, ChatRequest, Reply
 from adapters.chat.render import final_reply, price_question
+from adapters.chat.results import ChatResult, chat_result
 from domain.catalogue import parse_arguments
 from domain.errors import DomainError, InsufficientPoints
 from domain.jobs import Job
 from domain.quotes import PendingQuote
 from domain.workflows.station import Station
-from ports.media import MediaRejected
+from ports.media import MediaProcessor, MediaRejected
 from ports.notifier import Notice, NoticeKind
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,14 @@ class ChatCommands:
 
     async def result_images(self, job: Job) -> list[bytes]:
         return await self.station.access.result_images(job)
+
+    async def result(self, job: Job, media: MediaProcessor) -> ChatResult:
+        """What a chat shows of a finished job: its files by kind and the words of a text result."""
+        return await chat_result(self.station, media, job)
+
+    def job_link(self, job: Job) -> str:
+        """Where the web shows a job, for results a chat cannot carry ("" without a public web address)."""
+        return f"{self.web_url}/jobs/{job.id}" if self.web_url else ""
 
     async def final_reply(self, notice: Notice) -> Reply:
         """The last word on a job, with its follow-ups priced for its owner now."""

@@ -21,6 +21,11 @@ class ButtonAction(StrEnum):
     COLLECTION_PAGE = "cp"
     CONFIRM_TRAINING = "tc"
     DISCARD_TRAINING = "tx"
+    MAKE = "mk"  # a picture from a text result's words ("Make with this prompt", "Make it")
+    MINE = "mo"  # a picture from the prompt the user gave a prompt assistant ("Use mine")
+    CAPTION_DATASET = "ca"  # dataset:price:a|m — caption all pictures (a) or those without a caption (m)
+    WRITE_TRIGGER = "wt"  # dataset — write the trigger into the captions that lack it
+    REMOVE_PICTURES = "rp"  # dataset:3,5 — remove the pictures the dataset check named
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Reply:
     private: bool = False  # for the asker alone where the platform can (Discord: ephemeral)
     album: tuple[tuple[str, bytes], ...] = ()  # (file name, picture) sent together before the text
     replaces_pressed: bool = False  # a button's answer that takes the place of the message it was on
+    kind: str = "image"  # what `image` holds: image | animation (a GIF) | video | document (any other file)
 
 
 @dataclass

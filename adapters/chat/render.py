@@ -8,6 +8,7 @@ from adapters.chat.messages import Button, ButtonAction, Reply
 from domain.blobs import is_image
 from domain.catalogue import FollowUp
 from domain.jobs import Job
+from domain.outputs import OutputKind
 from domain.quotes import PendingQuote
 from domain.wording import Failure, outcome, progress
 from domain.workflows.follow_ups import Offer
@@ -15,7 +16,9 @@ from ports.notifier import Notice, NoticeKind
 
 CAPTION_LIMIT = 1000
 _OFFERED = {FollowUp.REROLL: ("🎲 Reroll", ButtonAction.REROLL), FollowUp.VARY: ("✨ Vary", ButtonAction.VARY),
-            FollowUp.UPSCALE: ("🔍 Upscale", ButtonAction.UPSCALE), FollowUp.RETRY: ("🔁 Try again", ButtonAction.RETRY)}
+            FollowUp.UPSCALE: ("🔍 Upscale", ButtonAction.UPSCALE), FollowUp.RETRY: ("🔁 Try again", ButtonAction.RETRY),
+            FollowUp.MAKE: ("🎨 Make with this prompt", ButtonAction.MAKE), FollowUp.MINE: ("✍️ Use mine", ButtonAction.MINE)}
+MAKE_IT = "🎨 Make it"  # MAKE beside MINE: a prompt assistant's choice between its words and the user's
 
 
 def progress_bar(percent: float, width: int = 10) -> str:
@@ -25,17 +28,19 @@ def progress_bar(percent: float, width: int = 10) -> str:
 
 def offer_buttons(job: Job, offers: list[Offer]) -> tuple[Button, ...]:
     """Paid work shows its price on the button; the button carries it, so a changed price is asked about."""
-    return tuple(Button.of(f"{_OFFERED[o.action][0]} · {o.price}", _OFFERED[o.action][1], f"{job.id}:{o.price}")
-                 for o in offers)
+    mine = any(o.action is FollowUp.MINE for o in offers)
+    return tuple(Button.of(f"{MAKE_IT if mine and o.action is FollowUp.MAKE else _OFFERED[o.action][0]} · {o.price}",
+                           _OFFERED[o.action][1], f"{job.id}:{o.price}") for o in offers)
 
 
 def result_buttons(job: Job, offers: list[Offer]) -> tuple[Button, ...]:
     if job.long:
         return ()
-    count = sum(is_image(key) for key in job.outputs)
+    pictures = job.outputs if job.output is OutputKind.IMAGES else ()  # an animation, a video, words: no full size
+    count = sum(is_image(key) for key in pictures)
     full_size = tuple(Button.of(f"📄 Full size {n}", ButtonAction.FULL_SIZE, f"{job.id}:{n}")
                       for n in range(1, count + 1)) if count > 1 else (
-        Button.of("📄 Full size", ButtonAction.FULL_SIZE, job.id),)
+        Button.of("📄 Full size", ButtonAction.FULL_SIZE, job.id),) if count else ()
     return (*offer_buttons(job, offers), Button.of("💾 Save", ButtonAction.SAVE, job.id), *full_size)
 
 

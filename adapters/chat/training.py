@@ -1,6 +1,7 @@
 """The /train subcommands: datasets filled from photos and albums, a quote with Confirm, status, cancel."""
 from __future__ import annotations
 
+from adapters.chat.dataset_fixes import dataset_name, fix_buttons
 from adapters.chat.messages import Button, ButtonAction, ChatRequest, Reply
 from domain.errors import DomainError
 
@@ -31,48 +32,50 @@ async def use(kit, user, request: ChatRequest) -> list[Reply]:
 
 
 async def view(kit, user, request: ChatRequest) -> list[Reply]:
-    training, name = kit.station.training, await _dataset_name(kit, user, request)
+    training, name = kit.station.training, await dataset_name(kit, user, request)
     dataset = await training.dataset(user.id, name)
-    problems = [finding.text for finding in await training.review.check(dataset)]
+    findings = await training.review.check(dataset)
     text = (f"📁 '{dataset.name}': {len(dataset.images)} images, trigger {dataset.trigger or '-'}\n"
-            + "\n".join(f"{n}. {i.caption or '(no caption)'}" for n, i in enumerate(dataset.images, 1))
-            + ("\n⚠️ Not ready: " + "; ".join(problems) if problems else "\n✅ Ready: /train submit"))
+            + "\n".join(f"{n}. {i.caption or '(no caption)'}" for n, i in enumerate(dataset.images, 1)))
+    verdict = ("⚠️ Fix before training:\n" + "\n".join(f"• {f.text}" for f in findings)) if findings \
+        else "✅ Ready: /train submit"
     sheet = await training.contact_sheet(user.id, name) if dataset.images else None
-    return [Reply(text[:1000], image=sheet, image_name=f"{dataset.name}.png")]
+    return [Reply(f"{text[:1000 - len(verdict[:400]) - 1]}\n{verdict[:400]}", image=sheet,
+                  image_name=f"{dataset.name}.png", buttons=await fix_buttons(kit, user.id, dataset, findings))]
 
 
 async def add(kit, user, request: ChatRequest) -> list[Reply]:
-    name = await _dataset_name(kit, user, request)
+    name = await dataset_name(kit, user, request)
     return await _add_images(kit, request, user.id, name)
 
 
 async def caption(kit, user, request: ChatRequest) -> list[Reply]:
     number = request.options.get("number")
-    dataset = await kit.station.training.caption(user.id, await _dataset_name(kit, user, request), number,
+    dataset = await kit.station.training.caption(user.id, await dataset_name(kit, user, request), number,
                                                  request.options.get("text") or "")
     return [Reply(f"Caption {number} set. {_missing(kit, request, dataset)}")]
 
 
 async def remove(kit, user, request: ChatRequest) -> list[Reply]:
     number = request.options.get("number")
-    dataset = await kit.station.training.remove_image(user.id, await _dataset_name(kit, user, request), number)
+    dataset = await kit.station.training.remove_image(user.id, await dataset_name(kit, user, request), number)
     return [Reply(f"Removed image {number}; '{dataset.name}' has {len(dataset.images)} images.")]
 
 
 async def trigger(kit, user, request: ChatRequest) -> list[Reply]:
-    dataset = await kit.station.training.trigger(user.id, await _dataset_name(kit, user, request),
+    dataset = await kit.station.training.trigger(user.id, await dataset_name(kit, user, request),
                                                  request.options.get("word") or "")
     return [Reply(f"Trigger word for '{dataset.name}' is now {dataset.trigger}.")]
 
 
 async def delete(kit, user, request: ChatRequest) -> list[Reply]:
-    name = await _dataset_name(kit, user, request)
+    name = await dataset_name(kit, user, request)
     await kit.station.training.delete(user.id, name)
     return [Reply(f"Dataset '{name}' deleted.")]
 
 
 async def submit(kit, user, request: ChatRequest) -> list[Reply]:
-    name = await _dataset_name(kit, user, request)
+    name = await dataset_name(kit, user, request)
     run = await kit.station.training.draft(user.id, name, {k: v for k, v in request.options.items() if k != "dataset"})
     balance = await kit.station.points.balance(user.id)
     return [Reply(f"🧠 Train '{name}' for {run.params.get('steps')} steps: {run.price} points (you have {balance}).",
@@ -118,14 +121,6 @@ async def discard_button(kit, user_id: str, run_id: str, request: ChatRequest) -
     return [Reply("Training not started; nothing was charged.", replaces_pressed=True)]
 
 
-async def _dataset_name(kit, user, request: ChatRequest) -> str:
-    """The dataset the request names, else the one in use; saying how to start one if there is none."""
-    name = request.options.get("dataset") or await kit.station.training.active_dataset(user.id)
-    if not name:
-        raise DomainError(f"Create a dataset first. {kit.usage(request, 'train')}")
-    return name
-
-
 async def _add_images(kit, request: ChatRequest, user_id: str, name: str) -> list[Reply]:
     if not request.images:
         raise DomainError("Send the images as photos or image files.")
@@ -137,4 +132,4 @@ async def _add_images(kit, request: ChatRequest, user_id: str, name: str) -> lis
 def _missing(kit, request: ChatRequest, dataset) -> str:
     missing = [str(n) for n, i in enumerate(dataset.images, 1) if not i.caption]
     how = "/train caption number:N text:…" if kit.dialect(request).typed else "/train caption N TEXT"
-    return f"Images without a caption: {', '.join(missing)} ({how})." if missing else ""
+    return f"Images without a caption: {', '.join(missing)} ({how}, or /train autocaption)." if missing else ""

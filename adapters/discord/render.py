@@ -10,6 +10,7 @@ import discord
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Button, Reply
 from adapters.chat.render import status_text
+from adapters.chat.results import ChatFile
 from adapters.discord.buttons import view_of
 from domain.jobs import Job
 from ports.media import MediaProcessor
@@ -19,6 +20,7 @@ MIB = 1024 * 1024
 DEFAULT_LIMIT = 10 * MIB
 CONTENT_LIMIT = 2000
 EMBED_LIMIT = 4096  # a reply longer than a message's content goes in an embed's description
+EMBED_TEXT_LIMIT = 4000  # a text result longer than this goes as a .txt file too
 ATTACHMENTS_MAX = 10
 
 
@@ -78,27 +80,34 @@ class Renderer:
         return Outgoing(status_text(notice))
 
     async def final(self, notice: Notice, limit: int) -> Outgoing:
+        """The result on one message: pictures and animations in and under the embed, a video as a playable
+        attachment, text in the embed (a .txt file when longer), each file fitted to the upload limit or linked."""
         job, reply = notice.job, await self.kit.final_reply(notice)
         if job is None or notice.kind is not NoticeKind.SUCCEEDED or job.long:
             return Outgoing(reply.text, buttons=reply.buttons)
-        embed = self._embed(job)
+        result = await self.kit.result(job, self.media)
+        files = list(result.files)
+        if len(result.text) > EMBED_TEXT_LIMIT and not any(f.name.endswith(".txt") for f in files):
+            files.append(ChatFile(f"{job.tool}.txt", result.text.encode(), "document"))
+        embed = self._embed(job, result.text[:EMBED_TEXT_LIMIT])
         out = Outgoing(embed=embed, buttons=reply.buttons)
-        images = (await self.kit.result_images(job))[:ATTACHMENTS_MAX]
-        names = [f"{job.tool}" + (f"_{n}" if len(images) > 1 else "") + ".png" for n in range(1, len(images) + 1)]
-        fitted = [await self._fitted(data, name, limit // max(1, len(images)), job=job)
-                  for data, name in zip(images, names)]
-        files = [file for file, _ in fitted if file]
-        if files:
-            out.file, out.more_files = files[0], tuple(files[1:])
-            embed.set_image(url=f"attachment://{out.file[0]}")
+        files = files[:ATTACHMENTS_MAX]
+        fitted = [await self._fitted(f.data, f.name, limit // max(1, len(files)), shrink=f.kind == "image", job=job,
+                                     kind=f.kind) for f in files]
+        attached = [(file, chat_file) for (file, _), chat_file in zip(fitted, files) if file]
+        if attached:
+            out.file, out.more_files = attached[0][0], tuple(file for file, _ in attached[1:])
+            if attached[0][1].kind in ("image", "animation"):
+                embed.set_image(url=f"attachment://{out.file[0]}")
         note = next((note for _, note in fitted if note), "")
         if note:
             embed.add_field(name="Full size", value=note, inline=False)
         return out
 
-    def _embed(self, job: Job) -> discord.Embed:
+    def _embed(self, job: Job, words: str = "") -> discord.Embed:
         title = self.kit.station.catalogue.get(job.tool).spec.title if job.tool in self.kit.station.catalogue else None
-        embed = discord.Embed(title=title or f"/{job.tool}", description=str(job.params.get("prompt") or "")[:4000])
+        embed = discord.Embed(title=title or f"/{job.tool}", description=(words or str(job.params.get("prompt") or
+                                                                                        ""))[:EMBED_TEXT_LIMIT])
         embed.add_field(name="Template", value=f"/{job.tool}")
         if job.params.get("seed") is not None:
             embed.add_field(name="Seed", value=str(job.params["seed"]))
@@ -106,7 +115,7 @@ class Renderer:
         return embed
 
     async def _fitted(self, data: bytes, name: str, limit: int, shrink: bool = True,
-                      job: Job | None = None) -> tuple[tuple[str, bytes] | None, str]:
+                      job: Job | None = None, kind: str = "image") -> tuple[tuple[str, bytes] | None, str]:
         """The file to attach and a note: as is, re-encoded to fit `limit`, or left out with a gallery link."""
         if len(data) <= limit:
             return (name, data), ""
@@ -116,7 +125,8 @@ class Renderer:
             return (f"{name.rsplit('.', 1)[0]}.{extension}", fitted), (
                 f"Re-encoded to fit Discord's {size(limit)} limit (the original is {size(len(data))}).")
         where = f": {self.web_url}/jobs/{job.id}" if job and self.web_url else "."
-        return None, f"The image ({size(len(data))}) is too large for Discord's {size(limit)} limit{where}"
+        what = {"animation": "animation", "video": "video", "document": "file"}.get(kind, "image")
+        return None, f"The {what} ({size(len(data))}) is too large for Discord's {size(limit)} limit{where}"
 
 
 def size(count: int) -> str:

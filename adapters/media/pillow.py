@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from adapters.media import checks
+from adapters.media.animation import animated_gif
 from adapters.media.contact_sheet import contact_sheet
 from adapters.media.encoding import bare_pixels, encode
 from adapters.media.fingerprint import fingerprint
@@ -53,3 +54,11 @@ class PillowMedia:
         with checks.open_header(data, self.max_pixels) as image:
             checks.refuse_bomb(image, self.max_pixels)
             return fingerprint(checks.decode(image, self.max_pixels))
+
+    def animated_gif(self, data: bytes) -> bytes | None:
+        try:
+            with checks.open_header(data, self.max_pixels) as image:
+                checks.refuse_bomb(image, self.max_pixels)
+                return animated_gif(image)
+        except (MediaRejected, OSError, ValueError):
+            return None

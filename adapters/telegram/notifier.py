@@ -14,6 +14,7 @@ from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.chat.render import status_text
 from adapters.telegram.address import TelegramAddress
 from adapters.telegram.lanes import ChatGone, Priority, Refused
+from adapters.telegram.results import with_result
 from adapters.telegram.send import Sender
 from domain.reply import ReplyTo
 from ports.notifier import FINAL_KINDS, STATUS_KINDS, Notice, NoticeKind, StatusMessages
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 EDIT_INTERVAL = 1.0  # Telegram allows about one message per second in a chat...
 GROUP_EDIT_INTERVAL = 3.0  # ...and 20 a minute in a group
 CLOSE_TIMEOUT = 10.0
-UNSENDABLE = "(Telegram would not take the image file itself; the buttons below still work.)"
+UNSENDABLE = "(Telegram would not take the file itself; the buttons below still work.)"
 
 
 @dataclass
@@ -121,12 +122,9 @@ class TelegramNotifier:
         chat_id, job, reply = origin.chat_id, notice.job, await self.kit.final_reply(notice)
         if job is None:
             return
-        images = await self.kit.result_images(job) if notice.kind is NoticeKind.SUCCEEDED else []
-        if len(images) > 1:  # a batch: every picture as an album, then the caption and buttons after it
-            names = [f"{job.tool}_{n}.png" for n in range(1, len(images) + 1)]
-            await self.sender.send_album(chat_id, images, names, origin.reply_to)
-        elif images:
-            reply = replace(reply, image=images[0], image_name=f"{job.tool}.png")
+        if notice.kind is NoticeKind.SUCCEEDED and not job.long:
+            result = await self.kit.result(job, self.sender.media)
+            reply = await with_result(self.sender, chat_id, origin.reply_to, reply, result, self.kit.job_link(job))
         try:
             await self.sender.send(chat_id, reply, origin.reply_to)
         except TimedOut:  # Telegram took it but answered too late, most likely: never send a result twice

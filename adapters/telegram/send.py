@@ -23,6 +23,7 @@ from ports.media import MediaProcessor, MediaRejected
 log = logging.getLogger(__name__)
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # any file a bot sends (a local Bot API server allows more; we assume the cloud)
 PHOTO_MAX_SIDES = 10_000  # width + height
 PHOTO_MAX_RATIO = 20
 CAPTION_MAX = 1024
@@ -72,8 +73,18 @@ class Sender:
                         if reply_to else None)
 
     async def _image(self, reply: Reply, image: bytes, caption: str | None, common: dict) -> Message:
+        """A picture as a photo, an animation (GIF) with sendAnimation, a video with sendVideo; a document when
+        Telegram's limits or formats say no."""
         chat_id = common["chat_id"]
-        if not reply.as_document and self.fits_photo(image):
+        playable = {"animation": (self.bot.send_animation, "animation"), "video": (self.bot.send_video, "video")}
+        if reply.kind in playable:
+            method, field = playable[reply.kind]
+            try:
+                return await self.call(chat_id, method, caption=caption,
+                                       **{field: InputFile(image, filename=reply.image_name)}, **common)
+            except BadRequest as error:
+                log.info("telegram refused a %s (%s); sending it as a document", reply.kind, error.message)
+        elif reply.kind == "image" and not reply.as_document and self.fits_photo(image):
             try:
                 return await self.call(chat_id, self.bot.send_photo, caption=caption,
                                        photo=InputFile(image, filename=reply.image_name), **common)

@@ -33,8 +33,8 @@ class ResultFile:
         return self.data.decode("utf-8", "replace") if self.shown is Shown.TEXT else ""
 
     def filename(self, job: Job, number: int | None = None) -> str:
-        """`<tool>_<job>[_<n>].<ext>`: what a chat or a download calls it."""
-        return f"{job.tool}_{job.id[:8]}{f'_{number}' if number else ''}.{BlobKey.parse(self.key).extension}"
+        """`<tool>[_<n>].<ext>`: what a chat calls it (never an internal id)."""
+        return f"{job.tool}{f'_{number}' if number else ''}.{BlobKey.parse(self.key).extension}"
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ async def test_a_lora_trained_from_attachments_is_announced_then_offered_by_auto
             await say("train caption", {"number": 2, "text": "a corgi asleep"})
             await say("train trigger", {"word": "corgizorb"})
             sheet = await say("train view")
-            assert "2. a corgi asleep" in sheet.content and "Ready" in sheet.content
+            assert "2. corgizorb, a corgi asleep" in sheet.content and "Ready" in sheet.content  # the trigger written
             assert sheet.attachments[0].filename == "corgi.png" and sheet.attachments[0].width
             quote = await say("train submit", {"steps": 20})
             assert "30 points (you have 1000)" in quote.content

@@ -33,13 +33,13 @@ async def test_an_album_with_captions_becomes_a_dataset_whose_confirmed_training
         await tg.wait_for(bot_message("Added to 'fox': 5 images", "Images without a caption: 4"))
 
         await tg.user_sends("/train submit")
-        await tg.wait_for(bot_message("not ready", "images 4 have no caption", "no trigger word"))
+        await tg.wait_for(bot_message("not ready", "image 4 has no caption", "no trigger word"))
         await tg.user_sends("/train caption 4 a fox in the grass")
         await tg.wait_for(bot_message("Caption 4 set"))
         await tg.user_sends("/train trigger foxy")
         await tg.wait_for(bot_message("Trigger word for 'fox' is now foxy"))
         await tg.user_sends("/train view")
-        sheet = await tg.wait_for(bot_media("photo", "'fox': 5 images", "4. a fox in the grass", "5. a fox file",
+        sheet = await tg.wait_for(bot_media("photo", "'fox': 5 images", "4. foxy, a fox in the grass", "5. foxy, a fox file",
                                             "Ready"))
         assert sheet.data["photo"][-1]["width"] > 128, "the contact sheet shows every image"
 

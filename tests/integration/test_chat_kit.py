@@ -92,7 +92,7 @@ async def test_the_train_conversation_builds_a_dataset_and_confirm_charges_once(
                                      options={"caption": f"kitty photo {n}" if n else ""},
                                      images=[png(100, 100, (n * 50, 0, 0))], origin=ORIGIN))
     view = (await kit.handle(say("train", "view")))[0]
-    assert view.image.startswith(b"\x89PNG") and "1. (no caption)" in view.text and "Not ready" in view.text
+    assert view.image.startswith(b"\x89PNG") and "1. (no caption)" in view.text and "Fix before training" in view.text
     await kit.handle(say("train", "caption 1 kitty on a sofa"))
     await kit.handle(say("train", "trigger kittyzorb"))
     quote = (await kit.handle(say("train", "submit steps=50")))[0]

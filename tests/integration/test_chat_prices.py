@@ -138,7 +138,7 @@ async def test_an_upscale_offers_no_reroll_or_variation_and_a_failed_job_offers_
     retried = next(j for j in await jobs_of(harness) if j.action == "retry")
     assert retried.params == failed.params and retried.parent_id == failed.id  # the same request, seed and all
     [nothing] = await kit.press(press(f"s:{failed.id}"))
-    assert nothing.error and "no picture to save" in nothing.text
+    assert nothing.error and "no result to save" in nothing.text
 
 
 async def test_a_button_on_a_result_two_hundred_jobs_old_still_starts_new_work(kit, harness):

@@ -12,7 +12,8 @@ from PIL import Image, UnidentifiedImageError
 from .faults import bad_request
 
 THUMBNAIL_SIDES = (90, 320, 800)  # Telegram's "s", "m" and "x" sizes, made when the photo is larger
-_FOLDERS = {"photo": "photos", "document": "documents", "sticker": "stickers", "voice": "voice"}
+_FOLDERS = {"photo": "photos", "document": "documents", "sticker": "stickers", "voice": "voice", "animation": "animations",
+            "video": "videos"}
 
 
 @dataclass

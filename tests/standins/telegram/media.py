@@ -51,10 +51,19 @@ def _stored(world: World, kind: str, upload: Upload) -> object:
     if kind == "photo":
         check_photo(upload.data)
         return world.files.photo(upload.data)
-    mime_type = upload.content_type or mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
     suffix = "." + upload.filename.rsplit(".", 1)[-1] if "." in upload.filename else ""
-    fields = {"file_name": upload.filename, "mime_type": mime_type}
-    return world.files.media(upload.data, "document", suffix, fields)
+    fields = {"file_name": upload.filename, "mime_type": mime_type_of(upload)}
+    if kind in ("animation", "video"):
+        fields.update(width=0, height=0, duration=0)
+        if fields["mime_type"] == "image/gif":
+            with open_image(upload.data) as gif:
+                fields.update(width=gif.width, height=gif.height,
+                              duration=round(gif.n_frames * gif.info.get("duration", 100) / 1000))
+    return world.files.media(upload.data, kind, suffix, fields)
+
+
+def mime_type_of(upload: Upload) -> str:
+    return upload.content_type or mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
 
 
 def check_photo(data: bytes) -> None:

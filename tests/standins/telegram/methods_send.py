@@ -1,10 +1,10 @@
-"""Sending methods: sendMessage, sendPhoto, sendDocument and sendMediaGroup."""
+"""Sending methods: sendMessage, sendPhoto, sendDocument, sendAnimation, sendVideo and sendMediaGroup."""
 
 from __future__ import annotations
 
 from .faults import ApiError, bad_request
 from .keyboards import reply_markup
-from .media import resolve
+from .media import mime_type_of, resolve
 from .params import Params
 from .records import ChatMessage
 from .state import World, new_media_group_id
@@ -62,6 +62,27 @@ async def send_document(world: World, p: Params) -> dict:
     return _send(world, p, {"document": document, **fields})
 
 
+# What Telegram shows natively; anything else sent this way arrives as a plain document, as the Bot API documents
+# ("GIF or H.264/MPEG-4 AVC video without sound"; "Telegram clients support MPEG4 videos").
+NATIVE = {"animation": ("image/gif", "video/mp4"), "video": ("video/mp4",)}
+
+
+async def _send_playable(world: World, p: Params, kind: str) -> dict:
+    upload = p.files.get(kind)
+    shown_as = kind if upload is None or mime_type_of(upload) in NATIVE[kind] else "document"
+    media = resolve(world, shown_as, p.get(kind), p.files, kind)
+    fields = {shown_as: media, **({"document": media} if shown_as == "animation" else {})}
+    return _send(world, p, {**fields, **caption_of(p), **_flags(p)})
+
+
+async def send_animation(world: World, p: Params) -> dict:
+    return await _send_playable(world, p, "animation")
+
+
+async def send_video(world: World, p: Params) -> dict:
+    return await _send_playable(world, p, "video")
+
+
 async def send_media_group(world: World, p: Params) -> list[dict]:
     items = p.object("media", "Can't parse media JSON object")
     if items is None:
@@ -100,4 +121,6 @@ METHODS = {
     "sendPhoto": send_photo,
     "sendDocument": send_document,
     "sendMediaGroup": send_media_group,
+    "sendAnimation": send_animation,
+    "sendVideo": send_video,
 }
