@@ -115,10 +115,34 @@ def pixels(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data)).convert("RGB")
 
 
-async def test_every_shipped_template_can_run_on_this_comfyui_given_its_models(app):
+async def test_every_shipped_template_can_run_on_this_comfyui_given_its_models_and_packs(app):
+    """A template that needs a custom node pack the worker lacks is told as that pack, and nothing else."""
     engine = app.container.infra.engines()[0]
     fitness = await tool_fitness(engine, app.container.infra.catalogue().templates())
-    assert {f.template.name: f.broken for f in fitness if f.broken} == {}
+    broken = {f.template.name: f.broken for f in fitness if f.broken}
+    for name, lines in list(broken.items()):
+        if all(line.startswith("needs the custom node pack") for line in lines):
+            del broken[name]
+    assert broken == {}
+
+
+async def test_animate_makes_an_animated_webp_on_a_real_comfyui(app):
+    picture = gradient(64, (30, 60, 220))
+    user = await app.user()
+    key = await app.station.media.store_input(user.id, picture)
+    job = await app.station.make_image.submit(user.id, "animate", {"image": key}, ORIGIN)
+    notice = await app.notifier.wait_for(job.id, "succeeded", timeout=300)
+    [stored] = notice.job.outputs
+    with Image.open(io.BytesIO(await app.container.infra.blobs().get(stored))) as animation:
+        assert stored.endswith(".webp") and animation.n_frames > 1 and animation.size == (64, 64)
+    assert await app.balance(user) == 100 - job.price
+
+
+async def test_a_text_result_comes_from_previewany_in_the_real_history(app):
+    user = await app.user()
+    job = await app.station.make_image.submit(user.id, "say", {"words": "a caption from a real worker"}, ORIGIN)
+    notice = await app.notifier.wait_for(job.id, "succeeded", timeout=120)
+    assert await app.station.access.result_text(notice.job) == "a caption from a real worker"
 
 
 @pytest.mark.parametrize("tool, values", [("invert", {}), ("upscale_simple", {"scale_by": 2.0})])
