@@ -10,26 +10,18 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from bootstrap.app import StationApp
-from bootstrap.config import load_config
 from domain.reply import ReplyTo
 from tests.fakes import patterned_png, png
-from tests.integration.web_helpers import Web, csrf_of, env_for, finished
-from tests.standins.comfyui.standin import ComfyUIStandin
+from tests.integration.web_helpers import csrf_of, finished, serving
 
 TEST_TEMPLATES = Path(__file__).resolve().parents[1] / "e2e" / "kinds_templates"
 
 
 @pytest.fixture(name="web")
 async def web_with_packs(tmp_path):
-    async with ComfyUIStandin(step_delay=0.001, packs=("florence2", "searge_llm")) as comfy:
-        app = StationApp(load_config(env=env_for(tmp_path, comfy, STATIONTHIS_TEMPLATES_DIR=str(TEST_TEMPLATES)),
-                                     dotenv=False))
-        await app.start()
-        try:
-            yield Web(app, comfy)
-        finally:
-            await app.stop()
+    async with serving(tmp_path, {"step_delay": 0.001, "packs": ("florence2", "searge_llm")},
+                       STATIONTHIS_TEMPLATES_DIR=str(TEST_TEMPLATES)) as web:
+        yield web
 
 
 async def made(web, client, tool, values, picture=None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -91,12 +92,11 @@ def env_for(tmp_path, comfy, **extra) -> dict:
             "STATIONTHIS_PROGRESS_INTERVAL": "0.05", **extra}
 
 
-@pytest.fixture(name="web")
-async def web_app(tmp_path):
-    """The whole application, served on a free port, with the test client at hand."""
-    async with ComfyUIStandin(step_delay=0.005) as comfy:
-        app = StationApp(load_config(env=env_for(tmp_path, comfy, STATIONTHIS_MAX_UPLOAD_BYTES="200000"),
-                                     dotenv=False))
+@asynccontextmanager
+async def serving(tmp_path, standin: dict | None = None, **env):
+    """The whole application on a stand-in ComfyUI (made with `standin` options), served on a free port."""
+    async with ComfyUIStandin(**{"step_delay": 0.005, **(standin or {})}) as comfy:
+        app = StationApp(load_config(env=env_for(tmp_path, comfy, **env), dotenv=False))
         await app.start()
         said = read_error_messages(app.platforms[0].app)
         try:
@@ -121,6 +121,13 @@ def read_error_messages(quart) -> list[str]:
         return response
 
     return said
+
+
+@pytest.fixture(name="web")
+async def web_app(tmp_path):
+    """The whole application, served on a free port, with the test client at hand."""
+    async with serving(tmp_path, STATIONTHIS_MAX_UPLOAD_BYTES="200000") as web:
+        yield web
 
 
 async def finished(client, job_id: str, headers: dict | None = None, tries: int = 200) -> dict:
