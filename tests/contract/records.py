@@ -7,6 +7,7 @@ from dataclasses import MISSING, fields
 from domain.collections import Collection, CollectionItem
 from domain.jobs import Job, JobState, Progress
 from domain.ledger import EntryKind, LedgerEntry
+from domain.outputs import OutputKind
 from domain.reply import ReplyTo
 from domain.training import Dataset, DatasetImage, Model, RunState, TrainingRun
 
@@ -38,13 +39,15 @@ def job(user_id: str = "alice", state: JobState = JobState.REQUESTED, created_at
         origin=ReplyTo.of("telegram", chat="42", message=7),
         progress=Progress(percent=42.5, step=8, total=20, message="sampling", seconds_left=6.5),
         worker="gpu-1", outputs=("results/a/0.png", "results/a/1.png"), error=None, failure="worker_lost",
-        paid=False, refunded=False, parent_id="job0", version=0, action="reroll")
+        paid=False, refunded=False, parent_id="job0", version=0, action="reroll",
+        output=OutputKind.ANIMATION)
     return Job(**values | fields)
 
 
 def dataset(owner: str = "alice", name: str = "my_cat", created_at: float = 1000.0) -> Dataset:
     return Dataset(id=new_id("ds"), owner=owner, name=name, created_at=created_at, trigger="mycat",
-                   images=(DatasetImage("blobs/1.png", "a cat on a sofa", 512, 768),
+                   prefix="a photo of mycat, ",
+                   images=(DatasetImage("blobs/1.png", "a cat on a sofa", 512, 768, "0f0f00000000000080c0ff"),
                            DatasetImage("blobs/2.png", "", 1024, 1024)))
 
 

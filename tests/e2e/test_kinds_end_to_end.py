@@ -150,3 +150,14 @@ async def test_the_dataset_check_names_near_duplicates_and_small_pictures_before
     assert [(f.fix, f.images) for f in findings] == [("remove", (4,))]
     updated = await training.remove_images(user.id, "pets", (4,))
     assert len(updated.images) == 3 and [i.caption for i in updated.images][0] == "zorb, a pet 1"
+
+
+async def test_the_money_audit_holds_a_text_result_to_its_stored_words_like_any_output(app):
+    user = await app.user()
+    job = await finished(app, await app.station.make_image.submit(user.id, "assist", {"prompt": "a owl"}, ORIGIN))
+    blobs, audit = app.container.infra.blobs(), app.container.use_cases.audit()
+    words = await blob(app, job.outputs[0])
+    await blobs.delete(job.outputs[0])
+    assert [str(v) for v in await audit.violations()] == [f"job {job.id}: succeeded, but its outputs are not all stored"]
+    await blobs.put(job.outputs[0], words, "text/plain; charset=utf-8")
+    assert await audit.violations() == []
