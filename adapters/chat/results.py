@@ -1,6 +1,7 @@
 """A finished job as a chat shows it: its files by kind and the words of a text result."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from domain.blobs import Shown
@@ -34,7 +35,7 @@ async def chat_result(station: Station, media: MediaProcessor, job: Job) -> Chat
         if result.shown is Shown.TEXT:
             words.append(result.text)
         elif job.output is OutputKind.ANIMATION:
-            gif = media.animated_gif(result.data)
+            gif = await asyncio.to_thread(media.animated_gif, result.data)  # Pillow work, off the event loop
             files.append(ChatFile(f"{name.rsplit('.', 1)[0]}.gif", gif, "animation") if gif else
                          ChatFile(name, result.data, "document"))
         else:

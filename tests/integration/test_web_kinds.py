@@ -102,6 +102,7 @@ async def test_a_dataset_page_lists_what_to_fix_and_captions_the_pictures_at_the
     await training.trigger(user.id, "cats", "zorb")
     body = await page(client, "/training/datasets/cats")
     assert "images 1, 2, 3, 4 have no caption" in body and "Caption them · 4 points" in body
+    assert body.count("🏷 Caption this · 1 points") == 4  # or one picture at a time
     token = await csrf_of(client, "/training/datasets/cats")
     moved = await client.post("/training/datasets/cats/caption", form={"csrf_token": token, "price": "3",
                                                                         "request_key": "k1"})
