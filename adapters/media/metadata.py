@@ -1,11 +1,14 @@
-"""Drop metadata from a finished result without touching its pixels: PNG text chunks and WebP EXIF/XMP.
+"""Drop metadata from a finished result without touching its pixels: PNG text chunks (and the `comf` chunks of
+an animated PNG), WebP EXIF/XMP, a WEBM's tags and an MP4's user data.
 ComfyUI writes its whole workflow there (prompt, negative prompt, seed, LoRA file names)."""
 from __future__ import annotations
 
 import struct
 
+from adapters.media.video_metadata import EBML_MAGIC, blank_mp4_user_data, blank_webm_tags
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PNG_DROPPED = {b"tEXt", b"zTXt", b"iTXt", b"eXIf"}
+PNG_DROPPED = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"comf"}  # comf: SaveAnimatedPNG's workflow, after the frames
 WEBP_DROPPED = {b"EXIF", b"XMP "}
 VP8X_EXIF_AND_XMP = 0x08 | 0x04
 
@@ -16,6 +19,10 @@ def without_metadata(data: bytes) -> bytes:
         return _png(data)
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return _webp(data)
+    if data.startswith(EBML_MAGIC):
+        return blank_webm_tags(data)
+    if data[4:8] == b"ftyp":
+        return blank_mp4_user_data(data)
     return data
 
 

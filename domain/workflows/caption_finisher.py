@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import defaultdict
 
 from domain.blobs import BlobArea, BlobKey
@@ -14,6 +15,7 @@ from ports.notifier import Notice, NoticeKind, Notifier
 from ports.storage import Storage
 
 log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a model's stray control characters: a caption is one plain line
 
 
 def picture_of(job: Job) -> BlobKey | None:
@@ -43,7 +45,7 @@ class CaptionFinisher:
         picture = picture_of(job)
         if picture is None or not job.outputs:
             return
-        text = (await self.blobs.get(job.outputs[0])).decode("utf-8", "replace")
+        text = _CONTROL.sub(" ", (await self.blobs.get(job.outputs[0])).decode("utf-8", "replace"))
         async with self._locks[picture.owner]:
             dataset = await self.storage.datasets.get(picture.owner)
             numbers = [n for n, i in enumerate(dataset.images, 1) if i.blob == str(picture)] if dataset else []

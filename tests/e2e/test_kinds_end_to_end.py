@@ -46,6 +46,7 @@ async def test_animate_stores_one_animated_webp_of_the_users_picture(app):
     job = await finished(app, await app.station.make_image.submit(user.id, "animate", {"image": picture}, ORIGIN))
     [key] = job.outputs
     assert job.output is OutputKind.ANIMATION and key.endswith(".webp")
+    assert b"class_type" not in await blob(app, key)  # ComfyUI's workflow (EXIF) is not kept
     with Image.open(io.BytesIO(await blob(app, key))) as animation:
         assert animation.n_frames > 1 and animation.size == (96, 64)
     assert await app.balance(user) == 100 - job.price
@@ -57,6 +58,7 @@ async def test_a_video_template_stores_the_webm_comfyui_wrote(app):
     job = await finished(app, await app.station.make_image.submit(user.id, "clip", {"image": picture}, ORIGIN))
     [key] = job.outputs
     assert job.output is OutputKind.VIDEO and key.endswith(".webm")
+    assert b"class_type" not in await blob(app, key)  # the container's tags blanked, the video untouched
     with av.open(io.BytesIO(await blob(app, key))) as video:
         assert len(list(video.decode(video=0))) == 2
 
