@@ -17,17 +17,23 @@ async def checks(config) -> AsyncIterator[tuple[str, bool | None, str]]:
     yield await _storage(container, config)
     templates = container.infra.catalogue().templates()
     runnable: set[str] = set()
+    packs_only: set[str] = set()  # tools some worker lacks only the declared custom node packs for
     for engine in container.infra.engines():
         worker = await _worker(engine)
         yield worker
         if worker[1]:
             yield await _extension(engine)
-            for line in await _tools(engine, templates, runnable):
+            for line in await _tools(engine, templates, runnable, packs_only):
                 yield line
         await engine.close()
-    stranded = [t.name for t in templates if t.name not in runnable]
-    yield "tools", not stranded, (f"no worker can run {', '.join(stranded)}" if stranded else
-                                  f"each of the {len(templates)} tools can run on at least one worker")
+    waiting = sorted(packs_only - runnable)  # only a custom node pack stands between them and a worker
+    stranded = [t.name for t in templates if t.name not in runnable and t.name not in waiting]
+    if stranded or not waiting:
+        yield "tools", not stranded, (f"no worker can run {', '.join(stranded)}" if stranded else
+                                      f"each of the {len(templates)} tools can run on at least one worker")
+    if waiting:
+        yield "tools", None, (f"{', '.join(waiting)}: no worker has the custom node packs they need yet; install "
+                              "them (each worker's lines above name them) or remove those templates")
     if config.telegram_token:
         yield await _telegram(config)
     if config.discord_token:
@@ -66,13 +72,14 @@ async def _extension(engine) -> tuple[str, bool | None, str]:
         f"trained LoRAs cannot be delivered to it: {problem} (see `stationthis comfyui extension --install`)"
 
 
-async def _tools(engine, templates, runnable: set[str]) -> list[tuple[str, bool | None, str]]:
+async def _tools(engine, templates, runnable: set[str], packs_only: set[str]) -> list[tuple[str, bool | None, str]]:
     """One line naming the tools this worker can run, and a warning per tool it cannot, saying why."""
     try:
         fitness = await tool_fitness(engine, templates)
     except Exception as error:
         return [(f"comfyui {engine.name} tools", False, f"could not read its node catalogue: {error}")]
     runnable.update(f.template.name for f in fitness if f.runnable)
+    packs_only.update(f.template.name for f in fitness if f.lacks_only_packs)
     can = [f.template.name for f in fitness if f.runnable]
     lines = [(f"comfyui {engine.name} tools", None if len(can) < len(fitness) else True,
               f"can run {', '.join(can) or 'none'}")]

@@ -26,6 +26,11 @@ class Fitness:
         return lines + [p.detail for p in self.problems if not p.model and not self.template.pack_of(p.node_type)]
 
     @property
+    def lacks_only_packs(self) -> bool:
+        """Whether all that stops it is custom node packs its manifest declares (the operator's choice to install)."""
+        return bool(self.problems) and all(self.template.pack_of(p.node_type) for p in self.problems)
+
+    @property
     def missing_models(self) -> list[str]:
         return [p.detail for p in self.problems if p.model]
 

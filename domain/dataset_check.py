@@ -35,9 +35,9 @@ def check_dataset(dataset: Dataset, rules: DatasetRules, needs: DatasetNeeds = D
     count, least = len(dataset.images), max(rules.min_images, needs.min_images)
     found = []
     if count < least:
-        found.append(Finding(f"it has {count} images; at least {least} are needed (add {least - count} more)"))
+        found.append(Finding(f"it has {_count(count)}; at least {least} are needed (add {least - count} more)"))
     if count > rules.max_images:
-        found.append(Finding(f"it has {count} images; at most {rules.max_images} are allowed",
+        found.append(Finding(f"it has {_count(count)}; at most {rules.max_images} are allowed",
                              Fix.REMOVE, tuple(range(rules.max_images + 1, count + 1))))
     small = _numbered(i.width and i.height and min(i.width, i.height) < needs.min_side for i in dataset.images)
     if small:
@@ -56,6 +56,10 @@ def check_dataset(dataset: Dataset, rules: DatasetRules, needs: DatasetNeeds = D
             found.append(Finding(f"{_images(lacking, 'has', 'have')} a caption without the trigger '{dataset.trigger}'",
                                  Fix.TRIGGER, lacking))
     return found
+
+
+def _count(images: int) -> str:
+    return f"{images} image{'' if images == 1 else 's'}"
 
 
 def _numbered(flags: Iterable[object]) -> tuple[int, ...]:

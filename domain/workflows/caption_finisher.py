@@ -73,6 +73,6 @@ class CaptionFinisher:
             numbers = sorted(where.get(str(picture_of(j)), 0) for j in failed)
             refunded = sum(j.price for j in failed if j.refunded)
             listed = ", ".join(str(n) for n in numbers if n) or "some pictures"
-            text += f" No caption for {listed}: {refunded} points came back."
+            text += f" No caption for {listed}: {refunded} point{'' if refunded == 1 else 's'} came back."
         return text + (f" Read and edit them with /train show {dataset.name}." if dataset else "")
 

@@ -10,7 +10,7 @@ from PIL import Image
 from domain.errors import InsufficientPoints
 from domain.jobs import JobKind, JobState
 from domain.outputs import OutputKind
-from domain.workflows.follow_ups import PriceChanged
+from domain.quotes import PendingQuote
 from tests.e2e.test_engine_end_to_end import ORIGIN, Station
 from tests.fakes import patterned_png, png
 from tests.standins.comfyui import ComfyUIStandin
@@ -40,10 +40,15 @@ async def blob(app, key):
     return await app.container.infra.blobs().get(key)
 
 
-async def test_animate_stores_one_animated_webp_of_the_users_picture(app):
+async def made_from(app, tool: str, picture: bytes):
+    """A new user's finished run of an image-taking tool on `picture`, and that user."""
     user = await app.user()
-    picture = await app.station.media.store_input(user.id, patterned_png(96, 64, (30, 60, 220)))
-    job = await finished(app, await app.station.make_image.submit(user.id, "animate", {"image": picture}, ORIGIN))
+    key = await app.station.media.store_input(user.id, picture)
+    return user, await finished(app, await app.station.make_image.submit(user.id, tool, {"image": key}, ORIGIN))
+
+
+async def test_animate_stores_one_animated_webp_of_the_users_picture(app):
+    user, job = await made_from(app, "animate", patterned_png(96, 64, (30, 60, 220)))
     [key] = job.outputs
     assert job.output is OutputKind.ANIMATION and key.endswith(".webp")
     assert b"class_type" not in await blob(app, key)  # ComfyUI's workflow (EXIF) is not kept
@@ -53,9 +58,7 @@ async def test_animate_stores_one_animated_webp_of_the_users_picture(app):
 
 
 async def test_a_video_template_stores_the_webm_comfyui_wrote(app):
-    user = await app.user()
-    picture = await app.station.media.store_input(user.id, patterned_png(64, 64, (200, 30, 30)))
-    job = await finished(app, await app.station.make_image.submit(user.id, "clip", {"image": picture}, ORIGIN))
+    _, job = await made_from(app, "clip", patterned_png(64, 64, (200, 30, 30)))
     [key] = job.outputs
     assert job.output is OutputKind.VIDEO and key.endswith(".webm")
     assert b"class_type" not in await blob(app, key)  # the container's tags blanked, the video untouched
@@ -64,43 +67,39 @@ async def test_a_video_template_stores_the_webm_comfyui_wrote(app):
 
 
 async def test_describe_keeps_the_words_as_a_text_result(app):
-    user = await app.user()
-    picture = await app.station.media.store_input(user.id, png(64, 64, (220, 20, 20)))
-    job = await finished(app, await app.station.make_image.submit(user.id, "describe", {"image": picture}, ORIGIN))
+    _, job = await made_from(app, "describe", png(64, 64, (220, 20, 20)))
     [key] = job.outputs
     text = await app.station.access.result_text(job)
     assert key.endswith(".txt") and "red" in text and text == (await blob(app, key)).decode()
-    assert app.station.follow_ups.available(job) == ("reroll", "make")
+    assert app.station.follow_ups.available(job) == ("make",)
 
 
 async def test_make_with_this_prompt_charges_the_quote_and_sends_the_words_to_txt2img(app, comfy):
-    user = await app.user()
-    picture = await app.station.media.store_input(user.id, png(64, 64, (20, 200, 20)))
-    described = await finished(app, await app.station.make_image.submit(user.id, "describe", {"image": picture},
-                                                                         ORIGIN))
-    quote = await app.station.follow_ups.quote(user.id, described.id, "make")
+    user, described = await made_from(app, "describe", png(64, 64, (20, 200, 20)))
+    [offer] = await app.station.follow_ups.offers(user.id, described)
     before = await app.balance(user)
-    made = await app.station.follow_ups.run(user.id, described.id, "make", ORIGIN, shown_price=quote.price)
-    again = await app.station.follow_ups.run(user.id, described.id, "make", ORIGIN, shown_price=quote.price)
+    press = ("make", ORIGIN, "telegram:1:2:mk")  # the button's action, where it was pressed, and its press key
+    made = await app.station.checkout.follow_up(user.id, described.id, *press, shown_price=offer.price)
+    again = await app.station.checkout.follow_up(user.id, described.id, *press, shown_price=offer.price)
     await finished(app, made)
     assert again.id == made.id  # a double press makes one job
-    assert (made.tool, made.price, made.parent_id) == ("txt2img", quote.price, described.id)
+    assert (made.tool, made.price, made.parent_id, made.action) == ("txt2img", offer.price, described.id, "make")
     assert comfy.received_graphs[-1]["6"]["inputs"]["text"] == await app.station.access.result_text(described)
-    assert await app.balance(user) == before - quote.price
+    assert await app.balance(user) == before - offer.price
 
 
-async def test_assist_offers_the_improved_prompt_and_the_users_own_and_a_moved_price_charges_nothing(app, comfy):
+async def test_assist_offers_the_improved_prompt_and_the_users_own_and_a_moved_price_is_asked_about_first(app, comfy):
     user = await app.user()
     job = await finished(app, await app.station.make_image.submit(user.id, "assist", {"prompt": "a red fox"},
                                                                    ORIGIN))
     improved = await app.station.access.result_text(job)
-    assert improved.startswith("a red fox, ") and app.station.follow_ups.available(job) == ("reroll", "make", "mine")
+    assert improved.startswith("a red fox, ") and app.station.follow_ups.available(job) == ("make", "mine", "reroll")
     before = await app.balance(user)
-    with pytest.raises(PriceChanged, match="Nothing was charged"):
-        await app.station.follow_ups.run(user.id, job.id, "mine", ORIGIN, shown_price=1)
-    assert await app.balance(user) == before
-    mine = await app.station.follow_ups.run(user.id, job.id, "mine", ORIGIN)
+    asked = await app.station.checkout.follow_up(user.id, job.id, "mine", ORIGIN, "press:1", shown_price=1)
+    assert isinstance(asked, PendingQuote) and asked.price != 1 and await app.balance(user) == before
+    mine = await app.station.checkout.confirm(user.id, asked.id, ORIGIN)
     await finished(app, mine)
+    assert await app.balance(user) == before - asked.price
     assert comfy.received_graphs[-1]["6"]["inputs"]["text"] == "a red fox"
 
 
@@ -125,11 +124,21 @@ async def test_caption_all_charges_per_picture_writes_the_trigger_and_refunds_th
     ended = [await app.station.jobs.get(user.id, j.id) for j in jobs]
     failed = [j for j in ended if j.state is JobState.FAILED]
     assert len(failed) == 1 and failed[0].refunded
-    assert "3 of 4 pictures captioned" in summary.text and "1 points came back" in summary.text
+    assert "3 of 4 pictures captioned" in summary.text and "1 point came back" in summary.text
     assert await app.balance(user) == 100 - 3 * quote.quotes[0].price
     captions = [i.caption for i in (await app.station.training.dataset(user.id, "pets")).images]
     assert sum(c.startswith("zorb, a ") for c in captions) == 3 and captions.count("") == 1
     assert not [n for n in app.notifier.notices if n[1].job and n[1].job.kind == JobKind.CAPTION]  # one summary only
+
+
+async def test_caption_all_of_more_pictures_than_one_person_may_have_in_flight_starts_them_all(app, comfy):
+    user = await app.user()
+    await dataset(app, user, count=6)  # the in-flight limit is 4: the set is one request to it
+    comfy.script.node_delay = 0.05  # the first pictures are still in line when the last ones are asked for
+    quote = await app.station.captioning.quote(user.id, "pets")
+    jobs = await app.station.captioning.start(user.id, quote, ORIGIN)
+    summary = await app.notifier.wait_for_text("Captions for 'pets'", timeout=30)
+    assert len(jobs) == 6 and "6 of 6 pictures captioned" in summary.text
 
 
 async def test_caption_all_without_the_points_for_the_whole_set_starts_nothing(app):

@@ -28,7 +28,7 @@ async def test_an_animation_arrives_as_a_playing_gif_and_a_video_through_send_vi
     tg, _, _ = world
     await tg.user_sends_photo(patterned_png(64, 64, (20, 40, 200)), caption="/animate")
     animation = await tg.wait_for(bot_media("animation", "/animate"), timeout=30)
-    assert animation.data["animation"]["mime_type"] == "image/gif" and labels(animation) == ["🎲 Again", "💾 Save"]
+    assert animation.data["animation"]["mime_type"] == "image/gif" and labels(animation) == ["💾 Save"]  # no seed, nothing to reroll
     await tg.user_sends_photo(patterned_png(64, 64, (200, 40, 20)), caption="/clip")
     await tg.wait_for(bot_media("document", "/clip"), timeout=30)  # a WEBM: Telegram keeps it as a file
     [video] = [c for c in tg.calls("sendVideo") if c.ok]
@@ -54,7 +54,7 @@ async def test_assist_offers_make_it_and_use_mine_before_any_picture_is_paid(wor
     tg, comfy, app = world
     await tg.user_sends("/assist a fox in a tuxedo")
     told = await tg.wait_for(bot_message("/assist", "a fox in a tuxedo, highly detailed"), timeout=30)
-    assert [label.split(" ·")[0] for label in labels(told)] == ["🎲 Again", "🎨 Make it", "✍️ Use mine", "💾 Save"]
+    assert [label.split(" ·")[0] for label in labels(told)] == ["🎨 Make it", "✍️ Use mine", "🎲 Reroll", "💾 Save"]
     paid_for_assist = await balance(app)
     assert len(comfy.received_graphs) == 1  # no picture yet
     mine = next(b for b in told.buttons if b["text"].startswith("✍️ Use mine"))
@@ -92,7 +92,7 @@ async def test_autocaption_charges_per_picture_and_refunds_the_one_that_fails(wo
     assert labels(offer) == ["🏷 Caption all 4 · 4 pts"]
     comfy.fail_node_once("Florence2Run", "out of memory")
     await tg.user_clicks(offer, offer.buttons[0]["callback_data"])
-    summary = await tg.wait_for(bot_message("Captions for 'pets': 3 of 4 pictures captioned", "1 points came back"),
+    summary = await tg.wait_for(bot_message("Captions for 'pets': 3 of 4 pictures captioned", "1 point came back"),
                                 timeout=60)
     assert summary.chat_id == USER and await balance(app) == 97
     await tg.user_sends("/train view")

@@ -88,7 +88,8 @@ def test_doctor_reports_storage_ok_and_an_unreachable_worker_as_fail(tmp_path):
 
 
 def test_doctor_says_which_tools_each_worker_can_run_and_fails_when_no_worker_can_run_one(tmp_path):
-    full, _ = _standin(tmp_path / "a", "--upscale-model", "RealESRGAN_x4plus.pth")
+    full, _ = _standin(tmp_path / "a", "--upscale-model", "RealESRGAN_x4plus.pth", "--pack", "florence2",
+                       "--pack", "searge_llm")
     lacking, _ = _standin(tmp_path / "b", "--checkpoint", "other.safetensors")
     urls = [f"http://127.0.0.1:{port}" for port in (full.port, lacking.port)]
     try:
@@ -98,13 +99,27 @@ def test_doctor_says_which_tools_each_worker_can_run_and_fails_when_no_worker_ca
         for process in (full, lacking):
             process.terminate()
             process.wait()
-    assert f"ok   comfyui {urls[0]} tools: can run img2img, train_lora, txt2img, upscale, upscale_simple" in both.stdout
-    assert f"warn comfyui {urls[1]} tools: can run upscale_simple" in both.stdout
+    assert f"ok   comfyui {urls[0]} tools: can run animate, assist, caption, describe, img2img, train_lora, txt2img, " \
+           "upscale, upscale_simple" in both.stdout
+    assert f"warn comfyui {urls[1]} tools: can run animate, upscale_simple" in both.stdout
     assert f"warn comfyui {urls[1]} tools: txt2img: needs checkpoint 'sd15.safetensors', which this worker lacks" \
         in both.stdout
-    assert "ok   tools: each of the 5 tools can run on at least one worker" in both.stdout and both.returncode == 0
+    assert "ok   tools: each of the 9 tools can run on at least one worker" in both.stdout and both.returncode == 0
     assert "FAIL tools: no worker can run img2img, train_lora, txt2img, upscale" in alone.stdout
     assert alone.returncode == 1
+
+
+def test_doctor_warns_of_example_templates_waiting_for_a_custom_node_pack_without_failing(tmp_path):
+    process, url = _standin(tmp_path, "--upscale-model", "RealESRGAN_x4plus.pth")
+    try:
+        result = cli(tmp_path, "doctor", env={"COMFYUI_URLS": url})
+    finally:
+        process.terminate()
+        process.wait()
+    assert f"warn comfyui {url} tools: describe: cannot run on this ComfyUI: needs the custom node pack " \
+           "ComfyUI-Florence2 on the worker" in result.stdout
+    assert "warn tools: assist, caption, describe: no worker has the custom node packs they need yet" in result.stdout
+    assert "FAIL" not in result.stdout and result.returncode == 0
 
 
 def test_doctor_says_whether_trained_loras_can_reach_each_worker(tmp_path):

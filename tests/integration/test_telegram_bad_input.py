@@ -79,8 +79,8 @@ async def test_datasets_too_small_uncaptioned_or_with_captions_too_long_are_refu
         await replied(tg, "/train create cats", "Dataset 'cats' created")
         await tg.user_sends_photo(picture(color="red"))
         await tg.wait_for(bot_message("Added to 'cats': 1 images", "Images without a caption: 1"))
-        await replied(tg, "/train submit", "not ready", "it has 1 images; at least 4 are needed",
-                      "images 1 have no caption", "no trigger word")
+        await replied(tg, "/train submit", "not ready", "it has 1 image; at least 4 are needed",
+                      "image 1 has no caption", "no trigger word")
         await replied(tg, "/train caption 1 " + "c" * 1100, "A caption is at most 1000 characters; this one has 1100")
         await replied(tg, "/train caption 7 a cat", "There is no image 7")
         await replied(tg, "/train trigger two words", "A trigger word is 2 to 40 letters")

@@ -2,6 +2,7 @@
 import pytest
 
 from domain.blobs import Shown, content_type, shown_as
+from domain.catalogue import FollowUp
 from domain.dataset_check import Fix, check_dataset
 from domain.errors import DomainError
 from domain.outputs import OutputKind, keeps
@@ -24,10 +25,29 @@ def test_a_manifest_declares_its_output_kind_and_images_is_the_default():
 @pytest.mark.parametrize("fields, words", [({"output": "sound"}, "is not one of images, animation"),
                                            ({"output": "lora"}, "goes with kind 'training'"),
                                            ({"kind": "training", "output": "images"}, "goes with kind 'training'"),
-                                           ({"text_result": {"make_with": "txt2img"}}, "whose output is 'text'")])
+                                           ({"make_with": "txt2img"}, "whose output is 'text'")])
 def test_a_wrong_output_declaration_is_refused_saying_what_is_allowed(fields, words):
     with pytest.raises(DomainError, match=words):
         manifest(**fields)
+
+
+def test_a_text_result_offers_a_picture_made_from_it_and_follow_ups_must_fit_the_output_kind():
+    prompt = {"name": "prompt", "type": "text", "targets": [["1", "source"]]}
+    seed = {"name": "seed", "type": "seed", "targets": [["1", "source"]]}
+    text = {"output": "text", "make_with": "txt2img"}
+    assert manifest(**text).spec.follow_ups == (FollowUp.MAKE,)  # by default: a picture from its words
+    assert manifest(**text, params=[seed]).spec.follow_ups == (FollowUp.REROLL, FollowUp.MAKE)
+    assert manifest(output="text").spec.follow_ups == ()  # no tool named to make pictures with
+    assert manifest(output="animation", params=[seed]).spec.follow_ups == (FollowUp.REROLL,)
+    assert manifest(**text, params=[prompt], follow_ups=["make", "mine"]).spec.follow_ups == (FollowUp.MAKE,
+                                                                                              FollowUp.MINE)
+    for fields, words in [({"output": "text", "follow_ups": ["make"]}, "need make_with"),
+                          ({**text, "follow_ups": ["mine"]}, "'mine' needs a text parameter"),
+                          ({**text, "params": [prompt], "follow_ups": ["vary"]}, "'vary' needs output 'images'"),
+                          ({"output": "video", "follow_ups": ["upscale"]}, "'upscale' needs output 'images'"),
+                          ({"follow_ups": ["make"]}, "'make' needs output 'text'")]:
+        with pytest.raises(DomainError, match=words):
+            manifest(**fields)
 
 
 def test_a_pack_declaration_names_the_node_types_it_provides():
