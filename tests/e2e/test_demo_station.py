@@ -20,6 +20,7 @@ from tests.money_audit import assert_money_audit_clean
 ORIGIN = ReplyTo("test")
 SECRET = "demo-test-secret"
 DATASET_COLOUR = (230, 40, 200)
+DATASET_COLOURS = (DATASET_COLOUR, (200, 70, 230), (250, 20, 170), (215, 55, 185))  # near it, yet not duplicates
 
 
 class DemoStation:
@@ -105,8 +106,8 @@ async def test_pictures_upscales_and_a_trained_lora_that_changes_the_picture(dem
 
     training = demo.station.training
     await training.create(user.id, "berry")
-    for n in range(4):
-        await training.add_image(user.id, "berry", png(96, 96, DATASET_COLOUR), caption=f"a berry, view {n}")
+    for n, colour in enumerate(DATASET_COLOURS):
+        await training.add_image(user.id, "berry", png(96, 96, colour), caption=f"a berry, view {n}")
     await training.trigger(user.id, "berry", "brry")
     run = await training.confirm(user.id, (await training.draft(user.id, "berry", {"steps": 12})).id, ORIGIN)
     await demo.finished(run.job_id)

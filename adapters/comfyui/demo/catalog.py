@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.comfyui.demo import nodes_image, nodes_model, nodes_train
+from adapters.comfyui.demo import nodes_image, nodes_model, nodes_text, nodes_train
 from adapters.comfyui.demo.files import DemoFiles
 
 CHECKPOINTS = ("sd15.safetensors",)
@@ -58,6 +58,21 @@ NODES: dict[str, Node] = {
     "EmptyImage": Node(nodes_image.empty_image, {"width": INT, "height": INT, "batch_size": INT, "color": INT},
                        ("IMAGE",)),
     "ImageBatch": Node(nodes_image.image_batch, {"image1": "IMAGE", "image2": "IMAGE"}, ("IMAGE",)),
+    "ImageBlur": Node(nodes_image.image_blur, {"image": "IMAGE", "blur_radius": INT, "sigma": FLOAT}, ("IMAGE",)),
+    "ImageBlend": Node(nodes_image.image_blend, {"image1": "IMAGE", "image2": "IMAGE", "blend_factor": FLOAT,
+                                                 "blend_mode": ("normal",)}, ("IMAGE",)),
+    "PreviewAny": Node(nodes_text.preview_any, {"source": "*"}, output_node=True),
+    "DownloadAndLoadFlorence2Model": Node(nodes_text.load_florence2, {
+        "model": nodes_text.FLORENCE2_MODELS, "precision": ("fp16", "bf16", "fp32"),
+        "attention": ("flash_attention_2", "sdpa", "eager")}, ("FL2MODEL",)),
+    "Florence2Run": Node(nodes_text.florence2_run, {
+        "image": "IMAGE", "florence2_model": "FL2MODEL", "text_input": STRING, "task": nodes_text.FLORENCE2_TASKS,
+        "fill_mask": "BOOLEAN", "keep_model_loaded": "BOOLEAN", "max_new_tokens": INT, "num_beams": INT,
+        "do_sample": "BOOLEAN", "output_mask_select": STRING, "seed": INT}, ("IMAGE", "MASK", "STRING", "JSON", "INT"),
+        optional=("keep_model_loaded", "max_new_tokens", "num_beams", "do_sample", "output_mask_select", "seed")),
+    "Searge_LLM_Node": Node(nodes_text.searge_llm, {
+        "text": STRING, "random_seed": INT, "model": nodes_text.LLM_MODELS, "max_tokens": INT,
+        "apply_instructions": "BOOLEAN", "instructions": STRING}, ("STRING", "STRING")),
     "SaveImage": Node(nodes_image.save_image, {"images": "IMAGE", "filename_prefix": STRING}, output_node=True),
     "SaveAnimatedWEBP": Node(nodes_image.save_animated_webp, {
         "images": "IMAGE", "filename_prefix": STRING, "fps": FLOAT, "lossless": "BOOLEAN", "quality": INT,

@@ -1,4 +1,5 @@
-"""Image nodes: load an upload, scale, "upscale with a model", solid frames, batches, and the savers (which label)."""
+"""Image nodes: load an upload, scale, "upscale with a model", solid frames, batches, blur and blend, and the savers
+(which label)."""
 from __future__ import annotations
 
 import os
@@ -51,6 +52,19 @@ async def empty_image(ctx: RunContext, width: int, height: int, batch_size: int,
 async def image_batch(ctx: RunContext, image1: list[Image.Image], image2: list[Image.Image]):
     size = image1[0].size
     return ([*image1, *(i if i.size == size else i.resize(size, Image.Resampling.BILINEAR) for i in image2)],), None
+
+
+async def image_blur(ctx: RunContext, image: list[Image.Image], blur_radius: int, sigma: float):
+    return ([await ctx.cpu(i.filter, ImageFilter.GaussianBlur(min(sigma, blur_radius))) for i in image],), None
+
+
+async def image_blend(ctx: RunContext, image1: list[Image.Image], image2: list[Image.Image], blend_factor: float,
+                      blend_mode: str):
+    """The "normal" mode of comfy_extras' ImageBlend: the second picture laid over the first by `blend_factor`."""
+    if blend_mode != "normal":
+        raise ValueError(f"the demo worker blends only in 'normal' mode, not '{blend_mode}'")
+    seconds = [i if i.size == image1[0].size else i.resize(image1[0].size) for i in image2 * len(image1)]
+    return ([Image.blend(first, second, blend_factor) for first, second in zip(image1, seconds)],), None
 
 
 async def save_image(ctx: RunContext, images: list[Image.Image], filename_prefix: str):
