@@ -26,6 +26,7 @@ class EventKind(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     PROGRESS = "progress"
+    PREVIEW = "preview"  # the newest picture of a running prompt (JPEG or PNG bytes)
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -52,6 +53,7 @@ class EngineEvent:
     max: int = 0
     message: str = ""
     outputs: tuple[OutputFile, ...] = ()
+    preview: bytes = b""
 
     @property
     def final(self) -> bool:
@@ -79,6 +81,7 @@ class GraphProblem:
 class WorkerHealth:
     ok: bool
     queue_remaining: int = 0
+    previews: bool = False  # it sends a picture of each step while sampling
     message: str = ""
     details: dict[str, Any] = field(default_factory=dict)
 

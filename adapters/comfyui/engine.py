@@ -53,7 +53,7 @@ class ComfyUIEngine:
             return WorkerHealth(ok=False, message=str(error))
         system = stats.get("system") if isinstance(stats.get("system"), dict) else {}
         devices = [d.get("name") for d in stats.get("devices") or () if isinstance(d, dict)]
-        return WorkerHealth(ok=True, queue_remaining=remaining,
+        return WorkerHealth(ok=True, queue_remaining=remaining, previews=_sends_previews(system.get("argv")),
                             details={"comfyui_version": system.get("comfyui_version"), "devices": devices})
 
     async def choices(self, kind: str, fresh: bool = False) -> list[str]:
@@ -151,3 +151,11 @@ class ComfyUIEngine:
     async def close(self) -> None:
         await self._socket.close()
         await self._http.close()
+
+
+def _sends_previews(argv: object) -> bool:
+    """Whether ComfyUI was started with a preview method (its default, "none", sends no pictures)."""
+    if not isinstance(argv, list) or "--preview-method" not in argv:
+        return False
+    at = argv.index("--preview-method") + 1
+    return at < len(argv) and argv[at] != "none"

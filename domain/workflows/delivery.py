@@ -47,9 +47,11 @@ class Delivery:
         """The worker will report this job cancelled: `why` is what its owner is told (else "stopped")."""
         self._stopping[job_id] = why
 
-    async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
+    async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "",
+                   preview: bytes = b"", wait: float | None = None) -> None:
         try:
-            await self.notifier.notify(job.origin, Notice(kind=kind, job=job, position=position, text=text))
+            await self.notifier.notify(job.origin, Notice(kind=kind, job=job, position=position, text=text,
+                                                          preview=preview, wait=wait))
         except Exception:  # a broken chat must never break the job
             log.exception("notifying about job %s failed", job.id)
 
