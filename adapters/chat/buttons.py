@@ -1,4 +1,5 @@
-"""What each button does: follow-ups and retries (priced), Save, Full size, answering a price, paging, training."""
+"""What each button does: follow-ups and retries (priced), Save, Full size, answering a price, paging, training,
+Stop."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -60,6 +61,12 @@ async def _discard_price(kit: Any, user_id: str, quote_id: str, request: ChatReq
     return [Reply("Not started; nothing was charged.", replaces_pressed=True)]
 
 
+async def _stop(kit: Any, user_id: str, job_id: str, request: ChatRequest) -> list[Reply]:
+    """The status message's Stop: its own notice says "stopped, points returned" once the worker lets go."""
+    job = await kit.station.jobs.cancel(user_id, job_id)
+    return [Reply("That one had already finished." if job.terminal else "Stopping it…", private=True)]
+
+
 BUTTONS: dict[ButtonAction, ButtonHandler] = {
     ButtonAction.REROLL: _follow_up(FollowUp.REROLL), ButtonAction.VARY: _follow_up(FollowUp.VARY),
     ButtonAction.UPSCALE: _follow_up(FollowUp.UPSCALE), ButtonAction.RETRY: _follow_up(FollowUp.RETRY),
@@ -67,4 +74,5 @@ BUTTONS: dict[ButtonAction, ButtonHandler] = {
     ButtonAction.CONFIRM_PRICE: _confirm_price, ButtonAction.DISCARD_PRICE: _discard_price,
     ButtonAction.COLLECTION_PAGE: collections.page_button,
     ButtonAction.CONFIRM_TRAINING: training.confirm_button, ButtonAction.DISCARD_TRAINING: training.discard_button,
+    ButtonAction.STOP: _stop,
 }

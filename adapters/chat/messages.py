@@ -21,6 +21,7 @@ class ButtonAction(StrEnum):
     COLLECTION_PAGE = "cp"
     CONFIRM_TRAINING = "tc"
     DISCARD_TRAINING = "tx"
+    STOP = "sp"
 
 
 @dataclass(frozen=True)

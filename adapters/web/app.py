@@ -27,7 +27,7 @@ from adapters.web.api import blueprint as api
 from adapters.web.context import Web, WebSettings
 from adapters.web.notifier import WebNotifier
 from adapters.web.sessions import current_user
-from domain.wording import outcome
+from domain.wording import outcome, progress
 from domain.workflows.station import Station
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and fields around one file of the allowed size
@@ -61,6 +61,7 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
 
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["outcome"] = sentence_of_outcome
+    app.jinja_env.filters["progress"] = progress
 
     @app.get("/favicon.ico")
     async def favicon():

@@ -5,7 +5,7 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
-from domain.blobs import BlobKey, extension_of
+from domain.blobs import BlobKey, extension_of, is_image
 from domain.errors import DomainError
 from domain.jobs import Job, JobState, Progress
 from domain.templates import Catalogue
@@ -120,16 +120,23 @@ class Delivery:
         template = self.catalogue.get(job.tool)
         wanted = [o for o in outputs if not template.outputs or o.node in template.outputs]
         lora = lora_output(template, job)
-        if lora is not None:
-            wanted = [lora]
+        extras = []
+        if lora is not None:  # a training: the model first, then the pictures it showed (its loss curve)
+            wanted, extras = [lora], [o for o in outputs if is_image(o.filename)]
         if not wanted:
             raise DomainError("the workflow finished without producing an output")
-        keys = []
-        for number, output in enumerate(wanted):
-            key = BlobKey.result(job.id, number, extension_of(output.filename))
-            data = await engine.fetch(output)
-            if not self.keep_metadata:  # the one place results are stored, so every face serves clean files
-                data = self.media.without_metadata(data)
-            await self.blobs.put(str(key), data, key.content_type)
-            keys.append(str(key))
+        keys = [await self._keep(job, number, engine, output) for number, output in enumerate(wanted)]
+        for output in extras:  # nice to have: a training is not failed for a picture the worker lost
+            try:
+                keys.append(await self._keep(job, len(keys), engine, output))
+            except EngineUnavailable as error:
+                log.warning("job %s: its %s is gone: %s", job.id, output.filename, error)
         return tuple(keys)
+
+    async def _keep(self, job: Job, number: int, engine: ImageEngine, output: OutputFile) -> str:
+        key = BlobKey.result(job.id, number, extension_of(output.filename))
+        data = await engine.fetch(output)
+        if not self.keep_metadata:  # the one place results are stored, so every face serves clean files
+            data = self.media.without_metadata(data)
+        await self.blobs.put(str(key), data, key.content_type)
+        return str(key)

@@ -56,11 +56,13 @@ class Following:
                 if isinstance(event, Exception):
                     raise event
                 if event is not None and event.final:
-                    await self.delivery.finish(job, worker.engine, event)
+                    ended = await self.delivery.finish(job, worker.engine, event)
+                    self.pool.durations.ended(job.id, clock.now(), ended.state is JobState.SUCCEEDED)
                     return
                 if event is not None and job.state is JobState.QUEUED and event.kind != EventKind.QUEUED:
                     job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now()))
                     log.info("job %s started on %s", job.id, worker.name)
+                    self.pool.durations.began(job.id, worker.name, job.tool, clock.now())
                     await self.delivery.started(job)
                     last_told = started = clock.now()
                 if event is not None and event.kind == EventKind.PROGRESS:
@@ -74,6 +76,7 @@ class Following:
                     untold, last_told = Untold(), clock.now()
         finally:
             pump.cancel()
+            self.pool.durations.ended(job.id, clock.now(), succeeded=False)  # a time-out or a lost worker
 
     async def _wants_previews(self, job: Job) -> bool:
         """The owner's setting, read once per job (at its first preview)."""

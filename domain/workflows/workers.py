@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from domain.estimates import Durations
 from ports.engine import EngineUnavailable, ImageEngine
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class WorkerPool:
     def __init__(self, engines: list[ImageEngine], config: RunnerConfig):
         self.workers = [Worker(e) for e in engines]
         self.config = config
+        self.durations = Durations()
 
     def worker(self, name: str | None) -> Worker | None:
         return next((w for w in self.workers if w.name == name), None)
