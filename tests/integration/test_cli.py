@@ -123,6 +123,20 @@ def test_doctor_says_whether_trained_loras_can_reach_each_worker(tmp_path):
     assert "s3cret" not in result.stdout + result.stderr
 
 
+def test_doctor_says_which_workers_send_previews(tmp_path):
+    sending, url_sending = _standin(tmp_path / "a", "--preview-rate", "10")
+    silent, url_silent = _standin(tmp_path / "b")
+    try:
+        result = cli(tmp_path, "doctor", env={"COMFYUI_URLS": f"{url_sending},{url_silent}"})
+    finally:
+        for process in (sending, silent):
+            process.terminate()
+            process.wait()
+    assert f"ok   comfyui {url_sending} previews: it sends a picture of each step; users see it form" in result.stdout
+    assert f"warn comfyui {url_silent} previews: it sends none: start ComfyUI with --preview-method latent2rgb " \
+           "(or auto) to show pictures forming" in result.stdout
+
+
 def test_the_extension_command_prints_its_folder_and_installs_it_into_a_comfyui(tmp_path):
     (tmp_path / "ComfyUI" / "custom_nodes").mkdir(parents=True)
     where = cli(tmp_path, "comfyui", "extension")

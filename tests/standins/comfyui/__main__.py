@@ -16,6 +16,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--upscale-model", action="append", help="an upscale model name (repeatable)")
     parser.add_argument("--step-delay", type=float, default=0.05, help="seconds per sampling step")
     parser.add_argument("--extension-secret", help="serve the StationThis worker extension with this shared secret")
+    parser.add_argument("--preview-rate", type=float, help="send preview frames while sampling, at most this many a "
+                                                           "second (as ComfyUI does with --preview-method)")
     return parser.parse_args()
 
 
@@ -23,7 +25,7 @@ async def serve(args: argparse.Namespace) -> None:
     standin = ComfyUIStandin(
         args.base_dir, port=args.port, checkpoints=args.checkpoint or ["sd15.safetensors"], loras=args.lora,
         upscale_models=args.upscale_model or ["4x.pth"], step_delay=args.step_delay,
-        extension_secret=args.extension_secret,
+        extension_secret=args.extension_secret, preview_rate=args.preview_rate,
     )
     async with standin:
         print(f"ComfyUI stand-in listening on {standin.url} (files in {standin.base_dir})", flush=True)
