@@ -49,14 +49,16 @@ class Following:
                 try:
                     event = await asyncio.wait_for(events.get(), max(min(due, begun + limit - clock.now()), 0.001))
                 except asyncio.TimeoutError:
-                    event = None if pace.stepped else estimated_progress(job, started, clock.now(),
-                                                                       self.config.seconds_per_training_step)
+                    event = None if pace.stepped or worker.counts_training else estimated_progress(
+                        job, started, clock.now(), self.config.seconds_per_training_step)
                 else:
                     heard = clock.now()
                 if isinstance(event, Exception):
                     raise event
                 if event is not None and event.final:
                     ended = await self.delivery.finish(job, worker.engine, event)
+                    if job.long and ended.state is JobState.SUCCEEDED:
+                        worker.counts_training = pace.stepped
                     self.pool.durations.ended(job.id, clock.now(), ended.state is JobState.SUCCEEDED)
                     return
                 if event is not None and job.state is JobState.QUEUED and event.kind != EventKind.QUEUED:

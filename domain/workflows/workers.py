@@ -30,6 +30,7 @@ class Worker:
     stalled: bool = False  # a job of its own made no progress for its whole time limit
     running: set[str] = field(default_factory=set)
     loras: set[str] = field(default_factory=set)  # LoRA files it was last seen to hold
+    counts_training: bool | None = None  # its training node reports steps (ComfyUI 0.8); None: not seen yet
 
     @property
     def name(self) -> str:

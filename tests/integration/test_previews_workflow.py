@@ -7,6 +7,7 @@ from PIL import Image
 from domain.errors import InvalidParameter
 from domain.reply import ReplyTo
 from tests.e2e.lora_training import train_lora
+from tests.fakes import png
 
 ORIGIN = ReplyTo("test")
 
@@ -61,15 +62,34 @@ async def test_a_job_waiting_in_line_hears_when_it_should_start_once_a_job_has_f
     assert told[0].position == 1 and told[0].wait is not None and 0 < told[0].wait < 5
 
 
-@pytest.mark.parametrize("reports_steps", [True, False], ids=["ComfyUI 0.8 sends steps", "an older one does not"])
-async def test_training_shows_its_real_steps_and_estimates_only_for_a_worker_that_sends_none(harness, reports_steps):
+def training_progress(harness, job_id: str) -> list:
+    return [n.job.progress for _, n in harness.notifier.notices
+            if n.job and n.job.id == job_id and n.kind == "progress" and n.job.progress.total]
+
+
+async def test_training_shows_its_real_steps_and_a_worker_known_to_count_them_gets_no_estimate(harness):
     engine = harness.engines[0]
-    engine.steps, engine.step_delay, engine.reports_steps = 10, 0.03, reports_steps
+    engine.steps, engine.step_delay = 10, 0.03
+    user = await harness.user(points=500)
+    first, _ = await train_lora(harness, user, {"steps": 10})
+    told = training_progress(harness, first.job_id)
+    assert told[-1].message != "estimated" and told[-1].total == 10 and told[-1].step > 0
+    engine.step_delay = 0.1  # slower than the progress interval: an estimate would show now if one were made
+    await harness.station.training.create(user.id, "again")
+    for n in range(4):
+        await harness.station.training.add_image(user.id, "again", png(64, 64, (n * 60, 9, 9)), caption=f"again {n}")
+    await harness.station.training.trigger(user.id, "again", "againzorb")
+    draft = await harness.station.training.draft(user.id, "again", {"steps": 10})
+    second = await harness.station.training.confirm(user.id, draft.id, ORIGIN)
+    await harness.notifier.wait_for(second.job_id, "succeeded")
+    assert [p.message for p in training_progress(harness, second.job_id)] == [""] * \
+        len(training_progress(harness, second.job_id))
+
+
+async def test_training_on_a_worker_that_reports_no_steps_is_estimated_from_the_time(harness):
+    engine = harness.engines[0]
+    engine.steps, engine.step_delay, engine.reports_steps = 10, 0.03, False
     user = await harness.user(points=500)
     run, _ = await train_lora(harness, user, {"steps": 10})
-    told = [n.job.progress for _, n in harness.notifier.notices
-            if n.job and n.job.id == run.job_id and n.kind == "progress" and n.job.progress.total]
-    assert told
-    assert all((p.message == "estimated") != reports_steps for p in told)
-    if reports_steps:
-        assert told[-1].total == 10 and told[-1].step > 0
+    told = training_progress(harness, run.job_id)
+    assert told and all(p.message == "estimated" and p.total == 10 for p in told)
