@@ -98,7 +98,8 @@ async def run(args) -> dict:
     started, done = {}, {}
     notifier = TimingNotifier()
     config = load_config(env={"STATIONTHIS_DATA_DIR": data_dir, "COMFYUI_URLS": ",".join(urls),
-                              "STATIONTHIS_PROGRESS_INTERVAL": "3"}, dotenv=False)
+                              "STATIONTHIS_PROGRESS_INTERVAL": "3", "STATIONTHIS_MAX_JOBS_PER_USER": "1000"},
+                         dotenv=False)
     engines = [TimedEngine(ComfyUIEngine(url), started, done) for url in urls]
     container = build_container(config, engines=engines, notifier=notifier)
     storage = container.infra.storage()

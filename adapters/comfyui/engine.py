@@ -6,7 +6,7 @@ import uuid
 from typing import AsyncIterator
 from urllib.parse import quote
 
-import httpx
+import aiohttp
 
 from adapters.comfyui.errors import rejection_message
 from adapters.comfyui.follow import PromptFollower
@@ -33,7 +33,7 @@ _NOT_FILES = ("text/html", "application/json")  # what a broken proxy or garbage
 class ComfyUIEngine:
     """One ComfyUI server: uploads and prompts by HTTP, progress by one shared websocket, polling as fallback."""
 
-    def __init__(self, url: str, http: httpx.AsyncClient | None = None, timeout: float = 30,
+    def __init__(self, url: str, http: aiohttp.ClientSession | None = None, timeout: float = 30,
                  poll_interval: float = 1.0, secret: str = ""):
         self._http = ComfyUIHttp(url, http, timeout)
         self.name = self._http.url
