@@ -5,32 +5,16 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from bootstrap.app import StationApp
-from bootstrap.config import load_config
-from tests.e2e.test_web_browser import browser, signed_in_page  # noqa: F401  (a fixture)
-from tests.standins.comfyui.standin import ComfyUIStandin
+from tests.e2e.test_web_browser import browser, signed_in_page, station  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 SHOWN = "() => { const i = document.querySelector('img[data-preview]'); return i && !i.hidden && i.complete " \
         "&& i.naturalWidth > 0 }"
 
 
-@pytest.fixture
-async def station(tmp_path):
-    async with ComfyUIStandin(step_delay=0.25, preview_rate=20) as comfy:
-        config = load_config(env={"STATIONTHIS_DATA_DIR": str(tmp_path / "var"), "COMFYUI_URLS": comfy.url,
-                                  "WEB_HOST": "127.0.0.1", "WEB_PORT": "0", "STATIONTHIS_PROGRESS_INTERVAL": "0.3"},
-                             dotenv=False)
-        app = StationApp(config)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.stop()
-
-
 async def test_the_preview_forms_in_place_then_stop_keeps_it_and_returns_the_points(station, browser):  # noqa: F811
-    app = station
+    app, comfy = station
+    comfy.step_delay, comfy.preview_rate = 0.25, 20
     page, user = await signed_in_page(app, browser, "lin", points=100)
     await page.click("text=Text to image")
     await page.fill("#f-prompt", "a slow sunrise")
