@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,8 @@ import aiohttp
 from multidict import CIMultiDictProxy
 
 from ports.engine import EngineUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class ComfyUIHttp:
         try:
             async with self._session().request(method, self.url + path, data=body, **kwargs) as response:
                 answer = Answer(method, path, response.status, response.headers, await response.read())
+            log.debug("HTTP request: %s %s%s -> %d", method, self.url, path, answer.status_code)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise EngineUnavailable(
                 f"ComfyUI at {self.url} did not answer {method} {path}: {str(error) or type(error).__name__}"
