@@ -34,8 +34,8 @@ class DiscordNotifier:
 
     async def notify(self, origin: ReplyTo, notice: Notice) -> None:
         address = DiscordAddress.read(origin)
-        long = notice.job is not None and notice.job.long  # training: its steps edit the response while its token
-        if self._work.closed or address is None:        # lives (15 minutes); its end is told as a new message
+        long = notice.job is not None and notice.job.long  # training: only its end is told, as a new message
+        if self._work.closed or address is None or (long and notice.kind in STATUS_KINDS):
             return
         exchange = self.exchanges.get(address.interaction_id)
         if exchange is not None and notice.job is not None and not long:
