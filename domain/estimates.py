@@ -13,6 +13,7 @@ class Durations:
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], deque[float]] = {}
         self._running: dict[str, tuple[str, str, float]] = {}  # job -> (worker, template, when it started)
+        self._typical: dict[tuple[str, str | None], float | None] = {}  # answers until the next job ends
 
     def began(self, job_id: str, worker: str, tool: str, now: float) -> None:
         self._running[job_id] = (worker, tool, now)
@@ -23,12 +24,16 @@ class Durations:
         if started is not None and succeeded:
             worker, tool, then = started
             self._seen.setdefault((worker, tool), deque(maxlen=RECENT)).append(now - then)
+            self._typical.clear()
 
     def typical(self, tool: str, worker: str | None = None) -> float | None:
-        """The median recent duration of `tool` on `worker` (on any worker when it has none, or none is named)."""
-        mine = list(self._seen.get((worker, tool), ())) if worker else []
-        found = mine or [s for (_, t), times in self._seen.items() if t == tool for s in times]
-        return median(found) if found else None
+        """The median recent duration of `tool` on `worker` (on any worker when it has none, or none is named).
+        Asked for every waiting job each time the line moves, so kept until the next job ends."""
+        if (tool, worker) not in self._typical:
+            mine = list(self._seen.get((worker, tool), ())) if worker else []
+            found = mine or [s for (_, t), times in self._seen.items() if t == tool for s in times]
+            self._typical[(tool, worker)] = median(found) if found else None
+        return self._typical[(tool, worker)]
 
     def start_in(self, tool: str, ahead: int, on_workers: set[str], workers: int, now: float) -> float | None:
         """Seconds until a job of `tool` starts: what the running jobs still need, the jobs handed to workers
