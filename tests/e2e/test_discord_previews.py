@@ -68,3 +68,19 @@ async def test_stop_keeps_the_last_preview_and_returns_the_points_once(tmp_path)
                 lambda: rec.original if "stopped, points returned" in rec.original.content else None, 30)
             assert [a.filename for a in stopped.attachments] == ["preview.jpg"]
             assert await balance(app, user) == 100
+
+
+@bounded(90)
+async def test_a_429_storm_on_the_reply_costs_previews_but_never_the_result(tmp_path):
+    async with DiscordStandin(guild_ids=[GUILD_ID]) as dc, ComfyUIStandin(step_delay=0.05, preview_rate=20) as comfy:
+        user = dc.world.default_user
+        async with running_station(tmp_path, dc, comfy.url) as app:
+            await grant(app, user, 100)
+            dc.fail_next("PATCH /webhooks/*/messages/@original", times=12, retry_after=0.5)
+            recs = [await dc.user_invokes("txt2img", {"prompt": f"storm {n}", "steps": 20, "seed": n})
+                    for n in range(3)]
+            for rec in recs:
+                done = await dc.wait_for(lambda rec=rec: rec.original if rec.original and rec.original.embeds else None,
+                                         60)
+                assert [a.filename for a in done.attachments] == ["txt2img.png"]
+            assert len(dc.rate_limited) == 12
