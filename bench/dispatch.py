@@ -31,6 +31,7 @@ class TimedEngine:
     def __init__(self, engine: ComfyUIEngine, started: dict, done: dict):
         self.engine, self.started, self.done = engine, started, done
         self.name = engine.name
+        self.previews = 0
 
     def __getattr__(self, name):
         return getattr(self.engine, name)
@@ -39,6 +40,7 @@ class TimedEngine:
         async for event in self.engine.follow(prompt_id):
             if event.kind in ("running", "progress"):
                 self.started.setdefault(prompt_id, time.monotonic())
+            self.previews += event.kind == "preview"
             if event.final:
                 self.done[prompt_id] = time.monotonic()
             yield event
@@ -65,13 +67,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_workers(count: int, step_delay: float, base: str) -> tuple[list, list[str]]:
+def start_workers(count: int, step_delay: float, base: str, preview_rate: float = 0) -> tuple[list, list[str]]:
     processes, urls = [], []
+    previews = ["--preview-rate", str(preview_rate)] if preview_rate else []
     for n in range(count):
         port = free_port()
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "tests.standins.comfyui", "--port", str(port), "--step-delay", str(step_delay),
-             "--base-dir", os.path.join(base, f"worker{n}")],
+             "--base-dir", os.path.join(base, f"worker{n}"), *previews],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
         urls.append(f"http://127.0.0.1:{port}")
     for process in processes:
@@ -90,12 +93,13 @@ def percentile(values: list[float], p: float) -> float:
 
 async def run(args) -> dict:
     scratch = tempfile.mkdtemp(prefix="stationthis-bench-")
-    processes, urls = start_workers(args.workers, args.seconds_per_job / STEPS, scratch)
+    processes, urls = start_workers(args.workers, args.seconds_per_job / STEPS, scratch, args.preview_rate)
     data_dir = os.path.join(scratch, "var")
     started, done = {}, {}
     notifier = TimingNotifier()
     config = load_config(env={"STATIONTHIS_DATA_DIR": data_dir, "COMFYUI_URLS": ",".join(urls),
-                              "STATIONTHIS_PROGRESS_INTERVAL": "3"}, dotenv=False)
+                              "STATIONTHIS_PROGRESS_INTERVAL": "3", "STATIONTHIS_MAX_JOBS_PER_USER": "1000"},
+                         dotenv=False)
     engines = [TimedEngine(ComfyUIEngine(url), started, done) for url in urls]
     container = build_container(config, engines=engines, notifier=notifier)
     storage = container.infra.storage()
@@ -120,7 +124,7 @@ async def run(args) -> dict:
             return job
 
         ideal = notifier.expected * args.seconds_per_job / args.workers
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), time.process_time()
         print(f"submitting {10 * args.heavy_jobs} heavy jobs to {args.workers} workers", file=sys.stderr)
         for n in range(args.heavy_jobs):
             for user in heavy:
@@ -133,7 +137,7 @@ async def run(args) -> dict:
 
         await asyncio.gather(*(light_user(u, c) for u, c in zip(light, light_counts)),
                              asyncio.wait_for(notifier.all_done.wait(), ideal * 4 + 60))
-        makespan = time.monotonic() - t0
+        makespan, cpu = time.monotonic() - t0, time.process_time() - cpu0
     finally:
         await runner.stop()
         for engine in engines:
@@ -162,6 +166,8 @@ async def run(args) -> dict:
         "light_wait_p99_ms": round(percentile(light_waits, 99), 1),
         "delivery_p50_ms": round(percentile(delivery, 50), 1),
         "delivery_p99_ms": round(percentile(delivery, 99), 1),
+        "station_cpu_ms_per_job": round(cpu * 1000 / notifier.expected, 2),
+        "preview_frames_per_job": round(sum(e.previews for e in engines) / notifier.expected, 2),
     }
 
 
@@ -170,6 +176,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--seconds-per-job", type=float, default=0.2)
     parser.add_argument("--heavy-jobs", type=int, default=95, help="jobs each of the 10 heavy users submits")
+    parser.add_argument("--preview-rate", type=float, default=0,
+                        help="preview frames a second each worker sends while sampling (0: none)")
     args = parser.parse_args()
     result = asyncio.run(run(args))
     print(json.dumps(result))

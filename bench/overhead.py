@@ -17,6 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
+import aiohttp
 import httpx
 from websockets.asyncio.client import connect
 
@@ -58,10 +59,12 @@ async def run(args) -> dict:
         else start_workers(1, 0.0, scratch)
     requests = {"count": 0}
 
-    async def counted(request):
+    async def counted(session, context, params):
         requests["count"] += 1
 
-    station_http = httpx.AsyncClient(timeout=60, event_hooks={"request": [counted]})
+    tracing = aiohttp.TraceConfig()
+    tracing.on_request_start.append(counted)
+    station_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), trace_configs=[tracing])
     notifier = TimingNotifier()
     config = load_config(env={"STATIONTHIS_DATA_DIR": os.path.join(scratch, "var"), "COMFYUI_URLS": urls[0]},
                          dotenv=False)
@@ -95,7 +98,7 @@ async def run(args) -> dict:
     finally:
         await runner.stop()
         await engine.close()
-        await station_http.aclose()
+        await station_http.close()
         await container.infra.storage().close()
         for process in processes:
             process.terminate()

@@ -1,4 +1,5 @@
-"""`stationthis doctor`: ok/warn/FAIL lines for storage, each ComfyUI worker (and the tools it can run) and each token."""
+"""`stationthis doctor`: ok/warn/FAIL lines for storage, each ComfyUI worker (its previews, extension and the tools
+it can run) and each token."""
 from __future__ import annotations
 
 from typing import AsyncIterator
@@ -22,6 +23,7 @@ async def checks(config) -> AsyncIterator[tuple[str, bool | None, str]]:
         worker = await _worker(engine)
         yield worker
         if worker[1]:
+            yield await _previews(engine)
             yield await _extension(engine)
             for line in await _tools(engine, templates, runnable, packs_only):
                 yield line
@@ -59,6 +61,17 @@ async def _worker(engine) -> tuple[str, bool, str]:
             f"ComfyUI {version}, {health.queue_remaining} in queue"
     except Exception as error:
         return f"comfyui {engine.name}", False, str(error)
+
+
+async def _previews(engine) -> tuple[str, bool | None, str]:
+    try:
+        sends = (await engine.health()).previews
+    except Exception as error:
+        return f"comfyui {engine.name} previews", None, f"could not tell: {error}"
+    if sends:
+        return f"comfyui {engine.name} previews", True, "it sends a picture of each step; users see it form"
+    return f"comfyui {engine.name} previews", None, \
+        "it sends none: start ComfyUI with --preview-method latent2rgb (or auto) to show pictures forming"
 
 
 async def _extension(engine) -> tuple[str, bool | None, str]:

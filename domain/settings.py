@@ -7,10 +7,14 @@ from domain.catalogue import ParamSpec, ParamType, ToolKind, ToolSpec
 from domain.errors import InvalidParameter
 from domain.quotes import CONFIRM_ABOVE, DEFAULT_CONFIRM_ABOVE
 
+PREVIEWS, PREVIEWS_ON = "previews", "on"
+
 # Settings of the station's own, beside the tools' parameters.
 STATION_SETTINGS = (
     ParamSpec(CONFIRM_ABOVE, ParamType.INT, "Ask before work that costs more than this many points (0: always ask)",
               default=DEFAULT_CONFIRM_ABOVE, min=0, max=1_000_000),
+    ParamSpec(PREVIEWS, ParamType.CHOICE, "Show the picture forming while it is made (where the worker sends it)",
+              default=PREVIEWS_ON, choices=(PREVIEWS_ON, "off")),
 )
 
 

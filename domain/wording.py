@@ -56,19 +56,23 @@ def what_failed(failure: Failure, limit: float | None = None, said: str = "") ->
 
 def outcome(job: Job) -> str:
     """Why an ended job has no result, what it cost, and what to do: "the image worker went away; your 7 points
-    are back. Try again in a minute." (the user's own cancel: "cancelled, points returned")."""
+    are back. Try again in a minute." (the user's own stop: "stopped, points returned")."""
     failure = Failure(job.failure) if job.failure is not None and job.failure in Failure.__members__.values() else None
     what = job.error or ("cancelled" if job.state is JobState.CANCELLED else "it did not finish")
     if failure is Failure.CANCELLED_BY_YOU:
-        return "cancelled, points returned" if job.refunded else "cancelled"
+        return "stopped, points returned" if job.refunded else "stopped"
     money = f"; your {job.price} points are back." if job.refunded else "."
     advice = _ADVICE.get(failure, "") if failure else ""
     return f"{what}{money} {advice}".strip()
 
 
-def progress(job: Job, position: int | None = None) -> str:
-    """"#3 in line", "starting", "sampling 8/25, about 6 s left", "training 40/200, about 3 minutes left"."""
+def progress(job: Job, position: int | None = None, wait: float | None = None) -> str:
+    """"#3 in line", "starts in about 40 s, 2 ahead of you", "starting", "sampling 8/25, about 6 s left",
+    "training 40/200, about 3 minutes left"."""
     if job.state in (JobState.REQUESTED, JobState.CHARGED, JobState.QUEUED):
+        if position and wait is not None:
+            ahead = f"{position - 1} ahead of you" if position > 1 else "next in line"
+            return f"starts in about {time_left(wait)}, {ahead}"
         return f"#{position} in line" if position else "starting"
     p = job.progress
     words = "working on it"

@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     PROGRESS = "progress"
+    PREVIEW = "preview"  # the newest picture of a running prompt (JPEG or PNG bytes)
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -63,6 +64,7 @@ class EngineEvent:
     max: int = 0
     message: str = ""
     outputs: tuple[Output, ...] = ()
+    preview: bytes = b""
 
     @property
     def final(self) -> bool:
@@ -92,6 +94,7 @@ class GraphProblem:
 class WorkerHealth:
     ok: bool
     queue_remaining: int = 0
+    previews: bool = False  # it sends a picture of each step while sampling
     message: str = ""
     details: dict[str, Any] = field(default_factory=dict)
 

@@ -28,6 +28,8 @@ class Notice:
     job: Job | None = None
     text: str = ""
     position: int | None = None
+    preview: bytes = b""  # the newest picture of a running job, where its owner wants to see it form
+    wait: float | None = None  # seconds until a queued job should start, estimated from recent jobs
 
 
 class StatusMessages(Protocol):

@@ -51,6 +51,8 @@ class FakeEngine:
     missing_files: bool = False
     graph_problems: list = field(default_factory=list)  # what check() reports besides missing checkpoints
     accepts_models: bool = True  # has the StationThis extension
+    previews: bool = False  # sends a picture of each step (a PNG whose red channel is the step number)
+    reports_steps: bool = True  # False: an older ComfyUI whose training node says nothing until it ends
     delivered: dict = field(default_factory=dict)  # file name -> bytes received by deliver()
     submitted: list = field(default_factory=list)
     states: dict = field(default_factory=dict)
@@ -68,7 +70,8 @@ class FakeEngine:
     async def health(self) -> WorkerHealth:
         if not self.healthy:
             raise EngineUnavailable(f"{self.name} does not answer")
-        return WorkerHealth(ok=True, queue_remaining=sum(s in ("queued", "running") for s in self.states.values()))
+        return WorkerHealth(ok=True, queue_remaining=sum(s in ("queued", "running") for s in self.states.values()),
+                            previews=self.previews)
 
     async def choices(self, kind: str, fresh: bool = False) -> list[str]:
         return {"checkpoints": self.checkpoints, "loras": self.loras}.get(kind, [])
@@ -110,7 +113,10 @@ class FakeEngine:
                 self.states[prompt_id] = "cancelled"
                 yield EngineEvent(EventKind.CANCELLED, message="interrupted")
                 return
-            yield EngineEvent(EventKind.PROGRESS, value=step, max=self.steps)
+            if self.reports_steps:
+                yield EngineEvent(EventKind.PROGRESS, value=step, max=self.steps)
+            if self.previews:
+                yield EngineEvent(EventKind.PREVIEW, preview=png(8, 8, (step, 0, 0)))
         if self._fail:
             self.states[prompt_id] = "failed"
             yield EngineEvent(EventKind.FAILED, message=self._fail.pop(0))

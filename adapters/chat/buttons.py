@@ -1,5 +1,5 @@
-"""What each button does: follow-ups and retries (priced), Save, Full size, answering a price, paging, training
-and the dataset check's fixes."""
+"""What each button does: follow-ups and retries (priced), Save, Full size, answering a price, paging, training,
+the dataset check's fixes and Stop."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -60,6 +60,12 @@ async def _discard_price(kit: Any, user_id: str, quote_id: str, request: ChatReq
     return [Reply("Not started; nothing was charged.", replaces_pressed=True)]
 
 
+async def _stop(kit: Any, user_id: str, job_id: str, request: ChatRequest) -> list[Reply]:
+    """The status message's Stop: its own notice says "stopped, points returned" once the worker lets go."""
+    job = await kit.station.jobs.cancel(user_id, job_id)
+    return [Reply("That one had already finished." if job.terminal else "Stopping it…", private=True)]
+
+
 BUTTONS: dict[ButtonAction, ButtonHandler] = {
     ButtonAction.REROLL: _follow_up(FollowUp.REROLL), ButtonAction.VARY: _follow_up(FollowUp.VARY),
     ButtonAction.UPSCALE: _follow_up(FollowUp.UPSCALE), ButtonAction.RETRY: _follow_up(FollowUp.RETRY),
@@ -70,4 +76,5 @@ BUTTONS: dict[ButtonAction, ButtonHandler] = {
     ButtonAction.CONFIRM_TRAINING: training.confirm_button, ButtonAction.DISCARD_TRAINING: training.discard_button,
     ButtonAction.CAPTION_DATASET: dataset_fixes.caption_button, ButtonAction.WRITE_TRIGGER: dataset_fixes.trigger_button,
     ButtonAction.REMOVE_PICTURES: dataset_fixes.remove_button,
+    ButtonAction.STOP: _stop,
 }

@@ -26,6 +26,7 @@ class ButtonAction(StrEnum):
     CAPTION_DATASET = "ca"  # dataset:price:a|m — caption all pictures (a) or those without a caption (m)
     WRITE_TRIGGER = "wt"  # dataset — write the trigger into the captions that lack it
     REMOVE_PICTURES = "rp"  # dataset:3,5 — remove the pictures the dataset check named
+    STOP = "sp"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,11 @@ def result_buttons(job: Job, offers: list[Offer]) -> tuple[Button, ...]:
     return (*offer_buttons(job, offers), Button.of("💾 Save", ButtonAction.SAVE, job.id), *full_size)
 
 
+def status_buttons(job: Job) -> tuple[Button, ...]:
+    """Stop, on the status message of work that is not finished (training stops with /train cancel)."""
+    return () if job.long or job.terminal else (Button.of("⏹ Stop", ButtonAction.STOP, job.id),)
+
+
 def caption(job: Job) -> str:
     prompt = job.params.get("prompt") or ""
     parts = [f"/{job.tool}"]
@@ -61,7 +66,7 @@ def status_text(notice: Notice) -> str:
     if job is None:
         return notice.text
     if notice.kind is NoticeKind.QUEUED:
-        return f"⏳ /{job.tool} queued · {job.price} points · {progress(job, notice.position)}. /cancel stops it."
+        return f"⏳ /{job.tool} queued · {job.price} points · {progress(job, notice.position, notice.wait)}"
     percent = job.progress.percent
     return f"🎨 /{job.tool} running {progress_bar(percent)} {percent:.0f}% · {progress(job)}"
 

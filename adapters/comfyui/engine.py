@@ -6,7 +6,7 @@ import uuid
 from typing import AsyncIterator
 from urllib.parse import quote
 
-import httpx
+import aiohttp
 
 from adapters.comfyui.errors import rejection_message
 from adapters.comfyui.follow import PromptFollower
@@ -33,7 +33,7 @@ _NOT_FILES = ("text/html", "application/json")  # what a broken proxy or garbage
 class ComfyUIEngine:
     """One ComfyUI server: uploads and prompts by HTTP, progress by one shared websocket, polling as fallback."""
 
-    def __init__(self, url: str, http: httpx.AsyncClient | None = None, timeout: float = 30,
+    def __init__(self, url: str, http: aiohttp.ClientSession | None = None, timeout: float = 30,
                  poll_interval: float = 1.0, secret: str = ""):
         self._http = ComfyUIHttp(url, http, timeout)
         self.name = self._http.url
@@ -53,7 +53,7 @@ class ComfyUIEngine:
             return WorkerHealth(ok=False, message=str(error))
         system = stats.get("system") if isinstance(stats.get("system"), dict) else {}
         devices = [d.get("name") for d in stats.get("devices") or () if isinstance(d, dict)]
-        return WorkerHealth(ok=True, queue_remaining=remaining,
+        return WorkerHealth(ok=True, queue_remaining=remaining, previews=_sends_previews(system.get("argv")),
                             details={"comfyui_version": system.get("comfyui_version"), "devices": devices})
 
     async def choices(self, kind: str, fresh: bool = False) -> list[str]:
@@ -151,3 +151,11 @@ class ComfyUIEngine:
     async def close(self) -> None:
         await self._socket.close()
         await self._http.close()
+
+
+def _sends_previews(argv: object) -> bool:
+    """Whether ComfyUI was started with a preview method (its default, "none", sends no pictures)."""
+    if not isinstance(argv, list) or "--preview-method" not in argv:
+        return False
+    at = argv.index("--preview-method") + 1
+    return at < len(argv) and argv[at] != "none"

@@ -6,7 +6,7 @@ import time
 from typing import AsyncIterator, Awaitable, Callable
 
 from adapters.comfyui.history import failure_message, interruption_message
-from adapters.comfyui.socket import CONNECTED, DROPPED, ComfyUISocket
+from adapters.comfyui.socket import CONNECTED, DROPPED, PREVIEW, ComfyUISocket
 from ports.engine import EngineEvent, EngineUnavailable, EventKind, PromptState, PromptStatus
 
 IDLE_POLLS = 5  # while the socket is up but silent, confirm by HTTP every this many poll intervals
@@ -63,6 +63,9 @@ class PromptFollower:
             progress = EngineEvent(EventKind.PROGRESS, value=_int(data.get("value")), max=_int(data.get("max")),
                                    message=f"node {data.get('node')}")
             return self._once(EventKind.RUNNING) + [progress]
+        if kind == PREVIEW:
+            image = self.socket.previews.take(self.prompt_id)
+            return self._once(EventKind.RUNNING) + [EngineEvent(EventKind.PREVIEW, preview=image)] if image else []
         return []
 
     async def _poll(self) -> list[EngineEvent]:

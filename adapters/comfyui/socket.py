@@ -7,7 +7,12 @@ import json
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
+from adapters.comfyui.previews import LatestPreviews, read_frame
+
 CONNECTED, DROPPED = "_connected", "_dropped"  # told to every follower when the socket comes up or goes down
+PREVIEW = "_preview"  # a newer picture of the prompt waits in `previews` (one such note at a time)
+FEATURES = json.dumps({"type": "feature_flags", "data": {"supports_preview_metadata": True}})
+_RUNS = ("execution_start", "executing", "progress")  # messages that say which prompt the worker is running
 _UNREAD = tuple(f'{{"type": "{kind}"' for kind in ("progress_state", "status", "execution_cached"))  # json.dumps order
 
 
@@ -20,6 +25,8 @@ class ComfyUISocket:
         self._followers: dict[str, set[asyncio.Queue]] = {}
         self._task: asyncio.Task | None = None
         self.connected = False
+        self.previews = LatestPreviews()
+        self._running: str | None = None  # the prompt the worker runs now: a preview without metadata is its
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -36,6 +43,7 @@ class ComfyUISocket:
         followers.discard(queue)
         if not followers:
             self._followers.pop(prompt_id, None)
+            self.previews.forget(prompt_id)
 
     async def close(self) -> None:
         if self._task is not None:
@@ -48,10 +56,13 @@ class ComfyUISocket:
             try:
                 async with connect(self._url, open_timeout=self._open_timeout, close_timeout=1, compression=None,
                                    max_size=None, ping_interval=10, ping_timeout=10) as ws:
+                    await ws.send(FEATURES)  # the first message: previews then name their prompt
                     self._set_connected(True)
                     async for frame in ws:
                         if isinstance(frame, str):
                             self._dispatch(frame)
+                        else:
+                            self._preview(frame)
             except (OSError, TimeoutError, WebSocketException):
                 pass
             finally:
@@ -60,13 +71,13 @@ class ComfyUISocket:
             await asyncio.sleep(self._retry_interval)
 
     def _set_connected(self, up: bool) -> None:
-        self.connected = up
+        self.connected, self._running = up, None
         for queues in self._followers.values():
             for queue in queues:
                 queue.put_nowait((CONNECTED if up else DROPPED, {}))
 
     def _dispatch(self, frame: str) -> None:
-        """Binary previews are skipped; so are messages that name no prompt (status, feature_flags) and the
+        """Messages that name no prompt are skipped (status, feature_flags) and the
         per-node progress_state, which followers do not read (recognised without decoding: it is most of them)."""
         if frame.startswith(_UNREAD):
             return
@@ -76,5 +87,18 @@ class ComfyUISocket:
             return
         data = message.get("data") if isinstance(message, dict) else None
         if isinstance(data, dict) and isinstance(data.get("prompt_id"), str):
+            kind = message.get("type")
+            if kind in _RUNS:
+                self._running = None if kind == "executing" and data.get("node") is None else data["prompt_id"]
             for queue in self._followers.get(data["prompt_id"], ()):
-                queue.put_nowait((message.get("type"), data))
+                queue.put_nowait((kind, data))
+
+    def _preview(self, frame: bytes) -> None:
+        """Only the newest picture of a followed prompt is kept; its followers get one note until they read it."""
+        read = read_frame(frame, self._running)
+        if read is None or read[0] not in self._followers:
+            return
+        prompt_id, image = read
+        if self.previews.put(prompt_id, image):
+            for queue in self._followers[prompt_id]:
+                queue.put_nowait((PREVIEW, {}))

@@ -12,7 +12,8 @@ PREFIX = "st:"
 _STYLES = {ButtonAction.CONFIRM_TRAINING.value: discord.ButtonStyle.success,
            ButtonAction.DISCARD_TRAINING.value: discord.ButtonStyle.danger,
            ButtonAction.CONFIRM_PRICE.value: discord.ButtonStyle.success,
-           ButtonAction.DISCARD_PRICE.value: discord.ButtonStyle.danger}
+           ButtonAction.DISCARD_PRICE.value: discord.ButtonStyle.danger,
+           ButtonAction.STOP.value: discord.ButtonStyle.danger}
 
 
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?:st:)?(?P<action>.*)"):

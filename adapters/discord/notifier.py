@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 import discord
 
@@ -28,6 +29,7 @@ class DiscordNotifier:
         self.client, self.render, self.exchanges, self.tokens = client, render, exchanges, tokens
         self.ready = asyncio.Event()  # set once the client has logged in
         self._latest: dict[str, Notice] = {}
+        self._unshown: dict[str, bytes] = {}  # the newest preview of a job not yet on its message
         self._work = OrderedTasks(CLOSE_TIMEOUT)
 
     async def notify(self, origin: ReplyTo, notice: Notice) -> None:
@@ -39,6 +41,10 @@ class DiscordNotifier:
         if exchange is not None and notice.job is not None and not long:
             exchange.expects_job = True  # said before the command returns, so its response waits for this job
         key = notice.job.id if notice.job else f"channel:{address.channel_id}"
+        if notice.kind in STATUS_KINDS and not notice.preview and key in self._unshown:
+            notice = replace(notice, preview=self._unshown[key])  # a preview not shown yet rides on the newer status
+        if notice.preview:
+            self._unshown[key] = notice.preview
         self._latest[key] = notice
         self._work.run(key, lambda: self._deliver(key, address, notice, exchange),
                        f"discord notice {notice.kind} for job {key}")
@@ -54,7 +60,9 @@ class DiscordNotifier:
                 await asyncio.wait_for(exchange.acknowledged.wait(), ACK_TIMEOUT)
             if notice.kind in STATUS_KINDS:
                 if self._latest.get(key) is notice:  # an older status is not worth a request
-                    await self._edit(origin, self.render.status(notice))
+                    if await self._edit(origin, self.render.status(notice)) and \
+                            self._unshown.get(key) is notice.preview:
+                        self._unshown.pop(key, None)
                 return
             if notice.job is None:
                 await self._post(origin, Outgoing(notice.text))
@@ -65,6 +73,7 @@ class DiscordNotifier:
         finally:
             if notice.kind not in STATUS_KINDS and self._latest.get(key) is notice:
                 self._latest.pop(key, None)
+                self._unshown.pop(key, None)
                 self._work.forget(key)
 
     async def _edit(self, origin: DiscordAddress, out: Outgoing) -> bool:

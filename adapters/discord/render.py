@@ -9,7 +9,7 @@ import discord
 
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Button, Reply
-from adapters.chat.render import status_text
+from adapters.chat.render import status_buttons, status_text
 from adapters.chat.results import ChatFile
 from adapters.discord.buttons import view_of
 from domain.jobs import Job
@@ -33,6 +33,7 @@ class Outgoing:
     buttons: tuple[Button, ...] = ()
     ephemeral: bool = False
     replaces: bool = False  # takes the place of the message whose button was pressed
+    keeps_files: bool = False  # an edit leaves the message's attachments (the last preview) as they are
 
     def send(self) -> dict:
         """Arguments for a new message (send_message, followup.send, channel.send)."""
@@ -47,9 +48,11 @@ class Outgoing:
 
     def edit(self) -> dict:
         """Arguments that replace everything an earlier version of the message showed."""
-        files = self._files() if self.file else []
-        return {"content": self.content[:CONTENT_LIMIT], "embeds": [self.embed] if self.embed else [],
-                "attachments": files, "view": view_of(self.buttons)}
+        edit: dict = {"content": self.content[:CONTENT_LIMIT], "embeds": [self.embed] if self.embed else [],
+                      "view": view_of(self.buttons)}
+        if self.file or not self.keeps_files:
+            edit["attachments"] = self._files() if self.file else []
+        return edit
 
 
     def _files(self) -> list[discord.File]:
@@ -77,14 +80,20 @@ class Renderer:
         return out
 
     def status(self, notice: Notice) -> Outgoing:
-        return Outgoing(status_text(notice))
+        """The status line with Stop; a new preview replaces the attached one, else that one stays."""
+        buttons = status_buttons(notice.job) if notice.job else ()
+        return Outgoing(status_text(notice), file=("preview.jpg", notice.preview) if notice.preview else None,
+                        buttons=buttons, keeps_files=True)
 
     async def final(self, notice: Notice, limit: int) -> Outgoing:
         """The result on one message: pictures and animations in and under the embed, a video as a playable
         attachment, text in the embed (a .txt file when longer), each file fitted to the upload limit or linked."""
         job, reply = notice.job, await self.kit.final_reply(notice)
-        if job is None or notice.kind is not NoticeKind.SUCCEEDED or job.long:
-            return Outgoing(reply.text, buttons=reply.buttons)
+        if job is None or notice.kind is not NoticeKind.SUCCEEDED:
+            return Outgoing(reply.text, buttons=reply.buttons, keeps_files=True)  # a stopped job's preview stays
+        if job.long:  # a training: its loss curve under the news
+            curve = (await self.kit.result_images(job))[:1]
+            return Outgoing(reply.text, buttons=reply.buttons, file=("loss.png", curve[0]) if curve else None)
         result = await self.kit.result(job, self.media)
         files = list(result.files)
         if len(result.text) > EMBED_TEXT_LIMIT and not any(f.name.endswith(".txt") for f in files):

@@ -57,7 +57,7 @@ class Sender:
                                 reply_parameters=common["reply_parameters"])
             return await self.call(chat_id, self.bot.send_message, priority, text=last, **common)
         caption = reply.text if len(reply.text) <= CAPTION_MAX else None
-        sent = await self._image(reply, reply.image, caption, common)
+        sent = await self._image(reply, reply.image, caption, common, priority)
         if caption is None:
             await self.send(chat_id, Reply(reply.text), reply_to)
         return sent
@@ -72,7 +72,8 @@ class Sender:
                         reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                         if reply_to else None)
 
-    async def _image(self, reply: Reply, image: bytes, caption: str | None, common: dict) -> Message:
+    async def _image(self, reply: Reply, image: bytes, caption: str | None, common: dict,
+                     priority: Priority = Priority.RESULT) -> Message | None:
         """A picture as a photo, an animation (GIF) with sendAnimation, a video with sendVideo; a document when
         Telegram's limits or formats say no."""
         chat_id = common["chat_id"]
@@ -80,17 +81,17 @@ class Sender:
         if reply.kind in playable:
             method, field = playable[reply.kind]
             try:
-                return await self.call(chat_id, method, caption=caption,
+                return await self.call(chat_id, method, priority, caption=caption,
                                        **{field: InputFile(image, filename=reply.image_name)}, **common)
             except BadRequest as error:
                 log.info("telegram refused a %s (%s); sending it as a document", reply.kind, error.message)
         elif reply.kind == "image" and not reply.as_document and self.fits_photo(image):
             try:
-                return await self.call(chat_id, self.bot.send_photo, caption=caption,
+                return await self.call(chat_id, self.bot.send_photo, priority, caption=caption,
                                        photo=InputFile(image, filename=reply.image_name), **common)
             except BadRequest as error:
                 log.info("telegram refused a photo (%s); sending it as a document", error.message)
-        return await self.call(chat_id, self.bot.send_document, caption=caption,
+        return await self.call(chat_id, self.bot.send_document, priority, caption=caption,
                                document=InputFile(image, filename=reply.image_name), **common)
 
     def fits_photo(self, data: bytes) -> bool:
@@ -105,13 +106,27 @@ class Sender:
         return info.width + info.height <= PHOTO_MAX_SIDES and large <= PHOTO_MAX_RATIO * small
 
     async def edit(self, chat_id: int, message_id: int, text: str, buttons: tuple[Button, ...] = (),
-                   priority: Priority = Priority.STATUS) -> bool:
-        """False when a status edit was dropped (the chat is busy); an edit Telegram refuses is left as it was."""
+                   priority: Priority = Priority.STATUS, caption: bool = False) -> bool:
+        """False when a status edit was dropped (the chat is busy); an edit Telegram refuses is left as it was.
+        `caption`: the message is a photo, whose caption is its text."""
+        if caption:
+            return await self._edit(chat_id, self.bot.edit_message_caption, priority, chat_id=chat_id,
+                                    message_id=message_id, caption=text[:CAPTION_MAX], reply_markup=keyboard(buttons))
+        return await self._edit(chat_id, self.bot.edit_message_text, priority, chat_id=chat_id, message_id=message_id,
+                                text=text[:TEXT_MAX], reply_markup=keyboard(buttons))
+
+    async def edit_photo(self, chat_id: int, message_id: int, image: bytes, caption: str,
+                         buttons: tuple[Button, ...] = (), priority: Priority = Priority.STATUS) -> bool:
+        """Put a new picture and caption in a photo message (editMessageMedia); False when dropped."""
+        media = InputMediaPhoto(image, caption=caption[:CAPTION_MAX], filename="preview.jpg")
+        return await self._edit(chat_id, self.bot.edit_message_media, priority, chat_id=chat_id,
+                                message_id=message_id, media=media, reply_markup=keyboard(buttons))
+
+    async def _edit(self, chat: int, method: Any, priority: Priority, /, **kwargs: Any) -> bool:
         try:
-            done = await self.call(chat_id, self.bot.edit_message_text, priority, True, chat_id=chat_id,
-                                   message_id=message_id, text=text[:TEXT_MAX], reply_markup=keyboard(buttons))
+            done = await self.call(chat, method, priority, True, **kwargs)
         except BadRequest as error:  # not modified, or the user deleted it
-            log.debug("edit in chat %s skipped: %s", chat_id, error.message)
+            log.debug("edit in chat %s skipped: %s", chat, error.message)
             return True
         return done is not None
 

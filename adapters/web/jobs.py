@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from quart import Blueprint, flash, redirect, render_template
 
+from adapters.web import present
 from adapters.web.context import origin, web
 from adapters.web.sessions import login_required, signed_in_user
 from domain.blobs import Shown, is_image, shown_as
@@ -33,8 +34,10 @@ async def page(job_id: str):
     reached = {TOOL_OF[o.action] for o in offers if o.action in TOOL_OF}  # a follow-up button already goes there
     titles = {t.name: t.spec.title for t in station.catalogue.templates()}
     results = await station.access.results(job) if job.state is JobState.SUCCEEDED else []
+    shown = web().notifier.preview(job.id)
     return await render_template(
         "job.html", job=job, position=station.jobs.position(job), title=titles.get(job.tool, f"/{job.tool}"),
+        preview=present.job(job, preview=shown[0])["preview"] if shown else None,
         results=[(r.key, r.shown.value, r.text) for r in results if r.shown is not Shown.FILE],
         images=[k for k in job.outputs if is_image(k)], files=[k for k in job.outputs if shown_as(k) is Shown.FILE],
         run=runs[0] if runs else None, collections=collections,
@@ -79,12 +82,12 @@ async def ended(user_id: str, job_id: str, seconds: float = CANCEL_WAIT_S) -> Jo
 
 
 def refund_message(job: Job) -> str:
-    """What a cancel did to the user's points, said at once."""
+    """What a Stop did to the user's points, said at once."""
     if job.refunded:
-        return f"Cancelled: your {job.price} points are back."
+        return f"Stopped: your {job.price} points are back."
     if job.terminal:
-        return "Cancelled." if job.state is JobState.CANCELLED else "It had already finished."
-    return f"Cancelling: your {job.price} points come back as soon as the worker lets go of it."
+        return "Stopped." if job.state is JobState.CANCELLED else "It had already finished."
+    return f"Stopping: your {job.price} points come back as soon as the worker lets go of it."
 
 
 @blueprint.post("/jobs/<job_id>/<action>")

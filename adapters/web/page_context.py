@@ -11,7 +11,7 @@ from adapters.web.csrf import csrf_token
 from adapters.web.sessions import current_user
 from domain.blobs import shown_as
 from domain.identity import User
-from domain.wording import outcome
+from domain.wording import outcome, progress
 from domain.workflows.station import Station
 
 SECTIONS = (("/make", "Make"), ("/gallery", "Gallery"), ("/training/", "Training"), ("/models/", "Models"),
@@ -21,6 +21,7 @@ SECTIONS = (("/make", "Make"), ("/gallery", "Gallery"), ("/training/", "Training
 def install(app: Quart, station: Station, config: WebSettings) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["outcome"] = sentence_of_outcome
+    app.jinja_env.filters["progress"] = progress
     app.jinja_env.filters["tool_title"] = lambda name: tool_title(station, name)
     app.jinja_env.filters["shown"] = lambda key: shown_as(key).value  # image, video, text or file
 

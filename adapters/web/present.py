@@ -9,18 +9,23 @@ from domain.jobs import Job
 from domain.ledger import LedgerEntry
 from domain.training import Dataset, Model, TrainingRun
 from domain.workflows.make_image import Quote
+from domain.wording import progress
 
 
 def media_url(key: str) -> str:
     return f"/media/{key}"
 
 
-def job(item: Job, position: int | None = None) -> dict:
+def job(item: Job, position: int | None = None, preview: int | None = None, wait: float | None = None) -> dict:
+    """`preview`: the number of the job's newest preview, if it has one (its URL changes with it); `wait`: the
+    seconds until it should start."""
     return {
         "id": item.id, "tool": item.tool, "kind": item.kind, "output": item.output.value, "state": item.state.value,
         "terminal": item.terminal, "position": position, "price": item.price, "refunded": item.refunded,
         "progress": {"percent": item.progress.percent, "step": item.progress.step, "total": item.progress.total,
-                     "message": item.progress.message}, "error": item.error, "params": item.params,
+                     "message": item.progress.message, "words": progress(item, position, wait)},
+        "preview": f"/api/v1/jobs/{item.id}/preview?n={preview}" if preview else None,
+        "error": item.error, "params": item.params,
         "outputs": [{"key": key, "url": media_url(key), "image": is_image(key), "shown": shown_as(key).value}
                     for key in item.outputs],
         "parent_id": item.parent_id, "created_at": item.created_at, "updated_at": item.updated_at,

@@ -11,6 +11,7 @@ from adapters.web.forms import fields_for, raw_values
 from adapters.web.jobs import ended, refund_message
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
+from domain.blobs import first_image
 from domain.errors import DatasetNotReady, DomainError
 from ports.media import MediaRejected
 
@@ -118,7 +119,8 @@ async def run_page(run_id: str):
     station, user = web().station, await signed_in_user()
     run, job = await station.training.run(user.id, run_id)
     model, found = await station.training.outcome(user.id, run)
-    return await render_template("run.html", run=run, job=job, model=model, dataset=found)
+    curve = first_image(job.outputs) if job is not None else None  # the loss curve, kept with the model
+    return await render_template("run.html", run=run, job=job, model=model, dataset=found, curve=curve)
 
 
 @blueprint.post("/runs/<run_id>/confirm")

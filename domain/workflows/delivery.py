@@ -5,7 +5,7 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
-from domain.blobs import BlobKey, extension_of
+from domain.blobs import BlobKey, extension_of, is_image
 from domain.errors import DomainError
 from domain.jobs import Job, JobState, Progress
 from domain.outputs import TEXT_EXTENSION, OutputKind, keeps
@@ -15,7 +15,7 @@ from domain.workflows.points import Points
 from domain.workflows.requests import lora_output
 from ports.blobs import BlobStore
 from ports.clock import Clock
-from ports.engine import EngineEvent, EngineUnavailable, EventKind, ImageEngine, Output, OutputText
+from ports.engine import EngineEvent, EngineUnavailable, EventKind, ImageEngine, Output, OutputFile, OutputText
 from ports.media import MediaProcessor
 from ports.notifier import Notice, NoticeKind, Notifier
 from ports.storage import Storage
@@ -48,11 +48,13 @@ class Delivery:
         """The worker will report this job cancelled: `why` is what its owner is told (else "stopped")."""
         self._stopping[job_id] = why
 
-    async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "") -> None:
+    async def tell(self, job: Job, kind: NoticeKind, position: int | None = None, text: str = "",
+                   preview: bytes = b"", wait: float | None = None) -> None:
         if job.quiet:
             return  # its finisher tells the owner about the whole set
         try:
-            await self.notifier.notify(job.origin, Notice(kind=kind, job=job, position=position, text=text))
+            await self.notifier.notify(job.origin, Notice(kind=kind, job=job, position=position, text=text,
+                                                          preview=preview, wait=wait))
         except Exception:  # a broken chat must never break the job
             log.exception("notifying about job %s failed", job.id)
 
@@ -123,21 +125,28 @@ class Delivery:
         wanted: list[Output] = [o for o in outputs if (not template.outputs or o.node in template.outputs)
                                 and _of_kind(job.output, o)]
         lora = lora_output(template, job)
-        if lora is not None:
-            wanted = [lora]
+        extras: list[OutputFile] = []
+        if lora is not None:  # a training: the model first, then the pictures it showed (its loss curve)
+            wanted, extras = [lora], [o for o in outputs if isinstance(o, OutputFile) and is_image(o.filename)]
         if not wanted:
             raise DomainError("the workflow finished without producing an output")
-        keys = []
-        for number, output in enumerate(wanted):
-            if isinstance(output, OutputText):
-                key, data = BlobKey.result(job.id, number, TEXT_EXTENSION), output.text.strip().encode()
-            else:
-                key, data = BlobKey.result(job.id, number, extension_of(output.filename)), await engine.fetch(output)
-            if not self.keep_metadata:  # the one place results are stored, so every face serves clean files
-                data = self.media.without_metadata(data)
-            await self.blobs.put(str(key), data, key.content_type)
-            keys.append(str(key))
+        keys = [await self._keep(job, number, engine, output) for number, output in enumerate(wanted)]
+        for output in extras:  # nice to have: a training is not failed for a picture the worker lost
+            try:
+                keys.append(await self._keep(job, len(keys), engine, output))
+            except EngineUnavailable as error:
+                log.warning("job %s: its %s is gone: %s", job.id, output.filename, error)
         return tuple(keys)
+
+    async def _keep(self, job: Job, number: int, engine: ImageEngine, output: Output) -> str:
+        if isinstance(output, OutputText):
+            key, data = BlobKey.result(job.id, number, TEXT_EXTENSION), output.text.strip().encode()
+        else:
+            key, data = BlobKey.result(job.id, number, extension_of(output.filename)), await engine.fetch(output)
+        if not self.keep_metadata:  # the one place results are stored, so every face serves clean files
+            data = self.media.without_metadata(data)
+        await self.blobs.put(str(key), data, key.content_type)
+        return str(key)
 
 
 def _of_kind(kind: OutputKind, output: Output) -> bool:

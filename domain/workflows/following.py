@@ -5,10 +5,12 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 
-from domain.jobs import Job, JobState, Progress
+from domain.jobs import Job, JobState
+from domain.settings import PREVIEWS, PREVIEWS_ON
 from domain.templates import Catalogue
 from domain.wording import Failure, what_failed
 from domain.workflows.delivery import Delivery
+from domain.workflows.pace import Newest, Pace, Untold, estimated_progress
 from domain.workflows.workers import RunnerConfig, Worker, WorkerPool
 from ports.clock import Clock
 from ports.engine import EngineEvent, EngineUnavailable, EventKind
@@ -16,7 +18,7 @@ from ports.notifier import NoticeKind
 from ports.storage import Storage
 
 log = logging.getLogger(__name__)
-ESTIMATED = "estimated"  # training nodes report no steps: progress is estimated from the time elapsed
+REMEMBERED = 1000  # owners' preview settings kept for jobs being followed
 
 
 class Following:
@@ -24,47 +26,68 @@ class Following:
                  config: RunnerConfig):
         self.storage, self.clock, self.delivery, self.catalogue = storage, clock, delivery, catalogue
         self.pool, self.config = pool, config
+        self._previews_wanted: dict[str, bool] = {}  # job -> whether its owner wants previews (newest last)
 
     async def follow(self, job: Job, worker: Worker) -> None:
-        """Until the job ends or its time limit passes. Raises EngineUnavailable when the worker stops answering."""
+        """Until the job ends or its time limit passes. Raises EngineUnavailable when the worker stops answering.
+        Progress and the newest preview are told at most once an interval; what came meanwhile waits its turn."""
         interval, clock = self.config.progress_interval, self.clock
         limit = self._limit(job)
         events: asyncio.Queue[EngineEvent | EngineUnavailable] = asyncio.Queue()
-        pump = asyncio.get_running_loop().create_task(_pump(worker.engine.follow(job.id), events))
+        newest = Newest()
+        pump = asyncio.get_running_loop().create_task(_pump(worker.engine.follow(job.id), events, newest))
         last_told = heard = begun = clock.now()
         started = begun if job.state is JobState.RUNNING else None
-        pace = _Pace()
+        pace, untold = Pace(), Untold()
         event: EngineEvent | EngineUnavailable | None
         try:
             while True:
                 if clock.now() - begun >= limit:
                     await self._time_out(job, worker, limit, quiet=clock.now() - heard >= limit)
                     return
+                due = last_told + interval - clock.now() if untold else interval
                 try:
-                    event = await asyncio.wait_for(events.get(), min(interval, begun + limit - clock.now()))
+                    event = await asyncio.wait_for(events.get(), max(min(due, begun + limit - clock.now()), 0.001))
                 except asyncio.TimeoutError:
-                    event = _estimated_progress(job, started, clock.now(), self.config.seconds_per_training_step)
-                    if event is None:
-                        continue
+                    event = None if pace.stepped or worker.counts_training else estimated_progress(
+                        job, started, clock.now(), self.config.seconds_per_training_step)
                 else:
                     heard = clock.now()
                 if isinstance(event, Exception):
                     raise event
-                if event.final:
-                    await self.delivery.finish(job, worker.engine, event)
+                if event is not None and event.final:
+                    ended = await self.delivery.finish(job, worker.engine, event)
+                    if job.long and ended.state is JobState.SUCCEEDED:
+                        worker.counts_training = pace.stepped
+                    self.pool.durations.ended(job.id, clock.now(), ended.state is JobState.SUCCEEDED)
                     return
-                if job.state is JobState.QUEUED and event.kind in (EventKind.RUNNING, EventKind.PROGRESS):
+                if event is not None and job.state is JobState.QUEUED and event.kind != EventKind.QUEUED:
                     job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now()))
                     log.info("job %s started on %s", job.id, worker.name)
+                    self.pool.durations.began(job.id, worker.name, job.tool, clock.now())
                     await self.delivery.started(job)
                     last_told = started = clock.now()
-                measured = pace.progress(event, clock.now()) if event.kind == EventKind.PROGRESS else None
-                if measured is not None and clock.now() - last_told >= interval:
-                    job = await self.storage.jobs.save(job.with_progress(measured, clock.now()))
-                    await self.delivery.tell(job, NoticeKind.PROGRESS)
-                    last_told = clock.now()
+                if event is not None and event.kind == EventKind.PROGRESS:
+                    untold.progress = pace.progress(event, clock.now())
+                elif event is not None and event.kind == EventKind.PREVIEW and await self._wants_previews(job):
+                    untold.preview = newest.take() or untold.preview
+                if untold and clock.now() - last_told >= interval:
+                    if untold.progress is not None:
+                        job = await self.storage.jobs.save(job.with_progress(untold.progress, clock.now()))
+                    await self.delivery.tell(job, NoticeKind.PROGRESS, preview=untold.preview)
+                    untold, last_told = Untold(), clock.now()
         finally:
             pump.cancel()
+            self.pool.durations.ended(job.id, clock.now(), succeeded=False)  # a time-out or a lost worker
+
+    async def _wants_previews(self, job: Job) -> bool:
+        """The owner's setting, read once per job (at its first preview)."""
+        if job.id not in self._previews_wanted:
+            settings = await self.storage.settings.get(job.user_id)
+            self._previews_wanted[job.id] = settings.get(PREVIEWS, PREVIEWS_ON) == PREVIEWS_ON
+            while len(self._previews_wanted) > REMEMBERED:
+                self._previews_wanted.pop(next(iter(self._previews_wanted)))
+        return self._previews_wanted[job.id]
 
     def _limit(self, job: Job) -> float:
         return self.catalogue.get(job.tool).limits.timeout_s if job.tool in self.catalogue else float("inf")
@@ -83,42 +106,18 @@ class Following:
                                     f"ran past {limit:g} s on {worker.name}", what_failed(Failure.TIME_LIMIT, limit))
 
 
-async def _pump(source: AsyncIterator[EngineEvent], events: asyncio.Queue[EngineEvent | EngineUnavailable]) -> None:
+async def _pump(source: AsyncIterator[EngineEvent], events: asyncio.Queue[EngineEvent | EngineUnavailable],
+                newest: Newest) -> None:
     """Read the engine's events in their own task, so a quiet worker never blocks estimated progress."""
     try:
         async for event in source:
+            if event.kind == EventKind.PREVIEW:
+                if newest.put(event.preview):
+                    await events.put(EngineEvent(EventKind.PREVIEW))
+                continue
             await events.put(event)
             if event.final:
                 return
         await events.put(EngineUnavailable("the worker stopped reporting before the job ended"))
     except EngineUnavailable as error:
         await events.put(error)
-
-
-def _estimated_progress(job: Job, started: float | None, now: float, seconds_per_step: float) -> EngineEvent | None:
-    """Training nodes report no steps: estimate from elapsed time against the step count."""
-    steps = int(job.params.get("steps") or 0)
-    if job.kind != "training" or started is None or not steps:
-        return None
-    done = int((now - started) / seconds_per_step)
-    return EngineEvent(EventKind.PROGRESS, value=min(done, steps - 1), max=steps, message=ESTIMATED)
-
-
-class _Pace:
-    """Seconds left, from the step rate measured since the first step of the current count (a worker may count
-    several stages, each from zero). A worker's own words (node names) are never kept for users."""
-
-    def __init__(self) -> None:
-        self.since: tuple[float, int, int] | None = None  # (time, step, total) the rate is measured from
-
-    def progress(self, event: EngineEvent, now: float) -> Progress:
-        percent = 100.0 * event.value / event.max if event.max else 0.0
-        if self.since is None or self.since[2] != event.max or event.value < self.since[1]:
-            self.since = (now, event.value, event.max)
-        left = None
-        then, first, _ = self.since
-        if event.value > first and now > then:
-            left = (event.max - event.value) * (now - then) / (event.value - first)
-        return Progress(percent=round(percent, 1), step=event.value, total=event.max,
-                        message=ESTIMATED if event.message == ESTIMATED else "", seconds_left=left)
-

@@ -42,6 +42,10 @@ class Jobs:
         """1-based place in line, 0 once a worker has it; None when finished or not known here."""
         return None if job.terminal else self.runner.position(job.id)
 
+    def expected_start(self, job: Job) -> float | None:
+        """Seconds until a waiting job should start, from recent jobs; None when running, ended or not known."""
+        return None if job.terminal else self.runner.expected_start(job)
+
     async def cancel(self, user_id: str, job_id: str | None = None) -> Job:
         """Cancel one of the user's jobs (their newest unfinished one without an id). A finished job stays
         as it was; a paid one that stops is refunded once, by the runner, when the worker lets go of it."""

@@ -89,7 +89,7 @@ class JobRunner:
             job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
         self._push(job)
         self._told[job.id] = self.position(job.id) or 0
-        await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job.id])
+        await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job.id], wait=self.expected_start(job))
         if not self.pool.healthy_engines():
             await self.delivery.tell(job, NoticeKind.TEXT, text=f"No worker can run /{job.tool} right now; your job waits "
                                      f"up to {duration(self.config.queue_timeout)} and your points come back "
@@ -101,6 +101,14 @@ class JobRunner:
         if job_id in self.queue:
             return self.queue.position(job_id)
         return 0 if job_id in self.pool.running() else None
+
+    def expected_start(self, job: Job) -> float | None:
+        """Seconds until the waiting job should start, from recent durations; None when not known here."""
+        place = self.queue.position(job.id) if job.id in self.queue else None
+        if not place:
+            return None
+        healthy = sum(1 for w in self.pool.workers if w.healthy)
+        return self.pool.durations.start_in(job.tool, place - 1, self.pool.running(), healthy, self.clock.now())
 
     async def cancel(self, job: Job, why: Failure = Failure.CANCELLED_BY_YOU) -> None:
         if self.queue.remove(job.id):
@@ -230,7 +238,8 @@ class JobRunner:
                 job = await self.storage.jobs.get(job_id)
                 if job is not None and job.state is JobState.QUEUED and job_id in self.queue:  # still waiting
                     self._told[job_id] = self.queue.position(job_id) or place
-                    await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job_id])
+                    await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job_id],
+                                             wait=self.expected_start(job))
 
     async def _expire_queued(self) -> None:
         """Fail and refund jobs that waited in line past the queue timeout (no worker came back for them)."""

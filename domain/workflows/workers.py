@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from domain.estimates import Durations
 from ports.engine import EngineUnavailable, ImageEngine
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class Worker:
     stalled: bool = False  # a job of its own made no progress for its whole time limit
     running: set[str] = field(default_factory=set)
     loras: set[str] = field(default_factory=set)  # LoRA files it was last seen to hold
+    counts_training: bool | None = None  # its training node reports steps (ComfyUI 0.8); None: not seen yet
 
     @property
     def name(self) -> str:
@@ -39,6 +41,7 @@ class WorkerPool:
     def __init__(self, engines: list[ImageEngine], config: RunnerConfig):
         self.workers = [Worker(e) for e in engines]
         self.config = config
+        self.durations = Durations()
 
     def worker(self, name: str | None) -> Worker | None:
         return next((w for w in self.workers if w.name == name), None)

@@ -50,8 +50,10 @@ async def test_an_album_with_captions_becomes_a_dataset_whose_confirmed_training
         await tg.user_clicks(quote, quote.buttons[0]["callback_data"])
         await tg.wait_for(bot_message("Training submitted (30 points paid)"))
         await tg.wait_for(lambda c: getattr(c, "method", "") == "sendMessage" and "/train_lora queued" in c.text)
-        await tg.wait_for(bot_message("Training finished: model 'fox' is ready"), timeout=30)
+        await tg.wait_for(bot_media("photo", "Training finished: model 'fox' is ready"), timeout=30)  # loss curve
         assert await balance(app) == 170
+        told = [c.params.get("text") or "" for c in tg.sent if c.method in ("sendMessage", "editMessageText")]
+        assert any("training " in t and "/20" in t for t in told), "the steps of the training were shown"
 
         station = app.container.use_cases.station()
         user = await station.accounts.user_for(f"telegram:{USER}")

@@ -207,8 +207,8 @@ async def test_a_running_job_lives_in_the_gallery_and_cancel_says_the_points_cam
     before = await station.points.balance(user.id)
     await page.goto(web_url(demo_station) + f"/jobs/{doomed.id}")
     await expect(page.locator("[data-state]")).to_have_text("running", timeout=15_000)
-    await page.click("button:has-text('Cancel')")
-    await expect(page.locator(".notice.info")).to_have_text(f"Cancelled: your {doomed.price} points are back.")
+    await page.click("button:has-text('Stop')")
+    await expect(page.locator(".notice.info")).to_have_text(f"Stopped: your {doomed.price} points are back.")
     await expect(page.locator("[data-header-balance]")).to_have_text(str(before + doomed.price))
     await page.screenshot(path=str(SHOTS / "job-cancelled-1280.png"), full_page=True)
 

@@ -123,19 +123,31 @@ def test_doctor_warns_of_example_templates_waiting_for_a_custom_node_pack_withou
 
 
 def test_doctor_says_whether_trained_loras_can_reach_each_worker(tmp_path):
-    with_extension, url_with = _standin(tmp_path / "a", "--extension-secret", "s3cret")
-    without, url_without = _standin(tmp_path / "b")
-    try:
-        result = cli(tmp_path, "doctor", env={"COMFYUI_URLS": f"{url_with},{url_without}",
-                                              "COMFYUI_SHARED_SECRET": "s3cret"})
-    finally:
-        for process in (with_extension, without):
-            process.terminate()
-            process.wait()
+    result, (url_with, url_without) = _doctor_with(tmp_path, ("--extension-secret", "s3cret"), (),
+                                                   COMFYUI_SHARED_SECRET="s3cret")
     assert f"ok   comfyui {url_with} extension: trained LoRAs can be delivered to it" in result.stdout
     assert f"warn comfyui {url_without} extension: trained LoRAs cannot be delivered to it: ComfyUI at " \
            f"{url_without} has no StationThis extension in custom_nodes" in result.stdout
     assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_doctor_says_which_workers_send_previews(tmp_path):
+    result, (url_sending, url_silent) = _doctor_with(tmp_path, ("--preview-rate", "10"), ())
+    assert f"ok   comfyui {url_sending} previews: it sends a picture of each step; users see it form" in result.stdout
+    assert f"warn comfyui {url_silent} previews: it sends none: start ComfyUI with --preview-method latent2rgb " \
+           "(or auto) to show pictures forming" in result.stdout
+
+
+def _doctor_with(tmp_path, *workers: tuple[str, ...], **env: str):
+    """`stationthis doctor` against stand-in workers started with these arguments; its result and their URLs."""
+    started = [_standin(tmp_path / f"worker{n}", *args) for n, args in enumerate(workers)]
+    try:
+        return cli(tmp_path, "doctor", env={"COMFYUI_URLS": ",".join(url for _, url in started), **env}), \
+            [url for _, url in started]
+    finally:
+        for process, _ in started:
+            process.terminate()
+            process.wait()
 
 
 def test_the_extension_command_prints_its_folder_and_installs_it_into_a_comfyui(tmp_path):

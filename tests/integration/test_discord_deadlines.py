@@ -51,7 +51,7 @@ async def test_cancel_stops_my_running_job_and_its_message_says_the_points_came_
         await dc.wait_for(lambda: rec.original and "running" in rec.original.content, 10)
         cancel = await dc.user_invokes("cancel")
         assert "Cancelling /txt2img" in (await dc.wait_for(answered(cancel))).content
-        await dc.wait_for(lambda: "cancelled, points returned" in rec.original.content, 10)
+        await dc.wait_for(lambda: "stopped, points returned" in rec.original.content, 10)
         assert "/txt2img" in rec.original.content and await balance(app, user) == 100
 
 

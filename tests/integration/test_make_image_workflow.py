@@ -154,10 +154,11 @@ async def test_progress_is_throttled_per_job_and_the_final_state_always_arrives(
     user = await harness.user(points=100)
     harness.engines[0].steps, harness.engines[0].step_delay = 60, 0.005
     job = await harness.station.make_image.submit(user.id, "txt2img", {"prompt": "fox"}, ORIGIN)
-    await harness.notifier.wait_for(job.id, "succeeded")
+    done = await harness.notifier.wait_for(job.id, "succeeded")
     kinds = harness.notifier.kinds(job.id)
     times = [n.job.updated_at for _, n in harness.notifier.notices if n.job.id == job.id and n.kind == "progress"]
-    assert 1 <= kinds.count("progress") <= 0.3 / 0.05 + 2 < 60
+    ran = done.job.updated_at - times[0]  # 0.3 s of steps, longer on a busy machine
+    assert 1 <= kinds.count("progress") <= ran / 0.05 + 2 < 60
     assert all(b - a >= 0.045 for a, b in zip(times, times[1:]))
     assert kinds[-1] == "succeeded"
 

@@ -168,7 +168,7 @@ async def test_the_source_holds_every_kind_of_record_the_migration_must_carry(so
     assert all(any(u[kind] for u in users) for kind in ("datasets", "runs", "models", "collections", "settings"))
     assert any(c.shared_with for u in users for c in u["collections"])
     suffixes = sorted(key.rsplit(".", 1)[1] for key in held["blobs"])
-    assert suffixes == ["png"] * 6 + ["safetensors"]  # four dataset images, two results, one model
+    assert suffixes == ["png"] * 7 + ["safetensors"]  # four dataset images, two results, a loss curve, one model
 
 
 async def test_sqlite_migrates_to_mongodb_with_every_record_balance_and_blob_intact(source_store, mongo_target):

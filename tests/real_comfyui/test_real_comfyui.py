@@ -190,6 +190,17 @@ async def test_stopping_a_running_job_interrupts_it_on_the_worker_and_refunds_it
     assert notice.job.refunded and await app.balance(user) == 100
 
 
+async def test_previews_of_a_running_job_reach_its_owner_as_pictures(app):
+    engine = app.container.infra.engines()[0]
+    if not (await engine.health()).previews or not await has_checkpoint():
+        pytest.skip(f"the worker was started without --preview-method, or has no {CHECKPOINT}")
+    user = await app.user()
+    job = await long_txt2img(app, user, steps=6)
+    await app.notifier.wait_for(job.id, "succeeded", timeout=300)
+    previews = [n.preview for _, n in app.notifier.notices if n.job and n.job.id == job.id and n.preview]
+    assert previews and all(pixels(p).size[0] > 0 for p in previews)
+
+
 async def test_a_worker_restarted_mid_job_fails_the_job_with_one_refund_and_comes_back(app, worker):
     if not COMMAND:
         pytest.skip("set COMFYUI_REAL_COMMAND so the test can restart the worker")
@@ -229,7 +240,13 @@ async def test_train_then_make_a_picture_with_the_new_lora(app):
     if not await has_checkpoint():
         pytest.skip(f"the worker has no {CHECKPOINT}")
     user = await app.user(points=1000)
-    _, model = await train_lora(app, user, {"steps": 10, "checkpoint": CHECKPOINT, "resolution": 64}, timeout=600)
+    run, model = await train_lora(app, user, {"steps": 10, "checkpoint": CHECKPOINT, "resolution": 64}, timeout=600)
+    steps = [n.job.progress for _, n in app.notifier.notices if n.job and n.job.id == run.job_id and n.kind == "progress"
+             and n.job.progress.total]
+    real = [p for p in steps if p.message != "estimated"]  # estimated only until TrainLoraNode's first step
+    assert real and real[-1].total == 10 and real[-1].step > 0 and steps[-len(real):] == real
+    trained = await app.container.infra.storage().jobs.get(run.job_id)
+    assert trained.outputs[1].endswith(".png")  # the loss curve, kept with the model
     if OUTPUT_DIR:  # gone from the worker: the next job must bring it back through the extension
         os.unlink(Path(OUTPUT_DIR, "loras", model.filename))
     job = await app.station.make_image.submit(user.id, "txt2img", {

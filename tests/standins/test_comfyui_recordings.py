@@ -103,3 +103,53 @@ async def test_every_shipped_template_is_accepted_by_the_recorded_schema(tmp_pat
                 if answer.status_code != 200:
                     refused[template.name] = answer.json()
     assert refused == {}
+
+
+def with_frames(messages: list) -> list[str]:
+    """Message types with each binary frame as `binary:<event type>`, progress_state left out."""
+    return [f"binary:{int.from_bytes(m[:4], 'big')}" if isinstance(m, bytes) else m["type"]
+            for m in messages if isinstance(m, bytes) or m["type"] != "progress_state"]
+
+
+def recorded_with_frames(name: str) -> list:
+    return [(RECORDED / m["binary"]).read_bytes() if "binary" in m else m for m in recorded_run(name)["messages"]]
+
+
+@pytest.mark.parametrize("name", ["txt2img_previews", "txt2img_previews_metadata"])
+async def test_preview_frames_come_laid_out_and_placed_as_the_real_server_sent_them(tmp_path, name):
+    run, metadata = recorded_run(name), name.endswith("metadata")
+    async with ComfyUIStandin(str(tmp_path), checkpoints=["st_random_sd15.safetensors"], step_delay=0.001,
+                              preview_rate=10_000) as comfy, \
+            httpx.AsyncClient(base_url=comfy.url, timeout=10) as http, \
+            websockets.connect(f"ws://127.0.0.1:{comfy.port}/ws?clientId=replay") as ws:
+        if metadata:
+            await ws.send(json.dumps({"type": "feature_flags", "data": {"supports_preview_metadata": True}}))
+        answer = await http.post("/prompt", json={"prompt": run["graph"], "client_id": "replay", "prompt_id": name})
+        assert answer.status_code == 200, answer.text
+        messages: list = []
+        while not (messages and isinstance(messages[-1], dict) and messages[-1]["type"] == "executing"
+                   and messages[-1]["data"]["node"] is None):
+            frame = await ws.recv()
+            messages.append(json.loads(frame) if isinstance(frame, str) else frame)
+    real = recorded_with_frames(name)
+    start = next(i for i, m in enumerate(real) if isinstance(m, dict) and m["type"] == "execution_start")
+    mine_start = next(i for i, m in enumerate(messages) if isinstance(m, dict) and m["type"] == "execution_start")
+    assert with_frames(messages[mine_start:]) == with_frames(real[start:])
+    mine_frames, real_frames = [m for m in messages if isinstance(m, bytes)], [m for m in real if isinstance(m, bytes)]
+    for mine, recorded in zip(mine_frames, real_frames):
+        assert mine[:4] == recorded[:4]
+        if metadata:
+            size, real_size = int.from_bytes(mine[4:8], "big"), int.from_bytes(recorded[4:8], "big")
+            assert list(json.loads(mine[8:8 + size])) == list(json.loads(recorded[8:8 + real_size]))
+            assert json.loads(mine[8:8 + size])["prompt_id"] == name
+        else:
+            assert mine[4:8] == recorded[4:8]  # the image format: 1, JPEG
+    assert len(mine_frames) == len(real_frames)
+
+
+async def test_the_system_stats_say_whether_the_worker_has_a_preview_method(tmp_path):
+    async with ComfyUIStandin(str(tmp_path)) as comfy, httpx.AsyncClient(base_url=comfy.url, timeout=10) as http:
+        assert "--preview-method" not in (await http.get("/system_stats")).json()["system"]["argv"]
+        comfy.preview_rate = 5.0
+        argv = (await http.get("/system_stats")).json()["system"]["argv"]
+        assert argv[argv.index("--preview-method") + 1] == "latent2rgb"

@@ -30,7 +30,7 @@ def test_a_failure_reads_as_what_happened_what_it_cost_and_what_to_do():
     free = job(error=what_failed(Failure.TIME_LIMIT, 600), failure="time_limit")
     assert outcome(free) == "it ran past its time limit of 10 minutes. Try fewer steps or a smaller picture."
     mine = job(JobState.CANCELLED, error="cancelled", failure="cancelled_by_you", refunded=True)
-    assert outcome(mine) == "cancelled, points returned"
+    assert outcome(mine) == "stopped, points returned"
 
 
 @pytest.mark.parametrize("failure", list(Failure))

@@ -12,6 +12,7 @@ from adapters.web.context import origin, web
 from adapters.web.errors import BadRequest
 from adapters.web.sessions import signed_in_id
 from adapters.web.uploads import read_upload
+from domain.errors import NotFound
 from domain.workflows.jobs import JobFilter
 
 blueprint = Blueprint("jobs", __name__)
@@ -91,7 +92,9 @@ async def events(job_id: str):
     async def stream():
         current, last, quiet = first, None, 0
         while current is not None:
-            payload = json.dumps(present.job(current, jobs.position(current)))
+            shown = notifier.preview(job_id)
+            payload = json.dumps(present.job(current, jobs.position(current), shown[0] if shown else None,
+                                             jobs.expected_start(current)))
             if payload != last:
                 yield f"event: job\ndata: {payload}\n\n".encode()
                 last, quiet = payload, 0
@@ -105,6 +108,19 @@ async def events(job_id: str):
     response = Response(stream(), content_type="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
     response.timeout = None
+    return response
+
+
+@blueprint.get("/jobs/<job_id>/preview")
+async def preview(job_id: str):
+    """The newest picture of the job while it was made (kept for a while after it ends)."""
+    await web().station.jobs.get(signed_in_id(), job_id)
+    shown = web().notifier.preview(job_id)
+    if shown is None:
+        raise NotFound("That job has no preview.")
+    data = shown[1]
+    response = Response(data, content_type="image/png" if data.startswith(b"\x89PNG") else "image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -46,7 +46,8 @@ SCHEMAS = {
     "Output": obj(key=STR, url=STR, image=BOOL, shown={"type": "string", "enum": [s.value for s in Shown]}),
     "Job": obj(id=STR, tool=STR, kind=STR, output={"type": "string", "enum": [k.value for k in OutputKind]}, state={"type": "string", "enum": [s.value for s in JobState]},
                terminal=BOOL, position={"type": ["integer", "null"]}, price=INT, refunded=BOOL,
-               progress=obj(percent=NUM, step=INT, total=INT, message=STR), error=NULL_STR, params=MAP,
+               progress=obj(percent=NUM, step=INT, total=INT, message=STR, words=STR), preview=NULL_STR,
+               error=NULL_STR, params=MAP,
                outputs={"type": "array", "items": ref("Output")}, parent_id=NULL_STR, created_at=NUM,
                updated_at=NUM),
     "JobPage": obj(jobs={"type": "array", "items": ref("Job")}, next_offset={"type": ["integer", "null"]}),
@@ -151,6 +152,11 @@ def routes(tools: list[ToolSpec]) -> dict:
             "responses": {**op("", None)["responses"], "200": {"description": "'job' events until the job ends",
                                                                  "content": {"text/event-stream": {"schema": ref("Job")}}}}}},
         "/jobs/{job_id}/cancel": {"post": op("Cancel a queued or running job; paid points come back", "Job")},
+        "/jobs/{job_id}/preview": {"get": op("The newest picture of the job while it is made (the Job's 'preview')",
+                                             None) | {"responses": {**op("", None)["responses"], "200": {
+                                                 "description": "A JPEG or PNG picture", "content": {
+                                                     "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                                                     "image/png": {"schema": {"type": "string", "format": "binary"}}}}}}},
         **{f"/jobs/{{job_id}}/{a}": {"post": op(s, "Job", status="201", errors=("402", "409", "422"))}
            for a, s in (("reroll", "The same again with a new seed"), ("vary", "A variation of the result"),
                         ("upscale", "Upscale the result"))},

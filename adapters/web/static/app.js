@@ -157,6 +157,7 @@ function followJob(box) {
   const badge = box.querySelector("[data-state]");
   const detail = box.querySelector("[data-detail]");
   const panel = box.querySelector(".progress");
+  const picture = box.querySelector("[data-preview]");
   if (!panel || panel.dataset.terminal === "true" || !window.EventSource) return;
   const source = new EventSource(`/api/v1/jobs/${box.dataset.followJob}/events`);
   source.addEventListener("job", (event) => {
@@ -164,11 +165,11 @@ function followJob(box) {
     bar.value = job.progress.percent;
     badge.textContent = job.state;
     badge.className = `badge ${job.state}`;
-    const parts = [];
-    if (job.position) parts.push(`number ${job.position} in line`);
-    else if (job.progress.total) parts.push(`step ${job.progress.step} of ${job.progress.total}`);
-    if (job.progress.message) parts.push(job.progress.message);
-    detail.textContent = parts.join(" · ");
+    detail.textContent = job.progress.words;
+    if (picture && job.preview && picture.getAttribute("src") !== job.preview) {
+      picture.src = job.preview;  /* the newest picture, in place */
+      picture.hidden = false;
+    }
     if (job.terminal) { source.close(); setTimeout(() => window.location.reload(), 250); }
   });
 }

@@ -17,6 +17,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--step-delay", type=float, default=0.05, help="seconds per sampling step")
     parser.add_argument("--extension-secret", help="serve the StationThis worker extension with this shared secret")
     parser.add_argument("--pack", action="append", default=[], help="install a custom node pack of packs/ (repeatable)")
+    parser.add_argument("--preview-rate", type=float, help="send preview frames while sampling, at most this many a "
+                                                           "second (as ComfyUI does with --preview-method)")
     return parser.parse_args()
 
 
@@ -24,7 +26,7 @@ async def serve(args: argparse.Namespace) -> None:
     standin = ComfyUIStandin(
         args.base_dir, port=args.port, checkpoints=args.checkpoint or ["sd15.safetensors"], loras=args.lora,
         upscale_models=args.upscale_model or ["4x.pth"], step_delay=args.step_delay,
-        extension_secret=args.extension_secret, packs=tuple(args.pack),
+        extension_secret=args.extension_secret, packs=tuple(args.pack), preview_rate=args.preview_rate,
     )
     async with standin:
         print(f"ComfyUI stand-in listening on {standin.url} (files in {standin.base_dir})", flush=True)

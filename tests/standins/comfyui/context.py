@@ -21,7 +21,7 @@ class NodeContext:
     script: Script
     node_id: str
     interrupted: asyncio.Event
-    report: Callable[[str, int, int], None]
+    report: Callable[[str, int, int, bool], None]
 
     def check_interrupt(self) -> None:
         if self.interrupted.is_set():
@@ -31,10 +31,11 @@ class NodeContext:
         """The time one sampling / training / upscaling step takes."""
         await asyncio.sleep(self.script.step_delay)
 
-    async def progress(self, value: int, total: int) -> None:
-        """comfy.utils.ProgressBar's hook: honour an interrupt, then send `progress`."""
+    async def progress(self, value: int, total: int, preview: bool = False) -> None:
+        """comfy.utils.ProgressBar's hook: honour an interrupt, then send `progress` (and, for a sampler on a
+        worker with a preview method, a preview frame after it)."""
         self.check_interrupt()
-        self.report(self.node_id, value, total)
+        self.report(self.node_id, value, total, preview)
 
     async def hang(self) -> None:
         """Never finish on one's own; only an interrupt (or stopping the server) ends this."""

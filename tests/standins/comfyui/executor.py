@@ -11,6 +11,7 @@ from .context import InterruptProcessingException, NodeContext
 from .env import Env
 from .graph import ExecutionOrder, is_link
 from .hub import Hub
+from .previews import PreviewPace, frame, labelled
 from .prompt_queue import PromptQueue
 from .script import Script
 from .validate_inputs import full_type_name
@@ -44,6 +45,7 @@ class _Run:
         self.messages, self.executed, self.results = [], [], {}
         self.ui_outputs, self.meta, self.progress_nodes = {}, {}, {}
         self.info = LiveInfo(env)
+        self.preview_pace = PreviewPace()
 
     def add_message(self, event: str, data: dict, broadcast: bool = False) -> None:
         data = {**data, "timestamp": int(time.time() * 1000)}
@@ -63,10 +65,26 @@ class _Run:
         nodes = dict(self.progress_nodes)
         self.hub.send_sync("progress_state", {"prompt_id": self.prompt_id, "nodes": nodes}, self.client_id)
 
-    def report(self, node_id: str, value: int, total: int) -> None:
+    def report(self, node_id: str, value: int, total: int, preview: bool = False) -> None:
+        """progress_state and progress; a preview frame between them for a client that reads metadata (as the
+        progress registry sends it), after them otherwise (as the legacy progress hook does)."""
         self.progress_state(node_id, value, total, "running")
+        frame = self.preview_frame(node_id, value, total) if preview else None
+        with_metadata = self.client_id in self.hub.metadata_clients
+        if frame and with_metadata:
+            self.hub.send_sync("", frame, self.client_id)
         self.hub.send_sync("progress", {"value": value, "max": total, "prompt_id": self.prompt_id, "node": node_id},
                            self.client_id)
+        if frame and not with_metadata:
+            self.hub.send_sync("", frame, self.client_id)
+
+    def preview_frame(self, node_id: str, value: int, total: int) -> bytes | None:
+        """For the prompt's client only, with metadata if it announced supports_preview_metadata; None when the
+        worker has no preview method or the last one was too recent."""
+        if self.client_id is None or not self.preview_pace.due(self.script.preview_rate):
+            return None
+        image = labelled(self.prompt_id, value, total)
+        return frame(self.prompt_id, node_id, image, self.client_id in self.hub.metadata_clients)
 
     async def execute(self, outputs: list[str]) -> bool:
         self.state.interrupted.clear()

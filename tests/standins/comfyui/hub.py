@@ -24,11 +24,12 @@ class Hub:
         self.sockets: dict[str, web.WebSocketResponse] = {}
         self.transports: dict[web.WebSocketResponse, asyncio.Transport] = {}
         self.messages: asyncio.Queue = asyncio.Queue()
+        self.metadata_clients: set[str] = set()  # sids that announced supports_preview_metadata
 
     def queue_updated(self) -> None:
         self.send_sync("status", {"status": self.state.info()})
 
-    def send_sync(self, event: str, data: dict, sid: str | None = None) -> None:
+    def send_sync(self, event: str, data: dict | bytes, sid: str | None = None) -> None:
         self.messages.put_nowait((event, data, sid))
 
     async def publish_loop(self) -> None:
@@ -38,12 +39,15 @@ class Hub:
                 continue
             await self.send(event, data, sid)
 
-    async def send(self, event: str, data: dict, sid: str | None = None) -> None:
-        message = {"type": event, "data": data}
+    async def send(self, event: str, data: dict | bytes, sid: str | None = None) -> None:
+        """A JSON message, or (`data` bytes) a binary frame as it is."""
         targets = list(self.sockets.values()) if sid is None else [self.sockets[sid]] if sid in self.sockets else []
         for ws in targets:
             try:
-                await ws.send_json(message)
+                if isinstance(data, bytes):
+                    await ws.send_bytes(data)
+                else:
+                    await ws.send_json({"type": event, "data": data})
             except (ConnectionError, RuntimeError):
                 pass
 
@@ -70,12 +74,17 @@ class Hub:
                 except json.JSONDecodeError:
                     continue
                 if first_message and isinstance(data, dict) and data.get("type") == "feature_flags":
+                    flags = data.get("data")
+                    if isinstance(flags, dict) and flags.get("supports_preview_metadata") and \
+                            self.script.preview_metadata:
+                        self.metadata_clients.add(sid)
                     await self.send("feature_flags", dict(SERVER_FEATURES), sid)
                 first_message = False
         finally:
             # Like ComfyUI, this drops whatever socket now holds the sid, even a newer one.
             self.sockets.pop(sid, None)
             self.transports.pop(ws, None)
+            self.metadata_clients.discard(sid)
         return ws
 
     def drop_all(self) -> None:
@@ -92,5 +101,5 @@ class Hub:
         self.drop_all()
 
 
-def _ends_prompt(event: str, data: dict) -> bool:
+def _ends_prompt(event: str, data: dict | bytes) -> bool:
     return event in TERMINAL_EVENTS or (event == "executing" and data.get("node") is None)

@@ -33,7 +33,7 @@ async def sample(ctx: NodeContext, model, seed, steps, cfg, sampler_name, schedu
     """One `progress` per step; the picture depends on every setting, so a new seed gives new pixels."""
     for step in range(steps):
         await ctx.step()
-        await ctx.progress(step + 1, steps)
+        await ctx.progress(step + 1, steps, preview=True)
     texts = "|".join(c["text"] for c in positive) + "||" + "|".join(c["text"] for c in negative)
     settings = f"{model}|{steps}|{cfg}|{sampler_name}|{scheduler}|{texts}"
     images = []

@@ -26,6 +26,8 @@ class Script:
     hanging_nodes: set[str] = field(default_factory=set)
     garbage: str | None = None
     extension_secret: str | None = None  # None: no StationThis extension; "": installed without a secret
+    preview_rate: float | None = None  # preview frames a second while sampling; None: started without a preview method
+    preview_metadata: bool = True  # False: an older ComfyUI, which sends type-1 frames (no prompt named) to all
 
     def take_submit_failure(self) -> dict | None:
         body, self.submit_failure = self.submit_failure, None

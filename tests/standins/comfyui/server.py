@@ -27,7 +27,7 @@ def _memory() -> tuple[int, int]:
     return page * os.sysconf("SC_PHYS_PAGES"), page * os.sysconf("SC_AVPHYS_PAGES")
 
 
-def info_routes(env: Env, port: int) -> web.RouteTableDef:
+def info_routes(env: Env, script: Script, port: int) -> web.RouteTableDef:
     routes = web.RouteTableDef()
 
     @routes.get("/system_stats")
@@ -35,8 +35,9 @@ def info_routes(env: Env, port: int) -> web.RouteTableDef:
         """The recorded answer, with this machine's memory and this stand-in's command line."""
         stats = copy.deepcopy(recording("system_stats.json"))
         total, free = _memory()
+        previews = ["--preview-method", "latent2rgb"] if script.preview_rate is not None else []
         stats["system"].update(ram_total=total, ram_free=free, pytorch_version="none (ComfyUI stand-in)",
-                               argv=["main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port)])
+                               argv=["main.py", "--cpu", "--listen", "127.0.0.1", "--port", str(port), *previews])
         for device in stats["devices"]:
             device.update(vram_total=total, vram_free=free, torch_vram_total=total, torch_vram_free=free)
         return web.json_response(stats)
@@ -73,7 +74,7 @@ def info_routes(env: Env, port: int) -> web.RouteTableDef:
 
 def build_app(state: PromptQueue, hub: Hub, env: Env, script: Script, tally: Tally, port: int) -> web.Application:
     app = web.Application(client_max_size=SERVER_FEATURES["max_upload_size"], middlewares=[garbage_middleware(script)])
-    routes = [web.get("/ws", hub.handle), *info_routes(env, port), *queue_routes(state, env, script, tally),
+    routes = [web.get("/ws", hub.handle), *info_routes(env, script, port), *queue_routes(state, env, script, tally),
               *file_routes(env, tally)]
     if script.extension_secret is not None:  # the StationThis worker extension, installed in custom_nodes
         extension = web.RouteTableDef()

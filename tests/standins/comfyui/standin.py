@@ -24,12 +24,16 @@ class ComfyUIStandin:
     (seconds per node), `extension_secret` (None: no StationThis worker extension; otherwise it serves the
     extension's routes, adapters/comfyui/worker_extension, with this COMFYUI_SHARED_SECRET), `packs` (custom node
     packs installed, by the names of packs/*.json: "florence2", "searge_llm"; none by default, like a bare ComfyUI),
-    `llm_models` (the .gguf files models/llm_gguf offers, for the Searge LLM pack).
+    `llm_models` (the .gguf files models/llm_gguf offers, for the Searge LLM pack), `preview_rate`
+    (None: started without a preview method, so no previews; else KSampler sends a preview frame after a step at
+    most this many times a second, type 4 with metadata to clients that announced supports_preview_metadata,
+    type 1 otherwise, and /system_stats lists `--preview-method latent2rgb`; set `script.preview_metadata` False
+    for an older ComfyUI that sends type 1 to everyone).
 
     Read: `url`, `port`, `base_dir`, `dir("input"|"output"|"temp")`; the live lists `checkpoints`,
     `loras`, `upscale_models` (append to one, e.g. a trained LoRA "moved into models/loras");
     counters `prompts_received`, `received_graphs` (each POST /prompt's graph), `uploads`.
-    `step_delay` and `node_delay` can be set at any time.
+    `step_delay`, `node_delay` and `preview_rate` can be set at any time.
 
     Faults: `fail_next_submit(body)` (next POST /prompt answers that 400 body), `fail_node(class,
     message)` (run-time execution_error, RuntimeError), `fail_node_once(class, message)` (only its next run fails),
@@ -45,9 +49,11 @@ class ComfyUIStandin:
     def __init__(self, base_dir: str | None = None, *, port: int = 0,
                  checkpoints=("sd15.safetensors",), loras=(), upscale_models=("4x.pth",),
                  step_delay: float = 0.01, node_delay: float = 0.0, extension_secret: str | None = None,
-                 packs: tuple[str, ...] = (), llm_models=("Llama-3.2-3B-Instruct-Q4_K_M.gguf",)):
+                 packs: tuple[str, ...] = (), llm_models=("Llama-3.2-3B-Instruct-Q4_K_M.gguf",),
+                 preview_rate: float | None = None):
         self.port = port
-        self.script = Script(step_delay=step_delay, node_delay=node_delay, extension_secret=extension_secret)
+        self.script = Script(step_delay=step_delay, node_delay=node_delay, extension_secret=extension_secret,
+                             preview_rate=preview_rate)
         self.tally = Tally()
         self.env = Env(base_dir, {"checkpoints": list(checkpoints), "loras": list(loras),
                                   "upscale_models": list(upscale_models), "llm_gguf": list(llm_models)}, tuple(packs))
@@ -121,6 +127,8 @@ class ComfyUIStandin:
     received_graphs = property(lambda self: self.tally.received_graphs)
     uploads = property(lambda self: self.tally.uploads)
     step_delay = property(lambda self: self.script.step_delay, lambda self, v: setattr(self.script, "step_delay", v))
+    preview_rate = property(lambda self: self.script.preview_rate,
+                            lambda self, v: setattr(self.script, "preview_rate", v))
     node_delay = property(lambda self: self.script.node_delay, lambda self, v: setattr(self.script, "node_delay", v))
 
     def fail_next_submit(self, body: dict | None = None) -> None:

@@ -6,7 +6,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-EDIT_METHODS = ("editMessageText", "editMessageCaption", "editMessageReplyMarkup")
+EDIT_METHODS = ("editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup")
 # Every method that writes into a chat, as Telegram's per-chat flood limits count them.
 CHAT_METHODS = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "deleteMessage", *EDIT_METHODS)
 SERVER_ERRORS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}

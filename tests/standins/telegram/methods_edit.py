@@ -1,19 +1,21 @@
-"""Changing what was sent: editMessageText/Caption/ReplyMarkup, deleteMessage, answerCallbackQuery."""
+"""Changing what was sent: editMessageText/Caption/Media/ReplyMarkup, deleteMessage, answerCallbackQuery."""
 
 from __future__ import annotations
 
 from .faults import ApiError, bad_request
 from .keyboards import reply_markup
+from .media import resolve
 from .params import Params
 from .records import ChatMessage
 from .state import World
-from .text import caption_of, message_text
+from .text import caption, caption_of, message_text
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "
     "current content and reply markup of the message"
 )
-_CONTENT = ("text", "entities", "caption", "caption_entities", "reply_markup")
+_CONTENT = ("text", "entities", "caption", "caption_entities", "reply_markup", "photo", "document")
+_MEDIA = ("photo", "document")  # what the stand-in sends; editMessageMedia swaps one for the other
 
 
 def _target(world: World, p: Params, purpose: str) -> ChatMessage:
@@ -37,6 +39,8 @@ def _edit(world: World, p: Params, changes: dict, replaced: tuple[str, ...], nee
         raise bad_request("there is no text in the message to edit")
     if needs == "caption" and "text" in message.data:
         raise bad_request("there is no caption in the message to edit")
+    if needs == "media" and not any(kind in message.data for kind in _MEDIA):
+        raise bad_request("there is no media in the message to edit")
     before = {k: message.data.get(k) for k in _CONTENT}
     after = {**{k: v for k, v in before.items() if k not in replaced}, **changes}
     if {k: after.get(k) for k in _CONTENT} == before:
@@ -57,6 +61,20 @@ async def edit_message_text(world: World, p: Params) -> dict:
 async def edit_message_caption(world: World, p: Params) -> dict:
     changes = {**caption_of(p), **_markup(p)}
     return _edit(world, p, changes, ("caption", "caption_entities", "reply_markup"), needs="caption")
+
+
+async def edit_message_media(world: World, p: Params) -> dict:
+    """A new photo or document (an upload by attach://, or a file_id) with its caption; the old caption goes."""
+    item = p.object("media", "Can't parse InputMedia JSON object")
+    if not isinstance(item, dict):
+        raise bad_request('parameter "media" is required')
+    kind = item.get("type")
+    if kind not in _MEDIA:
+        raise ApiError(501, f"Not Implemented: the Telegram stand-in does not edit to {kind} media")
+    content = {kind: resolve(world, kind, item.get("media"), p.files, ""),
+               **caption(item.get("caption"), str(item.get("parse_mode") or ""), item.get("caption_entities"))}
+    return _edit(world, p, {**content, **_markup(p)}, ("caption", "caption_entities", "reply_markup", *_MEDIA),
+                 needs="media")
 
 
 async def edit_message_reply_markup(world: World, p: Params) -> dict:
@@ -83,6 +101,7 @@ async def answer_callback_query(world: World, p: Params) -> bool:
 METHODS = {
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
+    "editMessageMedia": edit_message_media,
     "editMessageReplyMarkup": edit_message_reply_markup,
     "deleteMessage": delete_message,
     "answerCallbackQuery": answer_callback_query,
