@@ -8,8 +8,8 @@ from domain.credentials import Credential
 from domain.jobs import Job
 from domain.ledger import LedgerEntry
 from domain.training import Dataset, Model, TrainingRun
-from domain.workflows.make_image import Quote
 from domain.wording import progress
+from domain.workflows.make_image import Quote
 
 
 def media_url(key: str) -> str:
