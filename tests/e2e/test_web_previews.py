@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.test_web_browser import browser, signed_in_page, station  # noqa: F401  (fixtures)
+from tests.e2e.test_web_browser import signed_in_page, station  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 SHOWN = "() => { const i = document.querySelector('img[data-preview]'); return i && !i.hidden && i.complete " \
