@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
-from domain.errors import DomainError, EngineRejected
+from domain.errors import ConcurrentUpdate, DomainError, EngineRejected
 from domain.jobs import Job, JobState
 from domain.limits import duration
 from domain.scheduling import FairQueue
@@ -82,11 +82,17 @@ class JobRunner:
         return self.queue.ids() | self.pool.running()
 
     async def enqueue(self, job: Job) -> Job:
-        """Put a charged job in line and tell its owner where it stands."""
+        """Put a charged job in line and tell its owner where it stands. A job that another path put in line
+        meanwhile (a reconcile taking a job admitted a moment ago, say) stays where it is, once."""
         if not await self.admission.claim(job.id):
             return job
         if job.state is JobState.CHARGED:
-            job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
+            try:
+                job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
+            except ConcurrentUpdate:  # the other path saved it first and puts it in line
+                return await self.storage.jobs.get(job.id) or job
+        if job.id in self.held():
+            return job
         self._push(job)
         self._told[job.id] = self.position(job.id) or 0
         await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job.id], wait=self.expected_start(job))

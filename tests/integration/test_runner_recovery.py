@@ -1,4 +1,5 @@
 """Worker loss and restarts: re-dispatch what had not started, refund what was lost, deliver once."""
+import asyncio
 from dataclasses import replace
 
 from domain.jobs import Job, JobState
@@ -91,3 +92,12 @@ async def test_after_a_restart_a_job_left_waiting_for_its_charge_is_charged_once
     assert (await harness.runner.reconcile())["requeued"] == 1
     notice = await harness.notifier.wait_for(job.id, "succeeded")
     assert notice.job.paid and await harness.station.points.balance(user.id) == 100 - quote.price
+
+
+async def test_a_job_admitted_while_a_reconcile_runs_is_put_in_line_once_and_run_once(harness):
+    user = await harness.user(points=100)
+    job = await _stored_job(harness, user, JobState.CHARGED, None)  # admitted a moment ago, not yet in line
+    await asyncio.gather(harness.runner.enqueue(job), harness.runner.reconcile())  # the periodic one, say
+    notice = await harness.notifier.wait_for(job.id, "succeeded")
+    assert notice.job.state is JobState.SUCCEEDED and len(harness.engines[0].submitted) == 1
+    assert await harness.station.points.balance(user.id) == 100 - job.price

@@ -62,8 +62,10 @@ class SqliteDatabase:
 
     async def read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """fn(connection, *args, **kwargs) at once, on the loop's read-only connection. For bounded reads by an
-        index (a row, a page): they take less time than the hop to the store's thread and back. WAL lets them
-        read the last commit while a write batch is under way."""
+        index (a row, a page) that pages show: they take less time than the hop to the store's thread and back,
+        and WAL lets them read the last commit while a write batch is under way. Such a read does not wait for
+        writes asked for before it, so what a decision rests on (a job admission or the runner acts on) goes
+        through `run`, which comes after them."""
         if self._reader is None:
             raise RuntimeError(f"The SQLite store at {self.path} is not open.")
         return fn(self._reader, *args, **kwargs)

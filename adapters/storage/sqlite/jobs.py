@@ -31,7 +31,8 @@ class SqliteJobRepository:
         return await self._db.write(_add, job, charge)
 
     async def get(self, job_id: str) -> Job | None:
-        return await self._db.read(JOBS.get, job_id)
+        # After every write asked for before it: admission and the runner decide on what this returns.
+        return await self._db.run(JOBS.get, job_id)
 
     async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
         if refund is not None:
