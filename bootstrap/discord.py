@@ -17,7 +17,7 @@ async def discord_bot(config: Config, kit: ChatCommands, media: MediaProcessor, 
     client = StationClient(kit, media, config.web_public_url, config.discord_guild_ids, config.max_upload_bytes)
     bot = DiscordBot(config.discord_token or "", client)
     router.register("discord", bot.notifier)
-    connections.add("discord", bot.connected)
+    connections.add("discord", bot.connected, bot.notifier.previews)
     try:
         await bot.start()
         yield bot

@@ -57,7 +57,7 @@ async def telegram_bot(config: Config, kit: ChatCommands, media: MediaProcessor,
                       webhook_secret=webhook_secret(config) if config.telegram_webhook_url else None)
     router.register("telegram", bot.notifier)
     await bot.start()  # a failed start stops what it began, then raises
-    connections.add("telegram", bot.connected)
+    connections.add("telegram", bot.connected, bot.notifier.previews)
     try:
         yield bot
     finally:

@@ -32,6 +32,15 @@ class Notice:
     wait: float | None = None  # seconds until a queued job should start, estimated from recent jobs
 
 
+@dataclass
+class PreviewCounts:
+    """Preview pictures a chat bot put on status messages, and those it dropped for a newer one (flood limits,
+    a slow chat): the newest picture is all a status needs, so under pressure previews give way, never results."""
+
+    shown: int = 0
+    dropped: int = 0
+
+
 class StatusMessages(Protocol):
     """Where each job's status message is shown (chat and message ids), kept in storage so that a restarted
     process edits that message onward instead of starting a second one."""
@@ -50,3 +59,4 @@ class Connections(Protocol):
     """Whether each configured chat platform is connected now (a bot whose connection broke is down)."""
 
     def states(self) -> dict[str, bool]: ...
+    def previews(self) -> dict[str, PreviewCounts]: ...

@@ -20,11 +20,12 @@ class DiscordAddress:
     user_id: str
     guild_id: str | None = None
     attachment_size_limit: int | None = None
+    private: bool = False  # asked on a message only its user sees (ephemeral): what follows is for them alone
 
     def reply(self) -> ReplyTo:
         return ReplyTo.of(PLATFORM, interaction_id=self.interaction_id, application_id=self.application_id,
                           channel_id=self.channel_id, user_id=self.user_id, guild_id=self.guild_id,
-                          attachment_size_limit=self.attachment_size_limit)
+                          attachment_size_limit=self.attachment_size_limit, private=self.private or None)
 
     @classmethod
     def read(cls, origin: ReplyTo) -> DiscordAddress | None:
@@ -33,7 +34,8 @@ class DiscordAddress:
             return None
         limit = fields.get("attachment_size_limit")
         return cls(fields["interaction_id"], fields.get("application_id", ""), fields["channel_id"],
-                   fields["user_id"], fields.get("guild_id"), int(limit) if limit else None)
+                   fields["user_id"], fields.get("guild_id"), int(limit) if limit else None,
+                   fields.get("private") == "True")
 
 
 class InteractionTokens:

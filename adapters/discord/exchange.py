@@ -65,14 +65,14 @@ class Exchange:
         elif self._loading and ephemeral and not self.private:
             # A public "thinking…" cannot turn private: remove it and answer privately instead.
             await self.interaction.delete_original_response()
-            await self.interaction.followup.send(**_without_none(out.send()), ephemeral=True)
+            await self.interaction.followup.send(**without_none(out.send()), ephemeral=True)
         elif self._loading:
             await self.interaction.edit_original_response(**out.edit())
         else:
-            await self.interaction.followup.send(**_without_none(out.send()), ephemeral=ephemeral)
+            await self.interaction.followup.send(**without_none(out.send()), ephemeral=ephemeral)
         self._loading = False
 
 
-def _without_none(kwargs: dict) -> dict:
+def without_none(kwargs: dict) -> dict:
     """followup.send takes MISSING, not None, for what a message leaves out."""
     return {k: v for k, v in kwargs.items() if v is not None}

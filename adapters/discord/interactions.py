@@ -100,9 +100,10 @@ class Interactions:
     def origin(self, interaction: discord.Interaction) -> ReplyTo:
         """Where a job's notices go: the interaction's response while its token lives, then its channel."""
         self.tokens.remember(str(interaction.id), interaction.token)
+        private = interaction.message is not None and interaction.message.flags.ephemeral  # a button on such a one
         return DiscordAddress(
             str(interaction.id), str(interaction.application_id), str(interaction.channel_id), str(interaction.user.id),
-            str(interaction.guild_id) if interaction.guild_id else None, interaction.filesize_limit).reply()
+            str(interaction.guild_id) if interaction.guild_id else None, interaction.filesize_limit, private).reply()
 
 
 

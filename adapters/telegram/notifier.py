@@ -10,6 +10,7 @@ from telegram.error import BadRequest, TimedOut
 
 from adapters.chat.commands import ChatCommands
 from adapters.chat.messages import Button, Reply
+from adapters.chat.newest_previews import NewestPreviews
 from adapters.chat.ordered_tasks import OrderedTasks
 from adapters.chat.render import status_buttons, status_text
 from adapters.telegram.address import TelegramAddress
@@ -34,7 +35,6 @@ class _Status:
     shown: str = ""
     message_id: int | None = None
     photo: bool = False  # the message shows a preview, with the status as its caption
-    preview: bytes = b""  # a newer picture than the one shown
     retry: asyncio.TimerHandle | None = None  # a dropped update, tried again after the chat's interval
 
 
@@ -49,6 +49,8 @@ class TelegramNotifier:
         self._statuses: dict[str, _Status] = {}
         self._next_edit: dict[int, float] = {}
         self._work = OrderedTasks(CLOSE_TIMEOUT)
+        self._newest = NewestPreviews()  # each job's newer picture than the one shown
+        self.previews = self._newest.counts
 
     async def notify(self, origin: ReplyTo, notice: Notice) -> None:
         address = TelegramAddress.read(origin)
@@ -60,7 +62,8 @@ class TelegramNotifier:
             text = status_text(notice)
             status = self._statuses.setdefault(key, _Status(text))
             status.wanted, status.buttons = text, status_buttons(notice.job)
-            status.preview = notice.preview or status.preview
+            if notice.preview:
+                self._newest.offer(key, notice.preview)
         self._work.run(key, lambda: self._deliver(key, address, notice),
                        f"telegram: delivering '{notice.kind}' for {key}")
 
@@ -88,7 +91,7 @@ class TelegramNotifier:
         under the chat's flood limit; an update with no room now is tried again later (newer ones join it). With
         a preview the status is a photo, its picture replaced in place (editMessageMedia)."""
         status, chat_id = self._statuses.get(key), origin.chat_id
-        if status is None or (status.wanted == status.shown and not status.preview):
+        if status is None or (status.wanted == status.shown and not self._newest.waiting(key)):
             return  # finished already, or a newer notice got there first
         if status.message_id is None:  # the first notice here: one shown before a restart is edited onward
             status.message_id, status.photo = await self._marked(key, chat_id)
@@ -96,17 +99,17 @@ class TelegramNotifier:
             self._again_later(key, origin, status)
             return
         self._next_edit[chat_id] = time.monotonic() + _interval(chat_id)
-        text, preview = status.wanted, status.preview
+        text, preview = status.wanted, self._newest.waiting(key)
+        self._newest.sending(key, preview)
         if status.message_id is None or (preview and not status.photo):  # a text message cannot become a photo
             shown = await self._replace(key, origin, status, text, preview)
         elif preview:
             shown = await self.sender.edit_photo(chat_id, status.message_id, preview, text, status.buttons)
         else:
             shown = await self.sender.edit(chat_id, status.message_id, text, status.buttons, caption=status.photo)
+        self._newest.sent(key, preview, shown)
         if shown:
             status.shown = text
-            if status.preview is preview:
-                status.preview = b""
         else:
             self._again_later(key, origin, status)
 
@@ -137,6 +140,7 @@ class TelegramNotifier:
         status = self._statuses.pop(key, None)
         if status is not None and status.retry is not None:
             status.retry.cancel()
+        self._newest.end(key)
         self._work.forget(key)
         chat_id, job, reply = origin.chat_id, notice.job, await self.kit.final_reply(notice)
         if job is None:

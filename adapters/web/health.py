@@ -52,6 +52,11 @@ async def metrics():
     lines += ["# HELP stationthis_platform_connected Whether each chat bot is connected (1) or not (0).",
               "# TYPE stationthis_platform_connected gauge"]
     lines += [f'stationthis_platform_connected{{platform="{name}"}} {int(up)}' for name, up in health.platforms.items()]
+    for what, said in (("shown", "put on status messages"), ("dropped", "dropped for a newer one (flood limits)")):
+        lines += [f"# HELP stationthis_previews_{what}_total Preview pictures each chat bot {said}.",
+                  f"# TYPE stationthis_previews_{what}_total counter"]
+        lines += [f'stationthis_previews_{what}_total{{platform="{name}"}} {getattr(seen, what)}'
+                  for name, seen in health.previews.items()]
     for kind, name in (("charge", "charged"), ("refund", "refunded"), ("grant", "granted")) if expected else ():
         lines += [f"# HELP stationthis_points_{name}_total Points {name} since the ledger began.",
                   f"# TYPE stationthis_points_{name}_total counter",

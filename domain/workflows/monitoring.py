@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 
 from domain.workflows.worker_info import Workers, WorkerState
-from ports.notifier import Connections
+from ports.notifier import Connections, PreviewCounts
 from ports.space import StorageFull
 from ports.storage import Storage
 
@@ -19,6 +19,7 @@ class Health:
     workers: list[WorkerState]
     queue_depth: int
     platforms: dict[str, bool] = field(default_factory=dict)  # each started chat bot: connected now?
+    previews: dict[str, PreviewCounts] = field(default_factory=dict)  # each chat bot's previews shown and dropped
 
     @property
     def storage_ok(self) -> bool:
@@ -52,7 +53,8 @@ class Monitoring:
         except Exception as error:  # any failure of any store means down; the log says which
             log.warning("health check: storage does not answer: %s", type(error).__name__)
             answers = False
-        return Health(answers, full, self.workers.states(), self.workers.queue_depth(), self.connections.states())
+        return Health(answers, full, self.workers.states(), self.workers.queue_depth(), self.connections.states(),
+                      self.connections.previews())
 
     async def counts(self) -> Counts:
         return Counts(await self.storage.jobs.count_by_state(), await self.storage.ledger.totals())

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from PIL import Image
 
 from tests.bounded import bounded
+from tests.e2e.preview_metrics import preview_counts
 from tests.e2e.test_discord_flows import GUILD_ID, balance, button, grant, running_station
 from tests.standins.comfyui import ComfyUIStandin
 from tests.standins.discord import DiscordStandin
@@ -86,4 +87,9 @@ async def test_a_429_storm_on_the_reply_costs_previews_but_never_the_result(tmp_
             done = await dc.wait_for(lambda rec=rec: rec.original if rec.original and rec.original.embeds else None,
                                      60)
             assert [a.filename for a in done.attachments] == ["txt2img.png"]
+        shown, dropped = await preview_counts(app, "discord")
         assert len(dc.rate_limited) == 12
+        uploaded = {a["id"] for rec in recs for v in rec.original.history for a in v["attachments"]
+                    if a["filename"] == "preview.jpg"}
+        assert shown == len(uploaded), "each preview counted as shown is one the messages showed"
+        assert dropped > 0, "under the storm previews were dropped for newer ones, not queued"

@@ -7,6 +7,7 @@ import io
 from PIL import Image
 
 from tests.bounded import bounded
+from tests.e2e.preview_metrics import preview_counts
 from tests.e2e.telegram_harness import USER, balance, bot_media, bot_message, grant, running_station
 from tests.standins.comfyui.standin import ComfyUIStandin
 from tests.standins.telegram import TelegramStandin
@@ -83,3 +84,8 @@ async def test_a_429_storm_drops_previews_but_never_a_result(tmp_path):
             await tg.wait_for(bot_media("photo", prompt), timeout=90)
         assert any(c.status == 429 for c in tg.sent), "the flood limit was never reached"
         await tg.wait_for(lambda _: all(m.deleted for m in status_photos(tg)), timeout=30)  # results took their place
+        shown, dropped = await preview_counts(app, "telegram")
+        sent = [c for c in tg.sent if c.ok and (c.method == "editMessageMedia" or c.method == "sendPhoto"
+                                                and "running" in (c.params.get("caption") or ""))]
+        assert shown == len(sent), "each preview counted as shown is one Telegram took"
+        assert dropped > 0, "under the storm previews were dropped for newer ones, not queued"
