@@ -182,5 +182,6 @@ class Model(Shareable):
     shared_with: dict[str, str] = field(default_factory=dict)
     job_id: str | None = None
     size: int = 0
+    curve: str = ""  # the loss curve: its training job's picture output, kept once ("" when the run drew none)
 
     VISIBILITIES = (Visibility.PRIVATE, Visibility.SHARED, Visibility.PUBLIC)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from adapters.chat.collections import PAGE
 from adapters.chat.messages import ChatRequest, Reply
+from domain.blobs import BlobKey
 from domain.catalogue import ToolKind
 from domain.quotes import CONFIRM_ABOVE
 
@@ -70,12 +72,21 @@ async def settings_reset(kit, user, request: ChatRequest) -> list[Reply]:
 
 
 async def models(kit, user, request: ChatRequest) -> list[Reply]:
+    """The models the user can use; the loss curves of their own trained ones come along as pictures."""
     found = await kit.station.models.visible(user.id)
     if not found:
         return [Reply("No models yet. Train one with /train create NAME.")]
+    curves = (await kit.station.access.model_curves(user.id, found))[:PAGE]  # the pictures one message holds
+    numbered = {m.id: "loss curve attached" if len(curves) == 1 else f"loss curve {n}"
+                for n, (m, _) in enumerate(curves, 1)}
     lines = [f"{m.name} ({'yours' if m.owner == user.id else 'shared' if m.visibility == 'shared' else 'public'})"
-             f"{' · trigger ' + m.trigger if m.trigger else ''}" for m in found]
-    return [Reply(f"🧠 Models you can use with {kit.dialect(request).option('lora', 'NAME')}:\n" + "\n".join(lines))]
+             f"{' · trigger ' + m.trigger if m.trigger else ''}{' · ' + numbered[m.id] if m.id in numbered else ''}"
+             for m in found]
+    text = f"🧠 Models you can use with {kit.dialect(request).option('lora', 'NAME')}:\n" + "\n".join(lines)
+    pictures = tuple((f"{m.name}-loss.{BlobKey.parse(m.curve).extension}", data) for m, data in curves)
+    if len(pictures) == 1:
+        return [Reply(text, image=pictures[0][1], image_name=pictures[0][0])]
+    return [Reply(text, album=pictures)]
 
 
 async def link_code(kit, user, request: ChatRequest) -> list[Reply]:

@@ -54,3 +54,9 @@ async def visibility(model_id: str):
 @blueprint.get("/<model_id>/download")
 async def download(model_id: str):
     return send(await web().station.access.model_file(await current_user_id(), model_id), as_attachment=True)
+
+
+@blueprint.get("/<model_id>/curve")
+async def curve(model_id: str):
+    """The loss curve of one of the user's own models, shown on Models like the model itself: to its owner only."""
+    return send(await web().station.access.model_curve(await current_user_id(), model_id))

@@ -8,6 +8,7 @@ from domain.blobs import BlobArea, BlobKey, Shown, is_image, shown_as
 from domain.collections import Collection
 from domain.errors import NotFound
 from domain.jobs import Job
+from domain.training import Model
 from domain.workflows.accounts import owns_input
 from domain.workflows.collections import Collections
 from domain.workflows.models import Models
@@ -87,6 +88,18 @@ class Access:
             raise NotFound("No model like that that you can use.")
         model = await self.models.find(user_id, model_id)
         return await self._open(model.blob, f"{model.name}.safetensors")
+
+    async def model_curve(self, user_id: str | None, model_id: str) -> Download:
+        """A trained model's loss curve, for its owner alone (like the model's own training run)."""
+        model = await self.models.find(user_id, model_id) if user_id is not None else None
+        if model is None or model.owner != user_id or not model.curve:
+            raise NotFound("That model has no loss curve you can see.")
+        return await self._open(model.curve)
+
+    async def model_curves(self, user_id: str, models: list[Model]) -> list[tuple[Model, bytes]]:
+        """The loss curves of the user's own models among `models`, in order (a model without one is left out)."""
+        return [(m, await self.blobs.get(m.curve)) for m in models if m.owner == user_id and m.curve
+                and await self.blobs.exists(m.curve)]
 
     async def result_images(self, job: Job) -> list[bytes]:
         """Every picture a job made, in order (a batch makes several), for the chat it reports to."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from domain.blobs import first_image
 from domain.errors import DomainError
 from domain.jobs import Job, JobState
 from domain.templates import Catalogue
@@ -69,7 +70,7 @@ class TrainingFinisher:
         model = Model(id=model_id_for(job), owner=job.user_id, name=await self._free_name(job.user_id, run.model_name),
                       blob=job.outputs[0], filename=saved.filename,
                       trigger=dataset.trigger if dataset else "", created_at=self.clock.now(), job_id=job.id,
-                      size=size)
+                      size=size, curve=first_image(job.outputs[1:]) or "")
         await self.storage.models.add(model)
         return model
 

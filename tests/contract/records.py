@@ -62,7 +62,7 @@ def run(owner: str = "alice", created_at: float = 1000.0, **fields) -> TrainingR
 def model(owner: str = "alice", name: str = "cat_lora", created_at: float = 1000.0, **fields) -> Model:
     values = dict(id=new_id("model"), owner=owner, name=name, blob="models/cat.safetensors",
                   filename="cat_lora.safetensors", trigger="mycat", created_at=created_at, visibility="private",
-                  shared_with={}, job_id="job9", size=123456789)
+                  shared_with={}, job_id="job9", size=123456789, curve="results/job9/2.png")
     return Model(**values | fields)
 
 

@@ -42,6 +42,8 @@ async def test_confirming_charges_the_draft_price_once_and_registers_the_model(h
     model = await harness.storage.models.get(run.model_id)
     assert model.owner == user.id and model.name == "cats" and model.trigger == "zorbcat" and model.visibility == "private"
     assert model.filename.endswith("_steps_00001_.safetensors")
+    job = await harness.storage.jobs.get(run.job_id)
+    assert model.curve == job.outputs[1] and model.blob == job.outputs[0], "the loss curve is linked, not copied"
     collections = await harness.station.collections.list(user.id)
     assert any(i.ref == model.id for c in collections for i in c.items)
 
