@@ -3,6 +3,7 @@ advance at the progress pace (only the trainer sees them), and the end with its 
 from __future__ import annotations
 
 import re
+from contextlib import asynccontextmanager
 
 from tests.bounded import bounded
 from tests.e2e.test_discord_flows import GUILD_ID, answered, button, grant, running_station
@@ -33,23 +34,30 @@ def steps_shown(message) -> list[int]:
     return [int(m.group(1)) for m in (re.search(rf"training (\d+)/{STEPS}", v) for v in versions) if m]
 
 
+@asynccontextmanager
+async def training_station(tmp_path, step_delay: float, **env):
+    """A station on the stand-in Discord and ComfyUI (training step by step); (Discord, user with 1000 points)."""
+    async with DiscordStandin(guild_ids=[GUILD_ID]) as dc, ComfyUIStandin(step_delay=step_delay) as comfy:
+        user = dc.world.default_user
+        async with running_station(tmp_path, dc, comfy.url, **env) as app:
+            await grant(app, user, 1000)
+            yield dc, user
+
+
 def finished(dc: DiscordStandin):
     return lambda: [m for m in dc.messages(dc.guild_channel_id()) if "Training finished" in m.content]
 
 
 @bounded(120)
 async def test_a_trainings_steps_advance_in_a_private_follow_up_and_the_end_replaces_them(tmp_path):
-    async with DiscordStandin(guild_ids=[GUILD_ID]) as dc, ComfyUIStandin(step_delay=0.08) as comfy:
-        user = dc.world.default_user
-        async with running_station(tmp_path, dc, comfy.url, STATIONTHIS_PROGRESS_INTERVAL="0.3") as app:
-            await grant(app, user, 1000)
-            click = await confirmed_training(dc, user, "corgi")
-            confirm = (await dc.wait_for(answered(click))).content
-            steps = await dc.wait_for(lambda: next((m for m in click.followups if steps_shown(m)), None), 30)
-            await dc.wait_for(lambda: len(set(steps_shown(steps))) >= 3, 30)
-            assert "Training submitted" in click.original.content, "the Confirm's answer is still there"
-            [done] = await dc.wait_for(finished(dc), 60)
-            await dc.wait_for(lambda: steps.deleted, 10)
+    async with training_station(tmp_path, 0.08, STATIONTHIS_PROGRESS_INTERVAL="0.3") as (dc, user):
+        click = await confirmed_training(dc, user, "corgi")
+        confirm = (await dc.wait_for(answered(click))).content
+        steps = await dc.wait_for(lambda: next((m for m in click.followups if steps_shown(m)), None), 30)
+        await dc.wait_for(lambda: len(set(steps_shown(steps))) >= 3, 30)
+        assert "Training submitted" in click.original.content, "the Confirm's answer is still there"
+        [done] = await dc.wait_for(finished(dc), 60)
+        await dc.wait_for(lambda: steps.deleted, 10)
         assert "Training submitted (" in confirm and click.original.content == confirm  # never overwritten
         shown = steps_shown(steps)
         assert shown == sorted(shown) and 0 < shown[0] < shown[-1] <= STEPS and len(shown) >= 3
@@ -60,16 +68,13 @@ async def test_a_trainings_steps_advance_in_a_private_follow_up_and_the_end_repl
 
 
 @bounded(120)
-async def test_a_429_storm_on_the_steps_drops_some_but_the_end_still_arrives(tmp_path):
-    async with DiscordStandin(guild_ids=[GUILD_ID]) as dc, ComfyUIStandin(step_delay=0.05) as comfy:
-        user = dc.world.default_user
-        async with running_station(tmp_path, dc, comfy.url) as app:
-            await grant(app, user, 1000)
-            dc.fail_next("PATCH /webhooks/*/messages/[0-9]*", times=8, retry_after=0.5)
-            click = await confirmed_training(dc, user, "heron")
-            [done] = await dc.wait_for(finished(dc), 90)
-            steps = await dc.wait_for(lambda: click.followups[0] if click.followups else None)
-            await dc.wait_for(lambda: steps.deleted, 10)
+async def test_a_429_storm_on_the_steps_never_holds_up_the_end_or_touches_the_confirm_answer(tmp_path):
+    async with training_station(tmp_path, 0.05) as (dc, user):
+        dc.fail_next("PATCH /webhooks/*/messages/[0-9]*", times=8, retry_after=0.5)
+        click = await confirmed_training(dc, user, "heron")
+        [done] = await dc.wait_for(finished(dc), 90)
+        steps = await dc.wait_for(lambda: click.followups[0] if click.followups else None)
+        await dc.wait_for(lambda: steps.deleted, 10)
         assert dc.rate_limited and all("/messages/@original" not in hit for hit in dc.rate_limited)
         assert [a.filename for a in done.attachments] == ["loss.png"]
         assert "Training submitted" in click.original.content
