@@ -8,6 +8,7 @@ import signal
 from bootstrap.config import Config
 from bootstrap.container import Application, build_container
 from bootstrap.demo import welcome_demo_user
+from bootstrap.heap import settle_heap
 from bootstrap.platforms import PLATFORM_TITLES, enabled_platforms
 from bootstrap.storage_open import open_storage
 from bootstrap.web import WebPlatform
@@ -83,6 +84,7 @@ async def serve(config: Config) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await app.start()
+    settle_heap()
     log.info("StationThis is running; press Ctrl+C to stop")
     try:
         await stop.wait()
