@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from quart import Blueprint, redirect, render_template, request
+from quart import Blueprint, redirect, request
 
 from adapters.web.context import web
 from adapters.web.csrf import csrf_token, matches_csrf_token
 from adapters.web.redirects import safe_next
+from adapters.web.render import render_template
 from adapters.web.sessions import client_address, current_user, end_session, start_session
 from adapters.web.telegram_login import verified_telegram_user
 from domain.errors import InvalidLinkCode, NotFound

@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from quart import Quart, flash, jsonify, redirect, render_template, request
+from quart import Quart, flash, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from adapters.web.context import web
 from adapters.web.csrf import CsrfRejected
 from adapters.web.redirects import local_path
+from adapters.web.render import render_template
 from domain.errors import (
     ConcurrentUpdate,
     Conflict,

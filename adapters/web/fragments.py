@@ -27,8 +27,7 @@ class Fragments:
         if found is None:
             values = context()
             values = await values if inspect.isawaitable(values) else values
-            found = self._keep_made(("html", template, key), Markup(await env.get_template(template).render_async(
-                **values)))
+            found = self._keep_made(("html", template, key), Markup(env.get_template(template).render(**values)))
         return found
 
     def json(self, key: Hashable, value: Callable[[], Any]) -> str:

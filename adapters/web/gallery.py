@@ -4,9 +4,10 @@ from __future__ import annotations
 from functools import partial
 
 from markupsafe import Markup
-from quart import Blueprint, current_app, render_template, request
+from quart import Blueprint, current_app, request
 
 from adapters.web.context import web
+from adapters.web.render import plain_env, render_template
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.tiles import tile_for
 from domain.jobs import Job, JobState
@@ -47,7 +48,7 @@ async def live_tile(job_id: str):
 
 async def tiles_html(jobs: list[Job]) -> Markup:
     """The jobs' tiles, each drawn once for each version of its job (every change of a job makes a new version)."""
-    fragments, env = web().fragments, current_app.jinja_env
+    fragments, env = web().fragments, plain_env(current_app)
     return Markup("".join([await fragments.html(env, "tile.html", (job.id, job.version), partial(_tile, job))
                            for job in jobs]))
 

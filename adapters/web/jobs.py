@@ -4,10 +4,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlencode
 
-from quart import Blueprint, flash, redirect, render_template
+from quart import Blueprint, flash, redirect
 
 from adapters.web import present
 from adapters.web.context import origin, web
+from adapters.web.render import render_template
 from adapters.web.sessions import login_required, signed_in_user
 from domain.blobs import Shown, is_image, shown_as
 from domain.catalogue import FollowUp

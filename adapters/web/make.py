@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import secrets
 
-from quart import Blueprint, current_app, redirect, render_template, request
+from quart import Blueprint, current_app, redirect, request
 
 from adapters.web.context import origin, web
 from adapters.web.errors import status_of
 from adapters.web.forms import fields_for, raw_values
 from adapters.web.present import media_url
+from adapters.web.render import plain_env, render_template
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
 from domain.blobs import is_image
@@ -123,7 +124,7 @@ async def _render(spec: ToolSpec, values: dict, error: str = "", quote=None):
     image = spec.image_param and values.get(spec.image_param.name)
     preview = media_url(image) if image and is_image(image) else None
     key = (spec.name, tuple(filled.get(p.name) for p in spec.params), tuple(models), tuple(checkpoints), preview)
-    fields = await web().fragments.html(current_app.jinja_env, "fields.html", key, lambda: {
+    fields = await web().fragments.html(plain_env(current_app), "fields.html", key, lambda: {
         "fields": fields_for(spec.params, filled, models, checkpoints), "upload_suffix": UPLOAD_SUFFIX,
         "preview": preview})
     return await render_template("make.html", spec=spec, fields=fields, error=error, quote=quote,

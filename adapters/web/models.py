@@ -1,11 +1,12 @@
 """Models: the user's LoRAs, those shared with them and public ones; share, unshare, publish, download."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, render_template, request
+from quart import Blueprint, flash, redirect, request
 
 from adapters.web.context import web
 from adapters.web.media import send
 from adapters.web.people import names
+from adapters.web.render import render_template
 from adapters.web.sessions import current_user_id, login_required, signed_in_user
 
 blueprint = Blueprint("models", __name__, url_prefix="/models")

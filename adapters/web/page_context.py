@@ -8,6 +8,7 @@ from quart import Quart, current_app, request
 
 from adapters.web.context import WebSettings, web
 from adapters.web.csrf import csrf_token
+from adapters.web.render import plain_env
 from adapters.web.sessions import current_user
 from domain.blobs import shown_as
 from domain.identity import User
@@ -38,7 +39,7 @@ async def sections_menu(user: User) -> Markup:
     """The menu of sections with the current one marked, and sign-out: made once per section, user and session."""
     here = next((path for path, _ in SECTIONS if request.path.startswith(path.rstrip("/"))), None)
     token = csrf_token()
-    return await web().fragments.html(current_app.jinja_env, "sections.html", (here, user.display_name, token),
+    return await web().fragments.html(plain_env(current_app), "sections.html", (here, user.display_name, token),
                                       lambda: {"sections": SECTIONS, "here": here, "who": user.display_name,
                                                "token": token})
 

@@ -1,9 +1,10 @@
 """Points: the balance and the ledger's history, older entries a page at a time."""
 from __future__ import annotations
 
-from quart import Blueprint, render_template, request
+from quart import Blueprint, request
 
 from adapters.web.context import web
+from adapters.web.render import render_template
 from adapters.web.sessions import login_required, signed_in_user
 from domain.numbers import parse_number
 

@@ -1,9 +1,10 @@
 """Sessions: where you are signed in and your API tokens, each revocable; make a token; sign out everywhere."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, render_template, request
+from quart import Blueprint, flash, redirect, request
 
 from adapters.web.context import web
+from adapters.web.render import render_template
 from adapters.web.sessions import client_address, current_credential, end_session, login_required, signed_in_user
 
 blueprint = Blueprint("session_pages", __name__)

@@ -1,10 +1,11 @@
 """Settings: the user's generation defaults, linked chat accounts, link codes and API tokens."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, render_template, request
+from quart import Blueprint, flash, redirect, request
 
 from adapters.web.context import web
 from adapters.web.forms import field_for
+from adapters.web.render import render_template
 from adapters.web.sessions import client_address, login_required, signed_in_user
 from domain.settings import grouped_settings, settable_params
 

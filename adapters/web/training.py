@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import secrets
 
-from quart import Blueprint, flash, redirect, render_template, request
+from quart import Blueprint, flash, redirect, request
 
 from adapters.web.context import origin, web
 from adapters.web.dataset_fixes import caption_offer
 from adapters.web.forms import fields_for, raw_values
 from adapters.web.jobs import ended, refund_message
+from adapters.web.render import render_template
 from adapters.web.sessions import login_required, signed_in_user
 from adapters.web.uploads import read_upload
 from domain.blobs import first_image
