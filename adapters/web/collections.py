@@ -1,12 +1,13 @@
 """Collections: gather results and models, share them with people, by link, or with everyone."""
 from __future__ import annotations
 
-from quart import Blueprint, flash, redirect, render_template, request
+from quart import Blueprint, flash, redirect, request
 
 from adapters.web.context import web
 from adapters.web.media import send
 from adapters.web.people import names
 from adapters.web.redirects import local_path
+from adapters.web.render import render_template
 from adapters.web.sessions import current_user_id, login_required, signed_in_user
 from domain.blobs import is_image
 from domain.collections import Collection
@@ -59,11 +60,14 @@ async def linked_item(token: str, number: int):
 @blueprint.post("/collections/add")
 @login_required
 async def add_from_elsewhere():
-    """From a result's or a model's page: put it into the collection picked in the form, then go back."""
+    """From a result's or a model's page: put it (a batch: the pictures ticked) into the collection picked in the
+    form, then go back."""
     user, form = await signed_in_user(), await request.form
+    refs = [ref for ref in form.getlist("ref") if ref]
     collection = await web().station.collections.add(user.id, form.get("collection_id", ""),
-                                                     form.get("kind", "image"), form.get("ref", ""))
-    await flash(f"Added to '{collection.name}'.", "info")
+                                                     form.get("kind", "image"), *refs)
+    await flash(f"Added {len(refs)} pictures to '{collection.name}'." if len(refs) > 1 else
+                f"Added to '{collection.name}'.", "info")
     back = local_path(form.get("back"))
     return redirect(back if back and back.startswith(("/jobs/", "/models/")) else f"/collections/{collection.id}")
 

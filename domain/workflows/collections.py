@@ -65,10 +65,16 @@ class Collections:
                 found[item.ref] = model if model is not None and model.can_view(viewer, now) else None
         return found
 
-    async def add(self, user_id: str, name: str, kind: str, ref: str) -> Collection:
+    async def add(self, user_id: str, name: str, kind: str, *refs: str) -> Collection:
+        """One or more items (a batch's pictures, say), all checked before any is added, saved once."""
+        if not refs:
+            raise DomainError("Nothing was picked: tick at least one picture to add.")
         collection = await self._editable(user_id, name)
-        await self._check_item(user_id, kind, ref)
-        return await self._save(collection.add(CollectionItem(kind, ref, self.clock.now())))
+        for ref in refs:
+            await self._check_item(user_id, kind, ref)
+        for ref in refs:
+            collection = collection.add(CollectionItem(kind, ref, self.clock.now()))
+        return await self._save(collection)
 
     async def add_to_default(self, owner: str, kind: str, ref: str) -> Collection:
         """Into the owner's own collection for that kind ("Saved" for pictures, "My models" for models)."""

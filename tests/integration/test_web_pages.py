@@ -99,6 +99,32 @@ async def test_a_model_goes_into_a_collection_from_the_models_page(web):
     assert [i.ref for i in (await web.storage.collections.get(collection.id)).items] == [model.id]
 
 
+async def test_a_batch_goes_into_a_collection_picture_by_picture_as_ticked(web):
+    client = await web.client("alice", points=200)
+    job = await web.station.make_image.submit(client.user.id, "txt2img", {"prompt": "two herons", "steps": 1,
+                                                                          "batch_size": 2},
+                                              ReplyTo.of("web", user_id=client.user.id))
+    job = await finished(client, job.id)
+    first, second = [output["key"] for output in job["outputs"]]
+    birds = await web.station.collections.create(client.user.id, "Birds")
+    page = await (await client.get(f"/jobs/{job['id']}")).get_data(as_text=True)
+    assert f'name="ref" value="{first}" checked' in page and f'name="ref" value="{second}" checked' in page
+    token = await csrf_of(client, f"/jobs/{job['id']}")
+    form = {"csrf_token": token, "collection_id": birds.id, "back": f"/jobs/{job['id']}"}
+    answer = await client.post("/collections/add", form=[*form.items(), ("ref", first), ("ref", second)])
+    assert answer.status_code == 302
+    assert [i.ref for i in (await web.storage.collections.get(birds.id)).items] == [first, second]
+    assert "Added 2 pictures to" in await (await client.get(answer.headers["Location"])).get_data(as_text=True)
+    best = await web.station.collections.create(client.user.id, "Best")
+    await client.post("/collections/add", form={**form, "collection_id": best.id, "ref": second})
+    assert [i.ref for i in (await web.storage.collections.get(best.id)).items] == [second]
+    answer = await client.post("/collections/add", form={**form, "collection_id": best.id},
+                               headers={"Referer": f"http://localhost/jobs/{job['id']}"})
+    assert answer.headers["Location"] == f"/jobs/{job['id']}"
+    assert "tick at least one picture" in await (await client.get(answer.headers["Location"])).get_data(as_text=True)
+    assert [i.ref for i in (await web.storage.collections.get(best.id)).items] == [second]
+
+
 async def test_settings_save_only_what_changed_and_reset(web):
     client = await web.client("alice")
     token = await csrf_of(client)
