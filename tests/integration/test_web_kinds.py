@@ -119,3 +119,25 @@ async def test_a_dataset_page_lists_what_to_fix_and_captions_the_pictures_at_the
     assert await web.balance(user) == 96
     body = await page(client, "/training/datasets/cats")
     assert "Fix these before training" not in body and "Costs" in body
+
+
+async def test_the_api_lists_a_text_results_follow_ups_with_prices_and_makes_the_picture_from_its_words(web):
+    _, auth = await web.bearer("alice", points=100)
+    client = web.quart.test_client()
+    answer = await client.post("/api/v1/tools/assist/jobs", headers=auth, json={"params": {"prompt": "a red fox"}})
+    assist = await finished(client, (await answer.get_json())["id"], auth)
+    offers = (await (await client.get(f"/api/v1/jobs/{assist['id']}/follow-ups", headers=auth)).get_json())
+    by_action = {o["action"]: o for o in offers["follow_ups"]}
+    assert {"make", "mine"} <= set(by_action) and all(o["price"] > 0 for o in by_action.values())
+    words = (await client.get(assist["outputs"][0]["url"], headers=auth))
+    improved = (await words.get_data(as_text=True)).strip()
+    made_it = await client.post(by_action["make"]["url"], headers=auth)
+    assert made_it.status_code == 201
+    picture = await finished(client, (await made_it.get_json())["id"], auth)
+    assert picture["tool"] == "txt2img" and picture["parent_id"] == assist["id"]
+    assert picture["params"]["prompt"] == improved and picture["price"] == by_action["make"]["price"]
+    mine = await finished(client, (await (await client.post(by_action["mine"]["url"], headers=auth)).get_json())["id"],
+                          auth)
+    assert mine["params"]["prompt"] == "a red fox"
+    refused = await client.post(f"/api/v1/jobs/{picture['id']}/make", headers=auth)
+    assert refused.status_code == 409 and "does not offer" in (await refused.get_json())["error"]["message"]

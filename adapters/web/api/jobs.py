@@ -12,6 +12,7 @@ from adapters.web.context import origin, web
 from adapters.web.errors import BadRequest
 from adapters.web.sessions import signed_in_id
 from adapters.web.uploads import read_upload
+from domain.catalogue import FollowUp
 from domain.errors import NotFound
 from domain.workflows.jobs import JobFilter
 
@@ -76,7 +77,16 @@ async def cancel(job_id: str):
     return jsonify(present.job(await jobs.get(signed_in_id(), job_id)))
 
 
-@blueprint.post("/jobs/<job_id>/<any(reroll, vary, upscale):action>")
+@blueprint.get("/jobs/<job_id>/follow-ups")
+async def follow_ups(job_id: str):
+    """What the job's result offers now (a text result: a picture from its words), each at its price."""
+    station, user_id = web().station, signed_in_id()
+    offers = await station.follow_ups.offers(user_id, await station.jobs.get(user_id, job_id))
+    return jsonify({"follow_ups": [{"action": o.action.value, "price": o.price,
+                                    "url": f"/api/v1/jobs/{job_id}/{o.action.value}"} for o in offers]})
+
+
+@blueprint.post(f"/jobs/<job_id>/<any({', '.join(FollowUp)}):action>")
 async def follow_up(job_id: str, action: str):
     station, user_id = web().station, signed_in_id()
     made = await station.follow_ups.run(user_id, job_id, action, origin(user_id))

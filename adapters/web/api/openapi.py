@@ -5,7 +5,7 @@ from quart import Blueprint, jsonify
 
 from adapters.web.context import web
 from domain.blobs import Shown
-from domain.catalogue import SEED_MAX, ParamSpec, ToolSpec
+from domain.catalogue import SEED_MAX, FollowUp, ParamSpec, ToolSpec
 from domain.credentials import MAX_TOKEN_DAYS
 from domain.jobs import JobState
 from domain.outputs import OutputKind
@@ -52,6 +52,8 @@ SCHEMAS = {
                updated_at=NUM),
     "JobPage": obj(jobs={"type": "array", "items": ref("Job")}, next_offset={"type": ["integer", "null"]}),
     "Upload": obj(key=STR, url=STR),
+    "FollowUps": obj(follow_ups={"type": "array", "items": obj(
+        action={"type": "string", "enum": [a.value for a in FollowUp]}, price=INT, url=STR)}),
     "Dataset": obj(id=STR, name=STR, trigger=STR, created_at=NUM, problems={"type": "array", "items": STR},
                    images={"type": "array", "items": obj(number=INT, url=STR, caption=STR, width=INT, height=INT)}),
     "Run": obj(id=STR, state=STR, dataset_id=STR, model_name=STR, price=INT, tool=STR, params=MAP,
@@ -151,6 +153,7 @@ def routes(tools: list[ToolSpec]) -> dict:
         "/jobs/{job_id}/events": {"get": op("Server-Sent Events: the job as JSON on every change", None) | {
             "responses": {**op("", None)["responses"], "200": {"description": "'job' events until the job ends",
                                                                  "content": {"text/event-stream": {"schema": ref("Job")}}}}}},
+        "/jobs/{job_id}/follow-ups": {"get": op("What the result offers now, each at its price", "FollowUps")},
         "/jobs/{job_id}/cancel": {"post": op("Cancel a queued or running job; paid points come back", "Job")},
         "/jobs/{job_id}/preview": {"get": op("The newest picture of the job while it is made (the Job's 'preview')",
                                              None) | {"responses": {**op("", None)["responses"], "200": {
@@ -159,7 +162,9 @@ def routes(tools: list[ToolSpec]) -> dict:
                                                      "image/png": {"schema": {"type": "string", "format": "binary"}}}}}}},
         **{f"/jobs/{{job_id}}/{a}": {"post": op(s, "Job", status="201", errors=("402", "409", "422"))}
            for a, s in (("reroll", "The same again with a new seed"), ("vary", "A variation of the result"),
-                        ("upscale", "Upscale the result"))},
+                        ("upscale", "Upscale the result"), ("retry", "A failed or cancelled job asked for again"),
+                        ("make", "A picture from a text result's words"),
+                        ("mine", "A picture from the prompt a prompt assistant was given"))},
         "/uploads": {"post": op("Store a picture for an image-taking tool", "Upload", status="201",
                                 errors=("400", "401", "413"), multipart=obj(("image",), image={
                                     "type": "string", "format": "binary"}))},
