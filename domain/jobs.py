@@ -71,6 +71,7 @@ class Job:
     version: int = 0
     action: str | None = None  # the follow-up (reroll, vary, upscale) this job was made by, if any
     output: OutputKind = OutputKind.IMAGES  # what its outputs are, as its template declared when it was asked for
+    started_at: float | None = None  # when its worker began it (its time limit counts from then, across restarts)
 
     @property
     def terminal(self) -> bool:

@@ -36,7 +36,9 @@ class Following:
         events: asyncio.Queue[EngineEvent | EngineUnavailable] = asyncio.Queue()
         newest = Newest()
         pump = asyncio.get_running_loop().create_task(_pump(worker.engine.follow(job.id), events, newest))
-        last_told = heard = begun = clock.now()
+        last_told = heard = clock.now()
+        # A job that was running before a restart keeps its clock: its time limit counts from when it began.
+        begun = job.started_at if job.state is JobState.RUNNING and job.started_at is not None else heard
         started = begun if job.state is JobState.RUNNING else None
         pace, untold = Pace(), Untold()
         event: EngineEvent | EngineUnavailable | None
@@ -62,7 +64,7 @@ class Following:
                     self.pool.durations.ended(job.id, clock.now(), ended.state is JobState.SUCCEEDED)
                     return
                 if event is not None and job.state is JobState.QUEUED and event.kind != EventKind.QUEUED:
-                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now()))
+                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now(), started_at=clock.now()))
                     log.info("job %s started on %s", job.id, worker.name)
                     self.pool.durations.began(job.id, worker.name, job.tool, clock.now())
                     await self.delivery.started(job)

@@ -1,6 +1,7 @@
 """Money rules through the real container: refusals create no job, training repeats safely after a crash,
 time limits and the queue timeout end jobs with a refund, output size limits refuse before charging."""
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from bootstrap.config import load_config
 from bootstrap.container import build_container
 from domain.errors import DomainError, InsufficientPoints
+from domain.jobs import Job, JobState
 from domain.training import RunState
 from tests.conftest import Harness, env_for
 from tests.fakes import FakeEngine, RecordingNotifier, png
@@ -24,6 +26,8 @@ async def limited(tmp_path, request):
     mine.mkdir()
     (mine / "quick.json").write_text((SHIPPED / "txt2img.json").read_text())
     (mine / "quick.toml").write_text((SHIPPED / "txt2img.toml").read_text() + "\n[limits]\ntimeout_s = 0.3\n")
+    (mine / "patient.json").write_text((SHIPPED / "txt2img.json").read_text())
+    (mine / "patient.toml").write_text((SHIPPED / "txt2img.toml").read_text() + "\n[limits]\ntimeout_s = 30\n")
     marker = request.node.get_closest_marker("env")
     engines, notifier = [FakeEngine()], RecordingNotifier()
     env = env_for(tmp_path, STATIONTHIS_TEMPLATES_DIR=str(mine), **(marker.kwargs if marker else {}))
@@ -80,6 +84,25 @@ async def test_a_job_past_its_time_limit_is_interrupted_failed_and_refunded(limi
     assert notice.job.error == "it ran past its time limit of 0.3 seconds" and notice.job.refunded
     assert job.id in engine.cancelled and limited.runner.workers[0].healthy
     assert await limited.station.points.balance(user.id) == 100
+
+
+async def test_after_a_restart_a_running_job_keeps_the_time_limit_counted_from_when_it_began(limited):
+    engine, station = limited.engines[0], limited.station
+    engine.steps, engine.step_delay = 1000, 0.02
+    user = await limited.user(points=100)
+    quote = await station.make_image.quote(user.id, "patient", {"prompt": "fox"})
+    began = time.time() - 31  # 31 s into its 30 s when the station stopped
+    job = Job(id="ran-before-the-restart", user_id=user.id, tool="patient", kind="image", params=quote.values,
+              price=quote.price, state=JobState.REQUESTED, created_at=began, updated_at=began, origin=ORIGIN)
+    job = job.to(JobState.CHARGED, began, paid=True)
+    await limited.storage.jobs.add(job, station.points.charge_entry(job))
+    job = await limited.storage.jobs.save(replace(job.to(JobState.QUEUED, began), worker=engine.name))
+    await limited.storage.jobs.save(job.to(JobState.RUNNING, began, started_at=began))
+    engine.states[job.id] = "running"
+    await limited.runner.reconcile()
+    notice = await limited.notifier.wait_for(job.id, "failed")  # at once, not 30 s after the restart
+    assert notice.job.error == "it ran past its time limit of 30 seconds" and notice.job.refunded
+    assert job.id in engine.cancelled and await station.points.balance(user.id) == 100
 
 
 async def test_a_worker_silent_for_a_whole_time_limit_is_taken_out_of_service(limited):
