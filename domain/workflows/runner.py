@@ -39,7 +39,8 @@ class JobRunner:
         self.queue = FairQueue()
         self.lora_needs: dict[str, frozenset[str]] = {}  # a job in line -> the trained LoRAs it loads
         self._asked_at: dict[str, float] = {}  # when each job in line was asked for (for the queue timeout)
-        self._told: dict[str, int] = {}  # the place in line each waiting job's owner was last told
+        # Each waiting job as it was put in line (a job in line does not change), and the place its owner was last told.
+        self._told: dict[str, tuple[Job, int]] = {}
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -94,8 +95,9 @@ class JobRunner:
         if job.id in self.held():
             return job
         self._push(job)
-        self._told[job.id] = self.position(job.id) or 0
-        await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job.id], wait=self.expected_start(job))
+        place = self.position(job.id) or 0
+        self._told[job.id] = (job, place)
+        await self.delivery.tell(job, NoticeKind.QUEUED, position=place, wait=self.expected_start(job))
         if not self.pool.healthy_engines():
             await self.delivery.tell(job, NoticeKind.TEXT, text=f"No worker can run /{job.tool} right now; your job waits "
                                      f"up to {duration(self.config.queue_timeout)} and your points come back "
@@ -236,16 +238,13 @@ class JobRunner:
 
     async def _tell_places(self) -> None:
         """Owners of waiting jobs hear their new place in line as the queue moves (at most once an interval)."""
-        for job_id, told in list(self._told.items()):
+        for job_id, (job, told) in list(self._told.items()):
             place = self.queue.position(job_id) if job_id in self.queue else None
             if place is None:
                 del self._told[job_id]  # dispatched or ended; its own notices take over
             elif place != told:
-                job = await self.storage.jobs.get(job_id)
-                if job is not None and job.state is JobState.QUEUED and job_id in self.queue:  # still waiting
-                    self._told[job_id] = self.queue.position(job_id) or place
-                    await self.delivery.tell(job, NoticeKind.QUEUED, position=self._told[job_id],
-                                             wait=self.expected_start(job))
+                self._told[job_id] = (job, place)
+                await self.delivery.tell(job, NoticeKind.QUEUED, position=place, wait=self.expected_start(job))
 
     async def _expire_queued(self) -> None:
         """Fail and refund jobs that waited in line past the queue timeout (no worker came back for them)."""

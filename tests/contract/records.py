@@ -40,7 +40,7 @@ def job(user_id: str = "alice", state: JobState = JobState.REQUESTED, created_at
         progress=Progress(percent=42.5, step=8, total=20, message="sampling", seconds_left=6.5),
         worker="gpu-1", outputs=("results/a/0.png", "results/a/1.png"), error=None, failure="worker_lost",
         paid=False, refunded=False, parent_id="job0", version=0, action="reroll",
-        output=OutputKind.ANIMATION)
+        output=OutputKind.ANIMATION, started_at=created_at + 0.5)
     return Job(**values | fields)
 
 
