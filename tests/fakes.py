@@ -162,30 +162,26 @@ class RecordingNotifier:
         return [n.kind for _, n in self.notices if n.job and n.job.id == job_id]
 
     async def wait_for(self, job_id: str, kind: str, timeout: float = 5.0) -> Notice:
-        async def seen():
-            async with self._changed:
-                while True:
-                    for _, notice in self.notices:
-                        if notice.job and notice.job.id == job_id and notice.kind == kind:
-                            return notice
-                    await self._changed.wait()
-
-        try:
-            return await asyncio.wait_for(seen(), timeout)
-        except asyncio.TimeoutError:
-            raise AssertionError(f"no '{kind}' notice for job {job_id}; saw {self.kinds(job_id)}") from None
+        return await self._first(lambda notice: notice.job is not None and notice.job.id == job_id
+                                 and notice.kind == kind, timeout,
+                                 lambda: f"no '{kind}' notice for job {job_id}; saw {self.kinds(job_id)}")
 
     async def wait_for_text(self, words: str, timeout: float = 5.0) -> Notice:
         """The first notice without a job whose text holds `words`."""
+        return await self._first(lambda notice: notice.job is None and words in notice.text, timeout,
+                                 lambda: f"no notice saying {words!r}; saw {[n.text for _, n in self.notices]}")
+
+    async def _first(self, matches, timeout: float, failure) -> Notice:
+        """The first notice that `matches`, waiting up to `timeout` seconds; AssertionError(`failure()`) after."""
         async def seen():
             async with self._changed:
                 while True:
-                    for _, notice in self.notices:
-                        if notice.job is None and words in notice.text:
-                            return notice
+                    found = next((notice for _, notice in self.notices if matches(notice)), None)
+                    if found is not None:
+                        return found
                     await self._changed.wait()
 
         try:
             return await asyncio.wait_for(seen(), timeout)
         except asyncio.TimeoutError:
-            raise AssertionError(f"no notice saying {words!r}; saw {[n.text for _, n in self.notices]}") from None
+            raise AssertionError(failure()) from None

@@ -48,8 +48,8 @@ class DiscordNotifier:
         key = notice.job.id if notice.job else f"channel:{address.channel_id}"
         if notice.preview:
             self._newest.offer(key, notice.preview)
-        elif notice.kind in STATUS_KINDS and self._newest.waiting(key):
-            notice = replace(notice, preview=self._newest.waiting(key))  # a preview not shown yet rides on the newer status
+        elif notice.kind in STATUS_KINDS and (unshown := self._newest.waiting(key)):
+            notice = replace(notice, preview=unshown)  # a preview not shown yet rides on the newer status
         self._latest[key] = notice
         self._work.run(key, lambda: self._deliver(key, address, notice, exchange),
                        f"discord notice {notice.kind} for job {key}")
