@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     RUNNING = "running"
     PROGRESS = "progress"
     PREVIEW = "preview"  # the newest picture of a running prompt (JPEG or PNG bytes)
+    OUTPUT = "output"  # files a node saved while the prompt runs on (the final event names them all again)
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"

@@ -53,6 +53,8 @@ class FakeEngine:
     accepts_models: bool = True  # has the StationThis extension
     previews: bool = False  # sends a picture of each step (a PNG whose red channel is the step number)
     reports_steps: bool = True  # False: an older ComfyUI whose training node says nothing until it ends
+    saves_early: bool = False  # tells of the saved file before the prompt ends, as ComfyUI's `executed` does
+    timeline: list = field(default_factory=list)  # ("fetched", file name) and ("ended", prompt id), in order
     delivered: dict = field(default_factory=dict)  # file name -> bytes received by deliver()
     submitted: list = field(default_factory=list)
     states: dict = field(default_factory=dict)
@@ -117,6 +119,10 @@ class FakeEngine:
                 yield EngineEvent(EventKind.PROGRESS, value=step, max=self.steps)
             if self.previews:
                 yield EngineEvent(EventKind.PREVIEW, preview=png(8, 8, (step, 0, 0)))
+        if self.saves_early:  # then ComfyUI writes the history and says the prompt ended
+            yield EngineEvent(EventKind.OUTPUT, outputs=(self._output(prompt_id),))
+            await asyncio.sleep(self.step_delay)
+        self.timeline.append(("ended", prompt_id))
         if self._fail:
             self.states[prompt_id] = "failed"
             yield EngineEvent(EventKind.FAILED, message=self._fail.pop(0))
@@ -133,6 +139,7 @@ class FakeEngine:
         return PromptStatus(state=PromptState(state), outputs=outputs)
 
     async def fetch(self, output: OutputFile) -> bytes:
+        self.timeline.append(("fetched", output.filename))
         if self.missing_files:
             raise EngineUnavailable(f"GET /view?filename={output.filename} answered 404")
         if output.filename.endswith(".safetensors"):

@@ -5,9 +5,9 @@ import asyncio
 import time
 from typing import AsyncIterator, Awaitable, Callable
 
-from adapters.comfyui.history import failure_message, interruption_message
+from adapters.comfyui.history import failure_message, interruption_message, outputs_of
 from adapters.comfyui.socket import CONNECTED, DROPPED, PREVIEW, ComfyUISocket
-from ports.engine import EngineEvent, EngineUnavailable, EventKind, PromptState, PromptStatus
+from ports.engine import EngineEvent, EngineUnavailable, EventKind, OutputFile, PromptState, PromptStatus
 
 IDLE_POLLS = 5  # while the socket is up but silent, confirm by HTTP every this many poll intervals
 LOST_AFTER = 2  # consecutive "unknown" answers before a prompt counts as lost
@@ -63,6 +63,10 @@ class PromptFollower:
             progress = EngineEvent(EventKind.PROGRESS, value=_int(data.get("value")), max=_int(data.get("max")),
                                    message=f"node {data.get('node')}")
             return self._once(EventKind.RUNNING) + [progress]
+        if kind == "executed" and isinstance(data.get("output"), dict):  # an output node saved its files
+            saved = tuple(o for o in outputs_of(self.prompt_id, {str(data.get("node")): data["output"]})
+                          if isinstance(o, OutputFile))
+            return self._once(EventKind.RUNNING) + [EngineEvent(EventKind.OUTPUT, outputs=saved)] if saved else []
         if kind == PREVIEW:
             image = self.socket.previews.take(self.prompt_id)
             return self._once(EventKind.RUNNING) + [EngineEvent(EventKind.PREVIEW, preview=image)] if image else []

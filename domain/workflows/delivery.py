@@ -1,6 +1,7 @@
 """Delivery: fetch a finished job's outputs into blobs, end jobs with their refund, tell the owner."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from typing import Protocol
@@ -43,6 +44,7 @@ class Delivery:
         self.finishers = finishers
         self.media, self.keep_metadata = media, keep_metadata  # ComfyUI writes the workflow into its files
         self._stopping: dict[str, Failure] = {}  # jobs asked to stop on their worker, and why
+        self._early: dict[str, dict[Output, asyncio.Task[str]]] = {}  # job -> outputs being kept before it ends
 
     def stopping(self, job_id: str, why: Failure) -> None:
         """The worker will report this job cancelled: `why` is what its owner is told (else "stopped")."""
@@ -63,6 +65,23 @@ class Delivery:
         if finisher is not None:
             await finisher.started(job)
         await self.tell(job, NoticeKind.PROGRESS)
+
+    def early(self, job: Job, engine: ImageEngine, outputs: tuple[Output, ...]) -> None:
+        """Start keeping the results a node saved while the prompt ends and its history is read, so that the final
+        delivery finds them stored. A training keeps its model first, so it waits for the end."""
+        if job.tool not in self.catalogue or lora_output(self.catalogue.get(job.tool), job) is not None:
+            return
+        kept = self._early.setdefault(job.id, {})
+        for output in self._wanted(job, outputs):
+            if output not in kept:
+                kept[output] = asyncio.get_running_loop().create_task(self._keep(job, len(kept), engine, output))
+                kept[output].add_done_callback(_seen)
+
+    def forget_early(self, job_id: str) -> None:
+        """The job left its worker without an end (the worker was lost, the station is stopping): its next delivery
+        stores its results again, under the same keys."""
+        for task in self._early.pop(job_id, {}).values():
+            task.cancel()
 
     async def finish(self, job: Job, engine: ImageEngine, event: EngineEvent) -> Job:
         if event.kind == EventKind.CANCELLED:
@@ -95,6 +114,7 @@ class Delivery:
         """Fail or cancel a job; if it was paid for, its refund is stored with the new state. The owner reads
         `what` (plain words, by default the failure's own); `detail` is for the log only."""
         what = what_failed(failure, said=what)
+        await self._discard(job, self._early.pop(job.id, {}), keep=())
         refund = await self.points.refund_entry(job, f"{state.value}: {what}") if job.paid else None
         ended = job.to(state, self.clock.now(), error=what[:500], failure=failure.value,
                        refunded=job.refunded or refund is not None)
@@ -119,24 +139,43 @@ class Delivery:
     def _age(self, job: Job) -> float:
         return max(0.0, self.clock.now() - job.created_at)
 
-    async def _collect(self, job: Job, engine: ImageEngine, outputs: tuple[Output, ...]) -> tuple[str, ...]:
-        """The output nodes' results of the job's kind, stored as results/<job>/<n>.<ext> (text as .txt)."""
+    def _wanted(self, job: Job, outputs: tuple[Output, ...]) -> list[Output]:
         template = self.catalogue.get(job.tool)
-        wanted: list[Output] = [o for o in outputs if (not template.outputs or o.node in template.outputs)
-                                and _of_kind(job.output, o)]
-        lora = lora_output(template, job)
+        return [o for o in outputs if (not template.outputs or o.node in template.outputs) and _of_kind(job.output, o)]
+
+    async def _collect(self, job: Job, engine: ImageEngine, outputs: tuple[Output, ...]) -> tuple[str, ...]:
+        """The output nodes' results of the job's kind, stored as results/<job>/<n>.<ext> (text as .txt); those kept
+        early are taken as kept (numbered in the order they came, the rest after them). Should this fail, `end`
+        removes what was kept early."""
+        early = self._early.get(job.id, {})
+        wanted, lora = self._wanted(job, outputs), lora_output(self.catalogue.get(job.tool), job)
         extras: list[OutputFile] = []
         if lora is not None:  # a training: the model first, then the pictures it showed (its loss curve)
             wanted, extras = [lora], [o for o in outputs if isinstance(o, OutputFile) and is_image(o.filename)]
         if not wanted:
             raise DomainError("the workflow finished without producing an output")
-        keys = [await self._keep(job, number, engine, output) for number, output in enumerate(wanted)]
+        keys, numbers = [], iter(range(len(early), 1_000_000))
+        for output in wanted:
+            kept = await _result_of(early.get(output))
+            keys.append(kept or await self._keep(job, next(numbers), engine, output))
+        await self._discard(job, self._early.pop(job.id, {}), keep=keys)
         for output in extras:  # nice to have: a training is not failed for a picture the worker lost
             try:
                 keys.append(await self._keep(job, len(keys), engine, output))
             except EngineUnavailable as error:
                 log.warning("job %s: its %s is gone: %s", job.id, output.filename, error)
         return tuple(keys)
+
+    async def _discard(self, job: Job, early: dict[Output, asyncio.Task[str]], keep: list[str]) -> None:
+        """Remove what was kept early and is not among the job's results (it failed, or the node's files were not
+        the ones its history named). One still being kept is awaited: its write would land after a cancel."""
+        for task in early.values():
+            key = await _result_of(task)
+            if key is not None and key not in keep:
+                try:
+                    await self.blobs.delete(key)
+                except OSError as error:
+                    log.warning("job %s: removing %s failed: %s", job.id, key, error)
 
     async def _keep(self, job: Job, number: int, engine: ImageEngine, output: Output) -> str:
         if isinstance(output, OutputText):
@@ -147,6 +186,23 @@ class Delivery:
             data = self.media.without_metadata(data)
         await self.blobs.put(str(key), data, key.content_type)
         return str(key)
+
+
+async def _result_of(task: asyncio.Task[str] | None) -> str | None:
+    """The key a result was kept under early, or None where that failed (the final delivery tries again)."""
+    if task is None or task.cancelled():
+        return None
+    try:
+        return await task
+    except Exception as error:  # whatever it was, keeping it at the end tries again and reports it there
+        log.info("a result kept early is kept again at the end: %s", error)
+        return None
+
+
+def _seen(task: asyncio.Task) -> None:
+    """A result kept early that nobody awaits (its job was forgotten) must not log "exception never retrieved"."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _of_kind(kind: OutputKind, output: Output) -> bool:

@@ -69,7 +69,9 @@ class Following:
                     self.pool.durations.began(job.id, worker.name, job.tool, clock.now())
                     await self.delivery.started(job)
                     last_told = started = clock.now()
-                if event is not None and event.kind == EventKind.PROGRESS:
+                if event is not None and event.kind == EventKind.OUTPUT:
+                    self.delivery.early(job, worker.engine, event.outputs)
+                elif event is not None and event.kind == EventKind.PROGRESS:
                     untold.progress = pace.progress(event, clock.now())
                 elif event is not None and event.kind == EventKind.PREVIEW and await self._wants_previews(job):
                     untold.preview = newest.take() or untold.preview
@@ -80,6 +82,7 @@ class Following:
                     untold, last_told = Untold(), clock.now()
         finally:
             pump.cancel()
+            self.delivery.forget_early(job.id)
             self.pool.durations.ended(job.id, clock.now(), succeeded=False)  # a time-out or a lost worker
 
     async def _wants_previews(self, job: Job) -> bool:

@@ -75,6 +75,14 @@ async def test_txt2img_runs_to_success_and_its_png_can_be_fetched(engine, templa
     assert Image.open(io.BytesIO(data)).size == (256, 256)
 
 
+async def test_the_saved_images_are_told_as_they_are_saved_before_the_prompt_ends(engine, templates):
+    await engine.submit("p-saved", txt2img(templates, batch_size=2), ())
+    events = await run(engine, "p-saved")
+    saved = [e for e in events if e.kind == "output"]
+    assert len(saved) == 1 and events.index(saved[0]) < len(events) - 1
+    assert saved[0].outputs == events[-1].outputs and len(saved[0].outputs) == 2
+
+
 async def test_progress_events_count_the_sampler_steps(engine, templates):
     await engine.submit("p-steps", txt2img(templates, steps=6), ())
     progress = [e for e in await run(engine, "p-steps") if e.kind == "progress"]
