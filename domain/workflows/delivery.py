@@ -114,7 +114,7 @@ class Delivery:
         """Fail or cancel a job; if it was paid for, its refund is stored with the new state. The owner reads
         `what` (plain words, by default the failure's own); `detail` is for the log only."""
         what = what_failed(failure, said=what)
-        await self._discard(job, self._early.pop(job.id, {}), keep=())
+        await self._discard(job, self._early.pop(job.id, {}), keep=[])
         refund = await self.points.refund_entry(job, f"{state.value}: {what}") if job.paid else None
         ended = job.to(state, self.clock.now(), error=what[:500], failure=failure.value,
                        refunded=job.refunded or refund is not None)
@@ -199,7 +199,7 @@ async def _result_of(task: asyncio.Task[str] | None) -> str | None:
         return None
 
 
-def _seen(task: asyncio.Task) -> None:
+def _seen(task: asyncio.Task[str]) -> None:
     """A result kept early that nobody awaits (its job was forgotten) must not log "exception never retrieved"."""
     if not task.cancelled():
         task.exception()

@@ -27,7 +27,8 @@ from PIL import Image, ImageChops
 from adapters.comfyui.engine import ComfyUIEngine
 from bootstrap.tool_fitness import tool_fitness
 from domain.ledger import charge_key
-from ports.engine import DeliveryFailed
+from domain.workflows.requests import INPUT_FOLDER
+from ports.engine import DeliveryFailed, UploadFile
 from tests.e2e.lora_training import train_lora
 from tests.e2e.test_engine_end_to_end import ORIGIN, Station
 from tests.fakes import png
@@ -143,6 +144,20 @@ async def test_a_text_result_comes_from_previewany_in_the_real_history(app):
     job = await app.station.make_image.submit(user.id, "say", {"words": "a caption from a real worker"}, ORIGIN)
     notice = await app.notifier.wait_for(job.id, "succeeded", timeout=120)
     assert await app.station.access.result_text(notice.job) == "a caption from a real worker"
+
+
+async def test_a_real_comfyui_names_each_saved_file_before_the_prompt_ends(app):
+    """What lets the station keep a result while the prompt ends (ComfyUI's `executed` message)."""
+    graph = app.container.infra.catalogue().get("invert").render({"image": f"{INPUT_FOLDER}/st_early.png"})
+    engine = ComfyUIEngine(URL)
+    try:
+        await engine.submit("st-early-output", graph, (UploadFile(INPUT_FOLDER, "st_early.png", gradient(64, (20, 200, 60))),))
+        events = [event async for event in engine.follow("st-early-output")]
+    finally:
+        await engine.close()
+    [saved] = [event for event in events if event.kind == "output"]
+    assert events[-1].kind == "succeeded" and events.index(saved) < len(events) - 1
+    assert saved.outputs == events[-1].outputs
 
 
 @pytest.mark.parametrize("tool, values", [("invert", {}), ("upscale_simple", {"scale_by": 2.0})])
