@@ -21,6 +21,7 @@ from adapters.comfyui.engine import ComfyUIEngine  # noqa: E402
 from bootstrap.config import load_config  # noqa: E402
 from bootstrap.container import build_container  # noqa: E402
 from bootstrap.heap import settle_heap  # noqa: E402
+from bootstrap.switching import favour_returning_threads  # noqa: E402
 from domain.reply import ReplyTo  # noqa: E402
 
 STEPS = 4
@@ -121,6 +122,7 @@ async def run(args) -> dict:
     runner = container.use_cases.runner()
     await runner.start()
     settle_heap()  # as `stationthis run` does once started
+    favour_returning_threads()
     try:
         rng = random.Random(7)
         heavy = [await station.accounts.user_for(f"web:heavy{n}") for n in range(10)]

@@ -9,6 +9,7 @@ from bootstrap.config import Config
 from bootstrap.container import Application, build_container
 from bootstrap.demo import welcome_demo_user
 from bootstrap.heap import settle_heap
+from bootstrap.switching import favour_returning_threads
 from bootstrap.platforms import PLATFORM_TITLES, enabled_platforms
 from bootstrap.storage_open import open_storage
 from bootstrap.web import WebPlatform
@@ -85,6 +86,7 @@ async def serve(config: Config) -> None:
         loop.add_signal_handler(sig, stop.set)
     await app.start()
     settle_heap()
+    favour_returning_threads()
     log.info("StationThis is running; press Ctrl+C to stop")
     try:
         await stop.wait()

@@ -1,8 +1,11 @@
-"""Settling the heap once started: what exists is frozen out of full collections, later garbage still goes."""
+"""Settling the runtime once started: what exists is frozen out of full collections (later garbage still goes),
+and threads back from a write get the interpreter sooner."""
 import gc
+import sys
 import weakref
 
 from bootstrap.heap import settle_heap
+from bootstrap.switching import SWITCH_INTERVAL_S, favour_returning_threads
 
 
 class Node:
@@ -22,3 +25,12 @@ def test_settling_the_heap_freezes_what_start_built_and_still_collects_later_cyc
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_running_station_asks_the_loop_thread_to_let_returning_threads_in_every_millisecond():
+    default = sys.getswitchinterval()
+    try:
+        favour_returning_threads()
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S == 0.001 < default
+    finally:
+        sys.setswitchinterval(default)
