@@ -9,9 +9,9 @@ from bootstrap.config import Config
 from bootstrap.container import Application, build_container
 from bootstrap.demo import welcome_demo_user
 from bootstrap.heap import settle_heap
-from bootstrap.switching import favour_returning_threads
 from bootstrap.platforms import PLATFORM_TITLES, enabled_platforms
 from bootstrap.storage_open import open_storage
+from bootstrap.switching import favour_returning_threads
 from bootstrap.web import WebPlatform
 
 log = logging.getLogger("stationthis")
