@@ -19,6 +19,7 @@ from ports.media import MediaRejected
 
 blueprint = Blueprint("make", __name__)
 UPLOAD_SUFFIX = "__file"
+_ASSISTANTS = "stationthis.assistants"
 
 
 @blueprint.get("/make")
@@ -81,10 +82,15 @@ async def assist(tool: str, assistant: str):
 
 
 def _assistants(spec: ToolSpec) -> list[ToolSpec]:
-    """Prompt assistants whose improved prompt makes a picture with this tool ("Make it" / "Use mine")."""
-    catalogue = web().station.catalogue
-    return [t.spec for t in catalogue.templates() if FollowUp.MINE in t.spec.follow_ups and t.spec.prompt_param is not None
-            and (target := catalogue.makes_with(t.spec)) is not None and target.name == spec.name]
+    """Prompt assistants whose improved prompt makes a picture with this tool ("Make it" / "Use mine"); found once
+    per tool, as a station's catalogue stays as it started."""
+    known: dict[str, list[ToolSpec]] = current_app.extensions.setdefault(_ASSISTANTS, {})
+    if spec.name not in known:
+        catalogue = web().station.catalogue
+        known[spec.name] = [t.spec for t in catalogue.templates() if FollowUp.MINE in t.spec.follow_ups
+                            and t.spec.prompt_param is not None and (target := catalogue.makes_with(t.spec)) is not None
+                            and target.name == spec.name]
+    return known[spec.name]
 
 
 def _tool(name: str) -> ToolSpec:

@@ -2,12 +2,14 @@
 costs more for nothing (a gallery page about a sixth of its CPU time, measured in-process)."""
 from __future__ import annotations
 
-from typing import Any
+import inspect
+from typing import Any, Callable
 
 from jinja2 import Environment
-from quart import Quart, current_app
+from quart import Quart, current_app, request
 
 _PLAIN = "stationthis.plain_jinja"
+_PROCESSORS = "stationthis.context_processors"
 
 
 def plain_env(app: Quart) -> Environment:
@@ -19,6 +21,20 @@ def plain_env(app: Quart) -> Environment:
 
 
 async def render_template(name: str, **context: Any) -> str:
-    """Quart's `render_template` (the context processors run as before), rendered without async machinery."""
-    await current_app.update_template_context(context)
-    return plain_env(current_app).get_template(name).render(context)
+    """Quart's `render_template`: the context processors of the app and of the page's blueprints run as Quart
+    runs them (the page's own values win), found once per blueprint instead of on every page, and the page
+    rendered without async machinery."""
+    made: dict[str, Any] = {}
+    for processor in _processors(current_app, request.blueprint):
+        values = processor()
+        made.update(await values if inspect.isawaitable(values) else values)
+    return plain_env(current_app).get_template(name).render({**made, **context})
+
+
+def _processors(app: Quart, blueprint: str | None) -> list[Callable]:
+    known: dict[str | None, list[Callable]] = app.extensions.setdefault(_PROCESSORS, {})
+    found = known.get(blueprint)
+    if found is None:
+        names = [None, *reversed(request.blueprints)]
+        found = known[blueprint] = [p for name in names for p in app.template_context_processors[name]]
+    return found

@@ -20,8 +20,7 @@ class SqliteCredentialRepository:
         await self._db.write(_CREDENTIALS.insert, credential)
 
     async def by_digest(self, digest: str) -> Credential | None:
-        found = await self._db.read(_CREDENTIALS.select, "digest = ?", (digest,), limit=1)
-        return found[0] if found else None
+        return await self._db.read(_CREDENTIALS.one, "digest = ?", (digest,))
 
     async def of_user(self, user_id: str) -> list[Credential]:
         return await self._db.run(_CREDENTIALS.select, "user_id = ?", (user_id,))

@@ -21,8 +21,13 @@ class DocumentTable:
         self._remember = remember
 
     def get(self, conn: sqlite3.Connection, doc_id: str) -> Any:
-        found = self.select(conn, "id = ?", (doc_id,))
-        return found[0] if found else None
+        return self.one(conn, "id = ?", (doc_id,))
+
+    def one(self, conn: sqlite3.Connection, unique: str, params: tuple = ()) -> Any:
+        """The document where `unique` (a condition on a unique column) holds, or None: one lookup in its index,
+        with nothing to sort (every signed-in request makes one)."""
+        row = conn.execute(f"SELECT body FROM {self.table} WHERE {unique}", params).fetchone()
+        return None if row is None else self._load(row[0])
 
     def select(self, conn: sqlite3.Connection, where: str, params: tuple = (), order: str = NEWEST_FIRST,
                limit: int = -1, offset: int = 0) -> list:
