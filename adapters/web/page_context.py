@@ -37,7 +37,8 @@ def install(app: Quart, station: Station, config: WebSettings) -> None:
 
 async def sections_menu(user: User) -> Markup:
     """The menu of sections with the current one marked, and sign-out: made once per section, user and session."""
-    here = next((path for path, _ in SECTIONS if request.path.startswith(path.rstrip("/"))), None)
+    asked = request.path
+    here = next((path for path, _ in SECTIONS if asked.startswith(path.rstrip("/"))), None)
     token = csrf_token()
     return await web().fragments.html(plain_env(current_app), "sections.html", (here, user.display_name, token),
                                       lambda: {"sections": SECTIONS, "here": here, "who": user.display_name,

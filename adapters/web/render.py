@@ -5,11 +5,12 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from quart import Quart, current_app, request
 
 _PLAIN = "stationthis.plain_jinja"
 _PROCESSORS = "stationthis.context_processors"
+_GLOBALS = "stationthis.template_globals"
 
 
 def plain_env(app: Quart) -> Environment:
@@ -28,7 +29,24 @@ async def render_template(name: str, **context: Any) -> str:
     for processor in _processors(current_app, request.blueprint):
         values = processor()
         made.update(await values if inspect.isawaitable(values) else values)
-    return plain_env(current_app).get_template(name).render({**made, **context})
+    env = plain_env(current_app)
+    template = env.get_template(name)
+    # What Template.render does, but with the template's globals merged from a plain dict made once: merging
+    # them from Jinja's ChainMap on every page cost as much as the header's database reads.
+    shown = {**_globals(current_app, template), **made, **context}
+    try:
+        return env.concat(template.root_render_func(template.new_context(shown, shared=True)))
+    except Exception:
+        env.handle_exception()
+        raise  # handle_exception always raises; this line only tells type checkers so
+
+
+def _globals(app: Quart, template: Template) -> dict[str, Any]:
+    known: dict[str | None, dict[str, Any]] = app.extensions.setdefault(_GLOBALS, {})
+    found = known.get(template.name)
+    if found is None:
+        found = known[template.name] = dict(template.globals)
+    return found
 
 
 def _processors(app: Quart, blueprint: str | None) -> list[Callable]:

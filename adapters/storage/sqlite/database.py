@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+from adapters.storage.sqlite.read_memo import ReadsUntilCommit
 from adapters.storage.sqlite.space import SpaceWatch
 
 Call = Callable[[sqlite3.Connection], Any]
@@ -25,6 +26,7 @@ class SqliteDatabase:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
+        self._reads = ReadsUntilCommit()
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
@@ -60,15 +62,16 @@ class SqliteDatabase:
         loop, executor = self._thread()
         return await loop.run_in_executor(executor, partial(fn, conn, *args, **kwargs))
 
-    async def read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
-        """fn(connection, *args, **kwargs) at once, on the loop's read-only connection. For bounded reads by an
-        index (a row, a page) that pages show: they take less time than the hop to the store's thread and back,
-        and WAL lets them read the last commit while a write batch is under way. Such a read does not wait for
-        writes asked for before it, so what a decision rests on (a job admission or the runner acts on) goes
-        through `run`, which comes after them."""
+    async def read(self, fn: Callable[..., Any], *args) -> Any:
+        """fn(connection, *args) at once, on the loop's read-only connection. For bounded reads by an index (a row,
+        a page) that pages show: they take less time than the hop to the store's thread and back, and WAL lets them
+        read the last commit while a write batch is under way. Such a read does not wait for writes asked for
+        before it, so what a decision rests on (a job admission or the runner acts on) goes through `run`, which
+        comes after them. Until the next commit, the same read answers from memory (`fn` must name a function
+        that reads, not a lambda made on each call)."""
         if self._reader is None:
             raise RuntimeError(f"The SQLite store at {self.path} is not open.")
-        return fn(self._reader, *args, **kwargs)
+        return self._reads.read(self._reader, fn, args)
 
     async def write(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """fn(connection, *args, **kwargs) in the next durable batch; its result once committed."""
