@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from dataclasses import replace
 from typing import Protocol
@@ -154,7 +155,7 @@ class Delivery:
             wanted, extras = [lora], [o for o in outputs if isinstance(o, OutputFile) and is_image(o.filename)]
         if not wanted:
             raise DomainError("the workflow finished without producing an output")
-        keys, numbers = [], iter(range(len(early), 1_000_000))
+        keys, numbers = [], itertools.count(len(early))
         for output in wanted:
             kept = await _result_of(early.get(output))
             keys.append(kept or await self._keep(job, next(numbers), engine, output))
