@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,10 +24,10 @@ class FilesystemBlobStore:
 
     async def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         with self._full_disk_reported(key):
-            await asyncio.to_thread(self._write, self._path(key), data)
+            await asyncio.to_thread(self._write, key, data)
 
     async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
-        target = self._path(key)
+        target = await asyncio.to_thread(self._path, key)
         with self._full_disk_reported(key):
             file = await asyncio.to_thread(self._open_partial)
             size = 0
@@ -41,16 +42,14 @@ class FilesystemBlobStore:
         return size
 
     async def get(self, key: str) -> bytes:
-        path = self._path(key)
         try:
-            return await asyncio.to_thread(path.read_bytes)
+            return await asyncio.to_thread(self._read, key)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise KeyError(key) from None
 
     async def stream(self, key: str) -> AsyncIterator[bytes]:
-        path = self._path(key)
         try:
-            file = await asyncio.to_thread(path.open, "rb")
+            file = await asyncio.to_thread(self._open, key)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise KeyError(key) from None
         try:
@@ -60,14 +59,15 @@ class FilesystemBlobStore:
             file.close()
 
     async def exists(self, key: str) -> bool:
-        return await asyncio.to_thread(self._path(key).is_file)
+        return await asyncio.to_thread(self._is_file, key)
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+        await asyncio.to_thread(self._unlink, key)
 
     async def keys(self) -> list[str]:
         return await asyncio.to_thread(self._keys)
 
+    # Resolving a key's path reads every folder on the way, so it is done on the thread, never on the event loop's.
     def _path(self, key: str) -> Path:
         segments = check_blob_key(key).split("/")
         path = self.root.joinpath(*segments).resolve()
@@ -88,13 +88,33 @@ class FilesystemBlobStore:
     def _open_partial(self) -> IO[bytes]:
         return tempfile.NamedTemporaryFile(dir=self.root / PARTIAL, delete=False)
 
-    def _write(self, target: Path, data: bytes) -> None:
-        file = self._open_partial()
+    def _read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def _open(self, key: str) -> IO[bytes]:
+        return self._path(key).open("rb")
+
+    def _is_file(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def _unlink(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def _write(self, key: str, data: bytes) -> None:
+        """Few system calls: a thread returning from each one waits for the interpreter while the loop is busy."""
+        target, partial = self._path(key), self.root / PARTIAL / secrets.token_hex(8)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            file.write(data)
-            self._commit(file, target)
+            try:
+                rest = memoryview(data)
+                while rest:
+                    rest = rest[os.write(fd, rest):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _move(partial, target)
         except BaseException:
-            _discard(file)
+            partial.unlink(missing_ok=True)
             raise
 
     @staticmethod
@@ -102,8 +122,7 @@ class FilesystemBlobStore:
         file.flush()
         os.fsync(file.fileno())
         file.close()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(file.name, target)
+        _move(Path(file.name), target)
 
     def _keys(self) -> list[str]:
         found = []
@@ -112,6 +131,11 @@ class FilesystemBlobStore:
             relative = Path(folder).relative_to(self.root)
             found += [(relative / name).as_posix() for name in files if not name.startswith(".")]
         return sorted(found)
+
+
+def _move(partial: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(partial, target)
 
 
 def _discard(file: IO[bytes]) -> None:
