@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from host import cpu_jiffies, stolen_share  # noqa: E402
+
 from adapters.comfyui.engine import ComfyUIEngine  # noqa: E402
 from bootstrap.config import load_config  # noqa: E402
 from bootstrap.container import build_container  # noqa: E402
@@ -140,7 +142,7 @@ async def run(args) -> dict:
             return job
 
         ideal = notifier.expected * args.seconds_per_job / args.workers
-        t0, cpu0 = time.monotonic(), time.process_time()
+        t0, cpu0, host0 = time.monotonic(), time.process_time(), cpu_jiffies()
         print(f"submitting {10 * args.heavy_jobs} heavy jobs to {args.workers} workers", file=sys.stderr)
 
         async def heavy_users():
@@ -155,7 +157,7 @@ async def run(args) -> dict:
 
         await asyncio.gather(heavy_users(), *(light_user(u, c) for u, c in zip(light, light_counts)),
                              asyncio.wait_for(notifier.all_done.wait(), ideal * 4 + 60))
-        makespan, cpu = time.monotonic() - t0, time.process_time() - cpu0
+        makespan, cpu, stolen = time.monotonic() - t0, time.process_time() - cpu0, stolen_share(host0, cpu_jiffies())
     finally:
         await runner.stop()
         for engine in engines:
@@ -188,6 +190,7 @@ async def run(args) -> dict:
         "delivery_p99_ms": round(percentile(delivery, 99), 1),
         "station_cpu_ms_per_job": round(cpu * 1000 / notifier.expected, 2),
         "preview_frames_per_job": round(sum(e.previews for e in engines) / notifier.expected, 2),
+        "host_steal": stolen,
     }
 
 

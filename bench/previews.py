@@ -77,6 +77,7 @@ def main() -> None:
         "delivery_p99_ms_without": without["delivery_p99_ms"], "delivery_p99_ms": with_previews["delivery_p99_ms"],
         "delivery_within_goal": with_previews["delivery_p99_ms"] <= DELIVERY_GOAL_MS,
         "utilization_without": without["utilization"], "utilization": with_previews["utilization"],
+        "host_steal_without": without["host_steal"], "host_steal": with_previews["host_steal"],
         "load_average": round(os.getloadavg()[0], 2),
     }))
 
