@@ -17,9 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from host import cpu_jiffies, stolen_share  # noqa: E402
-
 from adapters.comfyui.engine import ComfyUIEngine  # noqa: E402
+from bench.host import cpu_jiffies, stolen_share  # noqa: E402
 from bootstrap.config import load_config  # noqa: E402
 from bootstrap.container import build_container  # noqa: E402
 from bootstrap.heap import settle_heap  # noqa: E402
