@@ -10,6 +10,7 @@ from domain.workflows.runner import JobRunner
 from ports.storage import Storage
 
 NOTHING_TO_CANCEL = "You have nothing queued or running."
+STATES = frozenset(s.value for s in JobState)
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Jobs:
 
     async def page(self, user_id: str, filters: JobFilter = JobFilter()) -> list[Job]:
         """Newest first; asks for one more than `limit`, so a caller can tell whether more follow."""
-        if filters.state is not None and filters.state not in {s.value for s in JobState}:
+        if filters.state is not None and filters.state not in STATES:
             raise InvalidParameter("state", f"must be one of {', '.join(s.value for s in JobState)}.")
         state = JobState(filters.state) if filters.state else None
         return await self.storage.jobs.of_user(user_id, limit=filters.limit, offset=filters.offset, state=state)

@@ -57,8 +57,9 @@ async def submit(tool: str):
 @blueprint.get("/jobs")
 async def listing():
     limit, offset = query_int("limit", 20, 1, 100), query_int("offset", 0, 0, 10_000_000)
-    jobs = await web().station.jobs.page(signed_in_id(), JobFilter(request.args.get("state"), limit + 1, offset))
-    listed = ",".join(web().fragments.json((j.id, j.version), partial(present.job, j)) for j in jobs[:limit])
+    found = web()
+    jobs = await found.station.jobs.page(signed_in_id(), JobFilter(request.args.get("state"), limit + 1, offset))
+    listed = ",".join(found.fragments.json((j.id, j.version), partial(present.job, j)) for j in jobs[:limit])
     more = json.dumps(offset + limit if len(jobs) > limit else None)
     return Response(f'{{"jobs":[{listed}],"next_offset":{more}}}', content_type="application/json")
 
