@@ -1,6 +1,7 @@
 """The SQLite store's loop reads answer from memory only while nothing was committed: never a stale row."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -48,14 +49,28 @@ async def test_a_commit_through_the_store_is_seen_by_the_next_read(db):
 
 
 @bounded(30)
-async def test_a_commit_by_another_connection_or_process_is_seen_by_the_next_read(db):
+async def test_a_commit_by_another_connection_is_seen_by_reads_from_the_next_turn_of_the_loop(db):
     assert await db.read(names, "a") == ["ada"]
     other = sqlite3.connect(db.path, isolation_level=None)
     try:
         other.execute("INSERT INTO people (name) VALUES ('cy')")
     finally:
         other.close()
+    await asyncio.sleep(0)  # from the next turn of the event loop
     assert await db.read(names, "a") == ["ada", "cy"]
+
+
+@bounded(30)
+async def test_reads_in_one_turn_of_the_loop_ask_sqlite_once_whether_anything_was_committed(db):
+    asked: list[str] = []
+    db._reader.set_trace_callback(lambda sql: asked.append(sql) if "data_version" in sql else None)
+    await asyncio.sleep(0)
+    for first in ("a", "b", "a", "c"):
+        await db.read(names, first)
+    assert len(asked) == 1
+    await asyncio.sleep(0)
+    await db.read(names, "a")
+    assert len(asked) == 2
 
 
 @bounded(30)
