@@ -61,7 +61,7 @@ async def test_a_signed_file_is_written_into_models_loras_and_a_second_delivery_
 async def test_a_tampered_or_truncated_file_is_rejected_by_hash_and_leaves_nothing_behind(worker):
     http, loras, _ = worker
     announced = hashlib.sha256(LORA).hexdigest()
-    tampered = await put(http, "x.safetensors", LORA[:-1] + b"!", sha=announced)
+    tampered = await put(http, "x.safetensors", LORA[:-1] + bytes([LORA[-1] ^ 0xFF]), sha=announced)
     truncated = await put(http, "x.safetensors", LORA[:100], sha=announced)
     assert tampered.status_code == truncated.status_code == 422
     assert "SHA-256" in tampered.json()["status"]
