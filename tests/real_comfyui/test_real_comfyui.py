@@ -247,7 +247,8 @@ async def test_a_lora_file_is_delivered_through_the_extension_verified_and_kept_
     assert await engine.deliver("loras", name, len(data), digest, chunks()) is True
     assert await engine.deliver("loras", name, len(data), digest, chunks()) is False
     with pytest.raises(DeliveryFailed, match="damaged"):
-        await engine.deliver("loras", "st_x_1_steps_00001_.safetensors", len(data), digest, chunks(data[:-1] + bytes([data[-1] ^ 0xFF])))
+        damaged = data[:-1] + bytes([data[-1] ^ 0xFF])
+        await engine.deliver("loras", "st_x_1_steps_00001_.safetensors", len(data), digest, chunks(damaged))
     assert name in await engine.choices("loras", fresh=True)
 
 
