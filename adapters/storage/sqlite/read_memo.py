@@ -13,11 +13,11 @@ _MISSING = object()
 class ReadsUntilCommit:
     """Answers of `fn(connection, *args)` on one read-only connection, kept while no connection has committed
     since: a page asks the same rows again and again (the session, the user, the balance, a page of jobs) while
-    nothing changes. Any commit, by any connection or process, forgets them all, so nothing kept is ever stale.
-    A list comes back as a new list each time; what it holds is shared, as stored documents are frozen.
-    SQLite is asked (a read lock taken and given back) once a turn of the event loop, not once a read: a turn's
-    requests read 2-6 times each. Whoever waited for a write reads after it all the same, since the write's waiter
-    is woken in a later turn than the commit; another process's commit is seen from the next turn."""
+    nothing changes. Any commit, by any connection or process, forgets them all from the next turn of the event
+    loop: SQLite is asked (a read lock taken and given back) once a turn, not once a read, as a turn's requests read
+    2-6 times each. Whoever waited for a write reads after it all the same, since the write's waiter is woken in a
+    later turn than the commit. A list comes back as a new list each time; what it holds is shared, as stored
+    documents are frozen."""
 
     def __init__(self, keep: int = 1024):
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
