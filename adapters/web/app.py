@@ -28,6 +28,7 @@ from adapters.web import (
 from adapters.web.api import blueprint as api
 from adapters.web.context import Web, WebSettings
 from adapters.web.notifier import WebNotifier
+from adapters.web.routes import App
 from adapters.web.session_cookie import RememberingCookieSessions
 from domain.workflows.station import Station
 
@@ -42,7 +43,7 @@ BLUEPRINTS = (auth, make, jobs, gallery, media, training, dataset_fixes, models,
 
 def create_app(station: Station, config: WebSettings, notifier: WebNotifier | None = None,
                webhooks: WebhookRoutes | None = None) -> Quart:
-    app = Quart(__name__)
+    app = App(__name__)
     app.secret_key = config.secret_key
     app.session_interface = RememberingCookieSessions()
     app.config.update(
