@@ -76,15 +76,19 @@ def create_app(station: Station, config: WebSettings, notifier: WebNotifier | No
 
     @app.after_request
     async def security_headers(response):
-        headers, page = response.headers, response.mimetype == "text/html"
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Content-Security-Policy", CSP if page else NOT_A_PAGE)
+        page = response.mimetype == "text/html"
+        wanted = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
+                  "Content-Security-Policy": CSP if page else NOT_A_PAGE}
         if config.secure_cookies:
-            headers.setdefault("Strict-Transport-Security", HSTS)
+            wanted["Strict-Transport-Security"] = HSTS
         if page or request.path.startswith("/api/"):
-            headers.setdefault("Cache-Control", "no-store")
+            wanted["Cache-Control"] = "no-store"
+        # A view's own header stays. One look at the names: werkzeug's setdefault raises and catches a KeyError
+        # for every header not there yet, which is all of these on nearly every answer.
+        present = set(response.headers.keys(lower=True))
+        for name, value in wanted.items():
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response
 
     return app
