@@ -134,8 +134,32 @@ class FilesystemBlobStore:
 
 
 def _move(partial: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(partial, target)
+    """Into place, durably: a rename (or a new folder) is on disk only once the folder holding it is synced, and the
+    job that names the file is saved right after."""
+    try:
+        os.replace(partial, target)
+    except FileNotFoundError:  # the first file in its folder
+        _make_folders(target.parent)
+        os.replace(partial, target)
+    _sync_folder(target.parent)
+
+
+def _make_folders(folder: Path) -> None:
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(exist_ok=True)
+        _sync_folder(new.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _discard(file: IO[bytes]) -> None:
