@@ -9,11 +9,12 @@ from quart.routing import QuartMap
 from werkzeug.routing.matcher import StateMachineMatcher
 
 REMEMBERED_PATHS = 4096  # the most recently asked; a path with an id in it is asked again mostly while it is new
+LONGEST_REMEMBERED = 256  # characters: longer paths are worked out each time, so what is kept stays ~2 MB at most
 
 
 class RememberingMatcher(StateMachineMatcher):
     """Werkzeug's matcher walks its states with a recursive inner function that refers to itself: a reference cycle
-    on every request, ~10 objects that only the cyclic garbage collector frees. Under load that was 4 in 5 of the
+    on every request, ~8 objects that only the cyclic garbage collector frees. Under load that was 4 in 5 of the
     web's collections, each pausing every request in flight. A path's answer depends only on the rules, so it is
     remembered until a rule is added; a path that matches nothing is worked out again each time."""
 
@@ -33,9 +34,11 @@ class RememberingMatcher(StateMachineMatcher):
         key = (domain, path, method, websocket, self.merge_slashes)
         answer = self._answers.get(key)
         if answer is None:
-            answer = self._answers[key] = super().match(domain, path, method, websocket)
-            if len(self._answers) > REMEMBERED_PATHS:
-                self._answers.popitem(last=False)
+            answer = super().match(domain, path, method, websocket)
+            if len(path) <= LONGEST_REMEMBERED:
+                self._answers[key] = answer
+                if len(self._answers) > REMEMBERED_PATHS:
+                    self._answers.popitem(last=False)
         else:
             self._answers.move_to_end(key)
         rule, values = answer

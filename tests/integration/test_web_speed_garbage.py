@@ -9,7 +9,7 @@ import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Rule
 
-from adapters.web.routes import REMEMBERED_PATHS, RememberingMap
+from adapters.web.routes import LONGEST_REMEMBERED, REMEMBERED_PATHS, RememberingMap
 from tests.bounded import bounded
 from tests.integration.web_helpers import web_app  # noqa: F401  (fixture)
 
@@ -75,10 +75,13 @@ def test_unknown_paths_and_wrong_methods_are_still_refused_every_time():
             urls.match("/make", method="POST")
 
 
-def test_only_the_most_recently_asked_paths_are_remembered():
-    url_map = routes()
+def test_only_the_most_recently_asked_short_paths_are_remembered():
+    url_map = routes(Rule("/names/<name>", endpoint="name"))
     urls = url_map.bind("station.test")
     for job in range(REMEMBERED_PATHS + 50):
         urls.match(f"/jobs/{job}")
     assert len(url_map._matcher._answers) == REMEMBERED_PATHS
     assert urls.match("/jobs/1") == ("job", {"job": 1})
+    long_name = "n" * LONGEST_REMEMBERED
+    assert urls.match(f"/names/{long_name}") == ("name", {"name": long_name})
+    assert not any(long_name in key[1] for key in url_map._matcher._answers)
