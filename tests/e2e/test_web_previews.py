@@ -24,6 +24,7 @@ async def test_the_preview_forms_in_place_then_stop_keeps_it_and_returns_the_poi
     picture = page.locator("img[data-preview]")
     await expect(picture).to_be_visible(timeout=20_000)
     first = await picture.get_attribute("src")
+    assert first, "the preview box showed before it had a picture"
     await expect(picture).not_to_have_attribute("src", first, timeout=10_000)  # a newer one, same element
     await page.wait_for_function(SHOWN, timeout=10_000)
     await expect(page.locator("[data-detail]")).to_contain_text("left", timeout=10_000)
