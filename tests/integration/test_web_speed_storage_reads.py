@@ -1,4 +1,5 @@
-"""The SQLite store's loop reads answer from memory only while nothing was committed: never a stale row."""
+"""The SQLite store's loop reads answer from memory only while nothing was committed: a commit through the store is
+seen by the next read, one by another connection or process from the next turn of the event loop."""
 from __future__ import annotations
 
 import asyncio
