@@ -22,9 +22,10 @@ class CsrfRejected(Exception):
 
 
 def csrf_token() -> str:
-    if FIELD not in session:
-        session[FIELD] = secrets.token_urlsafe(32)
-    return session[FIELD]
+    current = session._get_current_object()  # type: ignore[attr-defined]  # asked several times a page
+    if FIELD not in current:
+        current[FIELD] = secrets.token_urlsafe(32)
+    return current[FIELD]
 
 
 def matches_csrf_token(sent: str | None) -> bool:

@@ -23,12 +23,16 @@ class Fragments:
                    context: Callable[[], dict[str, Any] | Awaitable[dict[str, Any]]]) -> Markup:
         """`template` rendered with `context()` (awaited if it must read something), which `key` must determine
         (made only when not kept)."""
-        found = self._found(("html", template, key))
+        found = self.kept_html(template, key)
         if found is None:
             values = context()
             values = await values if inspect.isawaitable(values) else values
             found = self._keep_made(("html", template, key), Markup(env.get_template(template).render(**values)))
         return found
+
+    def kept_html(self, template: str, key: Hashable) -> Markup | None:
+        """`template` as kept for `key`, or None: `html` without making its context, for a page of many pieces."""
+        return self._found(("html", template, key))
 
     def json(self, key: Hashable, value: Callable[[], Any]) -> str:
         """`value()` as JSON text; `key` must determine it."""

@@ -49,7 +49,8 @@ async def live_tile(job_id: str):
 async def tiles_html(jobs: list[Job]) -> Markup:
     """The jobs' tiles, each drawn once for each version of its job (every change of a job makes a new version)."""
     fragments, env = web().fragments, plain_env(current_app)
-    return Markup("".join([await fragments.html(env, "tile.html", (job.id, job.version), partial(_tile, job))
+    return Markup("".join([fragments.kept_html("tile.html", (job.id, job.version))
+                           or await fragments.html(env, "tile.html", (job.id, job.version), partial(_tile, job))
                            for job in jobs]))
 
 

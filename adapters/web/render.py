@@ -25,15 +25,16 @@ async def render_template(name: str, **context: Any) -> str:
     """Quart's `render_template`: the context processors of the app and of the page's blueprints run as Quart
     runs them (the page's own values win), found once per blueprint instead of on every page, and the page
     rendered without async machinery."""
+    app: Quart = current_app._get_current_object()  # type: ignore[attr-defined]
     made: dict[str, Any] = {}
-    for processor in _processors(current_app, request.blueprint):
+    for processor in _processors(app, request.blueprint):
         values = processor()
         made.update(await values if inspect.isawaitable(values) else values)
-    env = plain_env(current_app)
+    env = plain_env(app)
     template = env.get_template(name)
     # What Template.render does, but with the template's globals merged from a plain dict made once: merging
     # them from Jinja's ChainMap on every page cost as much as the header's database reads.
-    shown = {**_globals(current_app, template), **made, **context}
+    shown = {**_globals(app, template), **made, **context}
     try:
         return env.concat(template.root_render_func(template.new_context(shown, shared=True)))
     except Exception:

@@ -23,6 +23,8 @@ class RememberingCookieSessions(SecureCookieSessionInterface):
 
     async def open_session(self, app: Quart, request: BaseRequestWebsocket) -> SecureCookieSession | None:
         cookie = request.cookies.get(self.get_cookie_name(app))
+        if cookie is None and app.secret_key:
+            return self.session_class()  # the API's and health checks' requests: nothing to verify
         max_age = app.permanent_session_lifetime.total_seconds()
         kept = self._opened.get(cookie) if cookie else None
         if kept is not None and time.time() - kept[1] <= max_age:

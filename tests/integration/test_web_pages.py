@@ -1,9 +1,12 @@
 """Every page renders for a signed-in user, and the forms on them do what they say."""
 from __future__ import annotations
 
+import re
+
 from domain.reply import ReplyTo
 from tests.fakes import png
 from tests.integration.web_helpers import (
+    CSRF,
     csrf_of,
     finished,
     model_of,
@@ -31,6 +34,10 @@ async def test_every_page_renders_with_things_on_it(web):
         if answer.status_code == 200:
             html = await answer.get_data(as_text=True)
             assert "Something broke" not in html and "<main>" in html, path
+            # what the page's scripts send back, and every form on it: the session's one token, whatever the page
+            # imports (a macro named `csrf` must not stand in for the token)
+            meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+            assert set(CSRF.findall(html)) <= {meta} and meta == await csrf_of(client, "/settings"), path
     assert "a heron" in await (await client.get("/gallery")).get_data(as_text=True)
     assert model.name in await (await client.get("/models/")).get_data(as_text=True)
 
