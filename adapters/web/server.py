@@ -52,6 +52,7 @@ class WebServer:
         config.errorlog = logging.getLogger("hypercorn.error")
         config.accesslog = None
         config.keep_alive_timeout = KEEP_ALIVE_S
+        config.include_server_header = False  # no software name and version for a visitor to look up
         self._stop.clear()
         self._task = asyncio.get_running_loop().create_task(
             serve(self.app, config, shutdown_trigger=self._stop.wait))

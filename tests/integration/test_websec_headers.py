@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import httpx
+
 from adapters.web.app import create_app
 from tests.integration.web_helpers import (
     csrf_of,
@@ -27,6 +29,13 @@ async def test_every_answer_carries_the_security_headers(web):
         else:
             assert policy.startswith("default-src 'none'"), path
         assert "Strict-Transport-Security" not in answer.headers
+
+
+async def test_answers_over_the_network_do_not_name_the_server_software(web):
+    async with httpx.AsyncClient(base_url=web.platform.url) as http:
+        for path in ("/signin", "/livez", "/no-such-page"):
+            answer = await http.get(path)
+            assert "server" not in answer.headers, (path, answer.headers.get("server"))
 
 
 async def test_behind_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(web):
