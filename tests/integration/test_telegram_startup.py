@@ -35,13 +35,14 @@ async def test_the_token_never_reaches_the_logs_even_at_debug_level(tmp_path, ca
 
 @bounded(60)
 async def test_an_unreachable_bot_api_fails_the_start_with_an_error_that_names_no_token(tmp_path):
-    with socket.socket() as closed:
+    # bound but never listening, and kept so for the whole test: nothing answers, and no other test's server can
+    # take the port meanwhile (a port closed at once could be handed to one)
+    with socket.socket() as closed, pytest.raises(NetworkError) as raised:
         closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    async with TelegramStandin() as tg:
-        config = station_config(tmp_path, tg, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot")
-        container = build_container(config)
-        with pytest.raises(NetworkError) as raised:
+        async with TelegramStandin() as tg:
+            config = station_config(tmp_path, tg,
+                                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed.getsockname()[1]}/bot")
+            container = build_container(config)
             await container.platforms.telegram()
 
     assert SECRET not in str(raised.value) and not container.platforms.telegram.initialized
