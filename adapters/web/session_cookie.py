@@ -22,16 +22,18 @@ class RememberingCookieSessions(SecureCookieSessionInterface):
         self._keep = keep
 
     async def open_session(self, app: Quart, request: BaseRequestWebsocket) -> SecureCookieSession | None:
+        if not app.secret_key:
+            return None  # as Quart's own: no key, no sessions
         cookie = request.cookies.get(self.get_cookie_name(app))
-        if cookie is None and app.secret_key:
+        if cookie is None:
             return self.session_class()  # the API's and health checks' requests: nothing to verify
         max_age = app.permanent_session_lifetime.total_seconds()
-        kept = self._opened.get(cookie) if cookie else None
+        kept = self._opened.get(cookie)
         if kept is not None and time.time() - kept[1] <= max_age:
             return self.session_class(kept[0])
         serializer = self.get_signing_serializer(app)  # made anew each time: it costs more than a lookup
-        if serializer is None or cookie is None:
-            return None if serializer is None else self.session_class()
+        if serializer is None:
+            return None
         try:
             data, signed_at = serializer.loads(cookie, max_age=int(max_age), return_timestamp=True)
         except BadSignature:
