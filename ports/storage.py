@@ -79,11 +79,13 @@ class JobRepository(Protocol):
         be one write (MongoDB) the job waits in `requested`, hidden from its owner, until the charge stands;
         adding it again finishes (or, without the points, removes) a job a crash left there."""
     async def get(self, job_id: str) -> Job | None: ...
-    async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
+    async def save(self, job: Job, refund: LedgerEntry | None = None, durable: bool = True) -> Job:
         """Store `job` if the stored version equals job.version; returns it with version + 1.
         Raises ConcurrentUpdate otherwise. With `refund` (and job.refunded set), the refund is posted
-        with it and the job returned as finally stored (MongoDB writes it twice): in one transaction (SQLite), or after the job is stored still owing it, so that a crash
-        in between leaves a job that `unsettled()` lists (MongoDB)."""
+        with it and the job returned as finally stored (MongoDB writes it twice): in one transaction (SQLite),
+        or after the job is stored still owing it, so that a crash in between leaves a job that `unsettled()`
+        lists (MongoDB). `durable=False` lets a store skip syncing a save that a power cut may undo because the
+        station redoes it after a restart (queued, running, progress); a refund is always durable."""
     async def unfinished(self) -> list[Job]:
         """Every job not in a terminal state, oldest first."""
     async def unsettled(self) -> list[Job]:

@@ -135,23 +135,28 @@ class FilesystemBlobStore:
 
 def _move(partial: Path, target: Path) -> None:
     """Into place, durably: a rename (or a new folder) is on disk only once the folder holding it is synced, and the
-    job that names the file is saved right after."""
+    job that names the file is saved right after. New folders are synced after the rename, deepest first, so the
+    file system writes the folders and the rename in one journal commit and the later syncs find little to do."""
+    made: list[Path] = []
     try:
         os.replace(partial, target)
     except FileNotFoundError:  # the first file in its folder
-        _make_folders(target.parent)
+        made = _make_folders(target.parent)
         os.replace(partial, target)
     _sync_folder(target.parent)
+    for folder in made:
+        _sync_folder(folder.parent)
 
 
-def _make_folders(folder: Path) -> None:
+def _make_folders(folder: Path) -> list[Path]:
+    """Make the missing folders down to `folder`, unsynced; the folders made, deepest first."""
     missing = []
     while not folder.is_dir():
         missing.append(folder)
         folder = folder.parent
     for new in reversed(missing):
         new.mkdir(exist_ok=True)
-        _sync_folder(new.parent)
+    return missing
 
 
 def _sync_folder(folder: Path) -> None:

@@ -64,7 +64,9 @@ class Following:
                     self.pool.durations.ended(job.id, clock.now(), ended.state is JobState.SUCCEEDED)
                     return
                 if event is not None and job.state is JobState.QUEUED and event.kind != EventKind.QUEUED:
-                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now(), started_at=clock.now()))
+                    # Not synced (nor is progress): after a power cut the restart asks the worker where it stands.
+                    job = await self.storage.jobs.save(job.to(JobState.RUNNING, clock.now(), started_at=clock.now()),
+                                                       durable=False)
                     log.info("job %s started on %s", job.id, worker.name)
                     self.pool.durations.began(job.id, worker.name, job.tool, clock.now())
                     await self.delivery.started(job)
@@ -77,7 +79,8 @@ class Following:
                     untold.preview = newest.take() or untold.preview
                 if untold and clock.now() - last_told >= interval:
                     if untold.progress is not None:
-                        job = await self.storage.jobs.save(job.with_progress(untold.progress, clock.now()))
+                        job = await self.storage.jobs.save(job.with_progress(untold.progress, clock.now()),
+                                                           durable=False)
                     await self.delivery.tell(job, NoticeKind.PROGRESS, preview=untold.preview)
                     untold, last_told = Untold(), clock.now()
         finally:

@@ -76,7 +76,7 @@ class Reconciler:
             worker.running.add(job.id)
             if job.state is JobState.RUNNING:  # its owner's status message is picked up again
                 resumed = replace(job.progress, message="resumed after a restart")
-                job = await self.storage.jobs.save(job.with_progress(resumed, self.clock.now()))
+                job = await self.storage.jobs.save(job.with_progress(resumed, self.clock.now()), durable=False)
                 await self.delivery.tell(job, NoticeKind.PROGRESS)
             found.follow.append((job, worker))
             return "followed"

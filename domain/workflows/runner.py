@@ -89,7 +89,8 @@ class JobRunner:
             return job
         if job.state is JobState.CHARGED:
             try:
-                job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()))
+                # Not synced: after a power cut the job is still charged, and the restart queues it again.
+                job = await self.storage.jobs.save(job.to(JobState.QUEUED, self.clock.now()), durable=False)
             except ConcurrentUpdate:  # the other path saved it first and puts it in line
                 return await self.storage.jobs.get(job.id) or job
         if job.id in self.held():

@@ -1,6 +1,7 @@
 """A stored file is on disk, name and all, before `put` returns: its data is synced before it is renamed into place,
-and the folder that gains the name (and every folder made for it) is synced after. Watched with strace, as the
-system calls are the only witness short of cutting the power."""
+and the folder that gains the name (and every folder made for it) is synced after. New folders are synced only after
+the rename, so the file system journals the folders and the name together. Watched with strace, as the system calls
+are the only witness short of cutting the power."""
 from __future__ import annotations
 
 import re
@@ -72,3 +73,14 @@ def test_every_stored_file_is_synced_before_its_rename_and_its_folder_after(tmp_
             assert ("synced", str(Path(path).parent)) in events[at + 1:], f"{path}: its folder is never synced"
         if kind == "renamed from":
             assert ("synced", path) in events[:at], f"{path}: renamed before its data was synced"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or STRACE is None, reason="needs Linux's strace")
+def test_new_folders_are_synced_after_the_file_is_renamed_into_them(tmp_path):
+    store = tmp_path / "store"
+    events = durability_events(traced_calls(tmp_path), store / "results")
+    first_rename = events.index(("renamed", f"{store}/results/job-1/0.png"))
+    syncs_before = [path for kind, path in events[:first_rename] if kind == "synced"]
+    assert f"{store}/results" not in syncs_before and str(store) not in syncs_before
+    syncs_after = [path for kind, path in events[first_rename + 1:] if kind == "synced"]
+    assert syncs_after[:3] == [f"{store}/results/job-1", f"{store}/results", str(store)]

@@ -49,7 +49,8 @@ class MongoJobRepository:
         doc = await self.db.repeatable(self._jobs.find_one, {"_id": job_id})
         return codec.job(doc) if doc else None
 
-    async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
+    async def save(self, job: Job, refund: LedgerEntry | None = None, durable: bool = True) -> Job:
+        # MongoDB's write concern is the deployment's: every save is as durable as it makes it.
         if refund is None:
             return await self._save(job)
         owing = await self._save(replace(job, refunded=False))

@@ -19,8 +19,10 @@ READ_WAIT_S = 1.0  # a read on the event loop waits at most this long for a lock
 
 class SqliteDatabase:
     """Reads run between write batches; every write pending when the thread is free joins one
-    transaction, each inside its own SAVEPOINT so a failing write undoes only itself, and one
-    durable COMMIT (one fsync) settles the whole batch. A write refused for want of space raises StorageFull."""
+    transaction, each inside its own SAVEPOINT so a failing write undoes only itself, and one COMMIT settles the
+    whole batch: synced to disk (one fsync) if any write in it asked to be durable, otherwise only written to the
+    WAL, where it survives the process dying and the next durable commit syncs it. A write refused for want of
+    space raises StorageFull."""
 
     def __init__(self, path: str):
         self.path = path
@@ -30,7 +32,8 @@ class SqliteDatabase:
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
-        self._pending: list[tuple[Call, asyncio.Future]] = []
+        self._pending: list[tuple[Call, asyncio.Future, bool]] = []
+        self._synced = True  # whether the connection's commits are synced to disk now (PRAGMA synchronous)
         self._drain_scheduled = False
         self.space = SpaceWatch(path)
 
@@ -73,13 +76,14 @@ class SqliteDatabase:
             raise RuntimeError(f"The SQLite store at {self.path} is not open.")
         return self._reads.read(self._reader, fn, args)
 
-    async def write(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
-        """fn(connection, *args, **kwargs) in the next durable batch; its result once committed."""
+    async def write(self, fn: Callable[..., Any], *args, durable: bool = True, **kwargs) -> Any:
+        """fn(connection, *args, **kwargs) in the next batch; its result once committed. A write that is not
+        durable may be lost to a power cut (never to the process dying): only for what is taken again after one."""
         conn = self._open_connection()
         loop, executor = self._thread()
         future = loop.create_future()
         with self._lock:
-            self._pending.append((lambda connection: fn(connection, *args, **kwargs), future))
+            self._pending.append((lambda connection: fn(connection, *args, **kwargs), future, durable))
             start, self._drain_scheduled = not self._drain_scheduled, True
         if start:
             executor.submit(self._drain, conn)
@@ -113,15 +117,22 @@ class SqliteDatabase:
             batch, self._pending, self._drain_scheduled = self._pending, [], False
         outcomes = []
         try:
+            self._sync(conn, any(durable for _, _, durable in batch))
             conn.execute("BEGIN IMMEDIATE")
-            outcomes = [(future, *self._attempt(conn, call)) for call, future in batch]
+            outcomes = [(future, *self._attempt(conn, call)) for call, future, _ in batch]
             conn.execute("COMMIT")
         except Exception as error:  # the batch as a whole failed: nobody's write stands
-            outcomes = [(future, None, error) for _, future in batch]
+            outcomes = [(future, None, error) for _, future, _ in batch]
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
         finally:
             self._thread()[0].call_soon_threadsafe(_settle, self.space.noted(outcomes))
+
+    def _sync(self, conn: sqlite3.Connection, durable: bool) -> None:
+        """FULL syncs the WAL at each commit; NORMAL leaves it to the next synced commit or checkpoint."""
+        if durable != self._synced:
+            conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._synced = durable
 
     @staticmethod
     def _attempt(conn: sqlite3.Connection, call: Call) -> tuple[Any, Exception | None]:

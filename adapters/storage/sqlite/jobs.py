@@ -34,10 +34,10 @@ class SqliteJobRepository:
         # After every write asked for before it: admission and the runner decide on what this returns.
         return await self._db.run(JOBS.get, job_id)
 
-    async def save(self, job: Job, refund: LedgerEntry | None = None) -> Job:
+    async def save(self, job: Job, refund: LedgerEntry | None = None, durable: bool = True) -> Job:
         if refund is not None:
             check_entry(refund)
-        return await self._db.write(_save, job, refund)
+        return await self._db.write(_save, job, refund, durable=durable or refund is not None)
 
     async def unfinished(self) -> list[Job]:
         return await self._db.run(JOBS.select, _UNFINISHED, order="created_at, rowid")
@@ -59,7 +59,8 @@ class SqliteJobRepository:
             "SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()))
 
     async def claim(self, job_id: str, owner: str, until: float, now: float) -> bool:
-        return await self._db.write(_claim, job_id, owner, until, now)
+        # Not synced: a lease lost to a power cut is simply taken again by whoever restarts.
+        return await self._db.write(_claim, job_id, owner, until, now, durable=False)
 
 
 def _add(conn: sqlite3.Connection, job: Job, charge: LedgerEntry | None) -> bool:
