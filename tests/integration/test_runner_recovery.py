@@ -64,6 +64,17 @@ async def test_after_a_restart_a_job_finished_on_its_worker_is_delivered_once(ha
     assert harness.engines[0].submitted == []
 
 
+async def test_after_a_power_cut_undid_running_a_job_its_worker_still_runs_is_followed_to_its_end(harness):
+    user = await harness.user(points=100)
+    job = await _stored_job(harness, user, JobState.QUEUED, harness.engines[0].name)  # "running" was never synced
+    harness.engines[0].states[job.id] = "running"
+    assert (await harness.runner.reconcile())["followed"] == 1
+    notice = await harness.notifier.wait_for(job.id, "succeeded")
+    assert not notice.job.refunded and harness.notifier.kinds(job.id).count("succeeded") == 1
+    assert harness.engines[0].submitted == []
+    assert await harness.station.points.balance(user.id) == 100 - job.price
+
+
 async def test_after_a_restart_a_job_the_worker_lost_is_failed_and_refunded_once(harness):
     user = await harness.user(points=100)
     job = await _stored_job(harness, user, JobState.RUNNING, harness.engines[0].name)
