@@ -178,9 +178,9 @@ async def run(args) -> dict:
     light_ids = {u.id for u in light}
     heavy_done = [sum(1 for j in half if owner.get(j) == uid) for uid in heavy_ids]
     light_waits = [(started[j] - submitted_at[j]) * 1000 for j in owner if owner[j] in light_ids and j in started]
-    delivery = [(notifier.finished[j] - done[j]) * 1000 for j in notifier.finished if j in done]
-    calm = [(notifier.finished[j] - done[j]) * 1000 for j in notifier.finished
-            if j in done and not disk.held(done[j], notifier.finished[j])]
+    delivered = [(done[j], notifier.finished[j]) for j in notifier.finished if j in done]
+    delivery = [(told - ended) * 1000 for ended, told in delivered]
+    calm = [(told - ended) * 1000 for ended, told in delivered if not disk.held(ended, told)]
     service = [done[j] - started[j] for j in done if j in started]
     mean_service = sum(service) / len(service) if service else args.seconds_per_job
     busy = sum(busy_seconds([(started[j], done[j]) for j in e.prompts if j in started and j in done])
